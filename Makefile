@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kcov-ext: KCOV function entry/exit records, end to end.
+#
+#   make          build the compiler plugin, kcov-cc, libkcovtrace, kcovtrace
+#   make demo     the main job (see README.md)
+#   make check    every test
+#   make install  PREFIX=/usr/local DESTDIR=
+#
+# All output goes to $(O) (default build/).  Each part of the tree adds its
+# rules through its own build.mk.
+
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+LLVM_MAJOR ?= 22
+CLANG ?= clang-$(LLVM_MAJOR)
+CLANGXX ?= clang++-$(LLVM_MAJOR)
+LLVM_BINDIR ?= /usr/lib/llvm-$(LLVM_MAJOR)/bin
+LLVM_INCDIR ?= /usr/lib/llvm-$(LLVM_MAJOR)/include
+
+CC ?= gcc
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	       -Wno-unused-parameter -fno-strict-aliasing
+override CFLAGS := $(USER_CFLAGS) $(CFLAGS)
+
+BIN := $(O)/bin
+LIBDIR := $(O)/lib
+OBJ := $(O)/obj
+
+DEPS := scripts/deps
+# Installing packages is part of every target that needs them; a deps-X
+# target runs scripts/deps once per make invocation.
+deps-%:
+	@$(DEPS) $*
+
+.PHONY: all demo check install clean deps-%
+.DEFAULT_GOAL := all
+all:
+
+include compiler/build.mk
+include kernel/build.mk
+include lib/build.mk
+include tools/build.mk
+include tests/build.mk
+include bench/build.mk
+
+clean:
+	rm -rf $(O)
+
+$(O)/.dir $(BIN)/.dir $(LIBDIR)/.dir $(OBJ)/.dir:
+	@mkdir -p $(@D) && touch $@
+
+demo: demo-compiler

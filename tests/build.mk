@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# make check: every test suite, each printing TAP; tests/run sums them up.
+
+TESTS_O := $(O)/tests
+SUITES :=
+
+# ---- compiler ----
+$(TESTS_O)/compiler/hookcheck: tests/compiler/runtime/hookcheck.c $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+
+COMPILER_TEST_DEPS := $(PLUGIN) $(KCOV_CC) $(HOOKREC_O) \
+	$(TESTS_O)/compiler/hookcheck
+SUITES += tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run
+
+check-compiler: $(COMPILER_TEST_DEPS) | deps-test
+	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
+		tests/run tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run
+
+check-deps: $(COMPILER_TEST_DEPS) | deps-test
+
+check: all check-deps
+	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
+		tests/run $(SUITES)
+.PHONY: check check-deps check-compiler
+
+# ---- lib ----
+$(TESTS_O)/lib/test-decode: tests/lib/test-decode.c $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-decode
+check-deps: $(TESTS_O)/lib/test-decode
