@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The LLVM pass plugin and the kcov-cc driver.
+
+PLUGIN := $(LIBDIR)/kcov-ext/kcov-entry-exit.so
+KCOV_CC := $(BIN)/kcov-cc
+
+PLUGIN_CXXFLAGS := -isystem $(LLVM_INCDIR) -std=c++17 -fno-exceptions -fno-rtti \
+	-D_GNU_SOURCE -D__STDC_CONSTANT_MACROS -D__STDC_FORMAT_MACROS \
+	-D__STDC_LIMIT_MACROS -fPIC -O2 -g -Wall -Wextra -Werror \
+	-DKCOV_PLUGIN_VERSION=\"$(shell git describe --always --dirty 2>/dev/null || echo 0)\"
+# No libLLVM in DT_NEEDED: the plugin must use the LLVM of the process that
+# loads it.  -z now makes a foreign LLVM fail at dlopen() with an undefined
+# symbol, instead of crashing when a lazily bound call is first made.
+PLUGIN_LDFLAGS := -shared -Wl,-z,now
+
+$(PLUGIN): compiler/plugin/KcovEntryExit.cpp | deps-compiler
+	@mkdir -p $(@D)
+	$(CLANGXX) $(PLUGIN_CXXFLAGS) $(PLUGIN_LDFLAGS) -o $@ $<
+
+$(KCOV_CC): compiler/kcov-cc.c | deps-base $(BIN)/.dir
+	$(CC) $(CFLAGS) -DKCOV_DEFAULT_CC=\"$(CLANG)\" \
+		-DKCOV_PLUGIN_LLVM_MAJOR=$(LLVM_MAJOR) -o $@ $<
+
+# hookrec: the userspace stand-in for kcov that records a program's hooks.
+HOOKREC_O := $(LIBDIR)/kcov-ext/hookrec.o
+$(HOOKREC_O): compiler/runtime/hookrec.c include/kcovtrace.h | deps-compiler
+	@mkdir -p $(@D)
+	$(CLANG) -D_GNU_SOURCE -O2 -fPIC -Wall -Wextra -Werror -Iinclude -c -o $@ $<
+
+compiler: $(PLUGIN) $(KCOV_CC) $(HOOKREC_O)
+all: compiler
+.PHONY: compiler
+
+install: install-compiler
+install-compiler: compiler
+	install -D -m 0755 $(KCOV_CC) $(DESTDIR)$(PREFIX)/bin/kcov-cc
+	install -D -m 0644 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/kcov-ext/kcov-entry-exit.so
+	install -D -m 0644 $(HOOKREC_O) $(DESTDIR)$(PREFIX)/lib/kcov-ext/hookrec.o
+.PHONY: install-compiler
+
+# The compiler demo: a program traced by its own hooks, replayed as a tree.
+DEMO_CALC := $(O)/demo/calc
+$(DEMO_CALC): compiler/demo/calc.c $(KCOV_CC) $(PLUGIN) $(HOOKREC_O)
+	@mkdir -p $(@D)
+	$(KCOV_CC) -O1 -fno-inline -fsanitize-coverage=trace-pc,trace-pc-entry-exit -o $@ $< $(HOOKREC_O)
+
+demo-compiler: $(DEMO_CALC) $(KCOVTRACE)
+	@echo '== $(DEMO_CALC) "2*(3+4)", built with kcov-cc -fsanitize-coverage=trace-pc,trace-pc-entry-exit'
+	@HOOKREC_OUT=$(O)/demo/calc.trace $(DEMO_CALC) '2*(3+4)'
+	@echo '== kcovtrace replay --elf $(DEMO_CALC) $(O)/demo/calc.trace'
+	@$(KCOVTRACE) replay --elf $(DEMO_CALC) $(O)/demo/calc.trace
+.PHONY: demo-compiler

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kcov-cc: a compiler driver that accepts -fsanitize-coverage=trace-pc-entry-exit
+ * on any clang.
+ *
+ *   kcov-cc [clang arguments]
+ *
+ * Where the compiler has the flag natively (LLVM 23 and later) the command
+ * line is passed through untouched.  Otherwise the flag is rewritten into the
+ * kcov-ext LLVM pass plugin, which must match the compiler's LLVM major
+ * version.  KCOV_CC selects the compiler (default: the clang the plugin was
+ * built with); KCOV_CC_PLUGIN overrides the plugin path.
+ *
+ * The kernel build calls the compiler thousands of times, so what kcov-cc
+ * learns about a compiler (is it clang, which major, does it know the flag)
+ * is cached per compiler binary, keyed by its path, inode, size and mtime.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef KCOV_DEFAULT_CC
+#define KCOV_DEFAULT_CC "clang"
+#endif
+#ifndef KCOV_PLUGIN_LLVM_MAJOR
+#define KCOV_PLUGIN_LLVM_MAJOR 0
+#endif
+/* Relative to the directory holding kcov-cc; the same in build/ and PREFIX. */
+#define KCOV_PLUGIN_RELPATH "../lib/kcov-ext/kcov-entry-exit.so"
+
+#define ENTRY_EXIT "trace-pc-entry-exit"
+#define COV_ON "-fsanitize-coverage="
+#define COV_OFF "-fno-sanitize-coverage="
+
+/* Features the plugin implements next to trace-pc-entry-exit. */
+static const char *const plugin_features[] = {
+	ENTRY_EXIT, "trace-pc", "trace-cmp", "func", "bb", "edge",
+};
+
+/* Options that change which functions are instrumented, which the plugin
+ * does not read: combined with the plugin they would be silently ignored. */
+static const char *const plugin_unsupported_opts[] = {
+	"-fsanitize-coverage-allowlist=",
+	"-fsanitize-coverage-ignorelist=",
+	"-fsanitize-coverage-whitelist=",
+	"-fsanitize-coverage-blacklist=",
+};
+
+struct compiler_info {
+	int clang_major;	/* 0: not clang */
+	bool native;		/* accepts -fsanitize-coverage=trace-pc-entry-exit */
+};
+
+static const char *cc_name;
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kcov-cc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* An ordered set of coverage feature words, as clang computes it. */
+struct feature_set {
+	const char *word[64];
+	size_t len[64];
+	int n;
+};
+
+static int feature_find(const struct feature_set *s, const char *w, size_t len)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->len[i] == len && !memcmp(s->word[i], w, len))
+			return i;
+	return -1;
+}
+
+static void feature_apply(struct feature_set *s, const char *list, bool on)
+{
+	const char *w = list;
+
+	while (*w) {
+		size_t len = strcspn(w, ",");
+		int i = feature_find(s, w, len);
+
+		if (len && on && i < 0) {
+			if (s->n == 64)
+				die("too many -fsanitize-coverage features");
+			s->word[s->n] = w;
+			s->len[s->n++] = len;
+		} else if (len && !on && i >= 0) {
+			memmove(&s->word[i], &s->word[i + 1], (s->n - i - 1) * sizeof(s->word[0]));
+			memmove(&s->len[i], &s->len[i + 1], (s->n - i - 1) * sizeof(s->len[0]));
+			s->n--;
+		}
+		w += len + (w[len] == ',');
+	}
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Finds a program the way execvp() would; returns a malloc'ed path or NULL. */
+static char *find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) ? NULL : strdup(name);
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		char *cand = xmalloc(len + strlen(name) + 3);
+
+		sprintf(cand, "%.*s/%s", (int)len, len ? path : ".", name);
+		if (!access(cand, X_OK))
+			return cand;
+		free(cand);
+		path += len + (path[len] == ':');
+	}
+	return NULL;
+}
+
+/* Runs argv with stdout captured into buf (NUL-terminated); returns the exit
+ * status, or -1 if it could not run. */
+static int run_capture(char *const argv[], char *buf, size_t size)
+{
+	int pipefd[2], status;
+	size_t used = 0;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(pipefd[1], 1);
+		dup2(null, 0);
+		dup2(null, 2);
+		close(pipefd[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	for (;;) {
+		ssize_t r = read(pipefd[0], buf + used, size - 1 - used);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		used += r;
+		if (used == size - 1)
+			break;
+	}
+	buf[used] = '\0';
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void probe_compiler(const char *cc, struct compiler_info *info)
+{
+	static char out[1 << 16];
+	char *dm_argv[] = { (char *)cc, "-x", "c", "-E", "-dM", "/dev/null", NULL };
+	char *native_argv[] = { (char *)cc, "-Werror", COV_ON ENTRY_EXIT, "-x", "c",
+				"-c", "/dev/null", "-o", "/dev/null", NULL };
+	const char *m;
+
+	info->clang_major = 0;
+	if (run_capture(dm_argv, out, sizeof(out)) != 0)
+		die("%s: cannot run the compiler's preprocessor", cc_name);
+	m = strstr(out, "#define __clang_major__ ");
+	if (m)
+		info->clang_major = atoi(m + strlen("#define __clang_major__ "));
+	info->native = run_capture(native_argv, out, sizeof(out)) == 0;
+}
+
+static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
+{
+	const unsigned char *p = data;
+
+	while (len--)
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
+static char *cache_dir(void)
+{
+	const char *base = getenv("KCOV_CC_CACHE");
+	char *dir;
+
+	if (base && *base)
+		return strdup(base);
+	base = getenv("XDG_CACHE_HOME");
+	if (base && *base) {
+		if (asprintf(&dir, "%s/kcov-cc", base) < 0)
+			return NULL;
+		return dir;
+	}
+	base = getenv("HOME");
+	if (base && *base) {
+		if (asprintf(&dir, "%s/.cache/kcov-cc", base) < 0)
+			return NULL;
+		return dir;
+	}
+	if (asprintf(&dir, "/tmp/kcov-cc-%u", (unsigned)getuid()) < 0)
+		return NULL;
+	return dir;
+}
+
+static void mkdir_p(char *dir)
+{
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+	mkdir(dir, 0755);
+}
+
+/* Looks the compiler up in the probe cache, probing and storing on a miss.
+ * A cache that cannot be written only costs speed. */
+static void compiler_info(const char *cc_path, struct compiler_info *info)
+{
+	char key[PATH_MAX + 128], *dir, *file = NULL, *tmp = NULL;
+	struct stat st;
+	FILE *f;
+
+	if (stat(cc_path, &st))
+		die("%s: %s", cc_name, strerror(errno));
+	snprintf(key, sizeof(key), "%s %llu %llu %lld %lld.%09ld", cc_path,
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	dir = cache_dir();
+	if (dir && asprintf(&file, "%s/%016llx", dir,
+			    (unsigned long long)fnv1a(key, strlen(key), 0xcbf29ce484222325ULL)) < 0)
+		file = NULL;
+	if (file && (f = fopen(file, "r"))) {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n = getline(&line, &cap, f);
+		int native;
+
+		if (n > 0 && line[n - 1] == '\n' && (size_t)n - 1 == strlen(key) &&
+		    !memcmp(line, key, n - 1) &&
+		    fscanf(f, "clang_major=%d native=%d", &info->clang_major, &native) == 2) {
+			info->native = native;
+			free(line);
+			fclose(f);
+			free(file);
+			free(dir);
+			return;
+		}
+		free(line);
+		fclose(f);
+	}
+	probe_compiler(cc_path, info);
+	if (file) {
+		mkdir_p(dir);
+		if (asprintf(&tmp, "%s.%d.tmp", file, (int)getpid()) >= 0 &&
+		    (f = fopen(tmp, "w"))) {
+			fprintf(f, "%s\nclang_major=%d native=%d\n", key, info->clang_major,
+				info->native);
+			if (fclose(f) == 0)
+				rename(tmp, file);
+			unlink(tmp);
+		}
+	}
+	free(tmp);
+	free(file);
+	free(dir);
+}
+
+static char *plugin_path(void)
+{
+	const char *env = getenv("KCOV_CC_PLUGIN");
+	char self[PATH_MAX], *slash, *path;
+	ssize_t n;
+
+	if (env && *env)
+		return strdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		die("cannot find myself: /proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	if (asprintf(&path, "%s/%s", self, KCOV_PLUGIN_RELPATH) < 0)
+		die("out of memory");
+	return path;
+}
+
+/* Drops the word ENTRY_EXIT from a -f[no-]sanitize-coverage= argument;
+ * returns NULL when nothing is left of it. */
+static char *strip_entry_exit(const char *arg)
+{
+	const char *eq = strchr(arg, '=') + 1, *w = eq;
+	char *out = xmalloc(strlen(arg) + 1), *o;
+
+	memcpy(out, arg, eq - arg);
+	o = out + (eq - arg);
+	while (*w) {
+		size_t len = strcspn(w, ",");
+
+		if (len && !(len == strlen(ENTRY_EXIT) && !memcmp(w, ENTRY_EXIT, len))) {
+			if (o[-1] != '=')
+				*o++ = ',';
+			memcpy(o, w, len);
+			o += len;
+		}
+		w += len + (w[len] == ',');
+	}
+	*o = '\0';
+	if (o[-1] == '=') {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void __attribute__((noreturn)) run(char **args)
+{
+	if (getenv("KCOV_CC_VERBOSE")) {
+		for (int i = 0; args[i]; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", args[i]);
+		fputc('\n', stderr);
+	}
+	execv(args[0], args);
+	die("%s: %s", args[0], strerror(errno));
+}
+
+static bool plugin_supports(const char *word, size_t len)
+{
+	for (size_t i = 0; i < sizeof(plugin_features) / sizeof(plugin_features[0]); i++)
+		if (len == strlen(plugin_features[i]) && !memcmp(word, plugin_features[i], len))
+			return true;
+	return false;
+}
+
+/* Refuses what the plugin would silently ignore. */
+static void check_plugin_can_do(const struct feature_set *all, int argc, char **argv, int major)
+{
+	for (int i = 0; i < all->n; i++)
+		if (!plugin_supports(all->word[i], all->len[i]))
+			die("-fsanitize-coverage=%.*s cannot be combined with " ENTRY_EXIT
+			    " on clang %d (the plugin supports trace-pc, trace-cmp, func, bb, edge)",
+			    (int)all->len[i], all->word[i], major);
+	for (int i = 1; i < argc; i++)
+		for (size_t j = 0; j < sizeof(plugin_unsupported_opts) / sizeof(char *); j++)
+			if (starts_with(argv[i], plugin_unsupported_opts[j]))
+				die("%.*s cannot be combined with " ENTRY_EXIT " on clang %d",
+				    (int)strlen(plugin_unsupported_opts[j]) - 1, argv[i], major);
+}
+
+/* "-kcov-sanitize-coverage=w1,w2,..." for the plugin. */
+static char *plugin_feature_option(const struct feature_set *all)
+{
+	size_t len = sizeof("-kcov-sanitize-coverage=");
+	char *opt, *o;
+
+	for (int i = 0; i < all->n; i++)
+		len += all->len[i] + 1;
+	opt = xmalloc(len);
+	o = stpcpy(opt, "-kcov-sanitize-coverage=");
+	for (int i = 0; i < all->n; i++) {
+		if (i)
+			*o++ = ',';
+		memcpy(o, all->word[i], all->len[i]);
+		o += all->len[i];
+	}
+	*o = '\0';
+	return opt;
+}
+
+int main(int argc, char **argv)
+{
+	struct feature_set all = { 0 }, rest;
+	struct compiler_info info;
+	const char *env_cc = getenv("KCOV_CC");
+	bool mentioned = false;
+	char **args, *cc_path, *plugin;
+	int nargs = 0;
+
+	cc_name = env_cc && *env_cc ? env_cc : KCOV_DEFAULT_CC;
+	for (int i = 1; i < argc; i++) {
+		bool on = starts_with(argv[i], COV_ON);
+
+		if (!on && !starts_with(argv[i], COV_OFF))
+			continue;
+		feature_apply(&all, strchr(argv[i], '=') + 1, on);
+		mentioned |= !!strstr(argv[i], ENTRY_EXIT);
+	}
+
+	cc_path = find_program(cc_name);
+	if (!cc_path)
+		die("compiler '%s'%s not found", cc_name, env_cc && *env_cc ? " (from KCOV_CC)" : "");
+	argv[0] = cc_path;
+	if (!mentioned)
+		run(argv);
+	compiler_info(cc_path, &info);
+	if (info.native)
+		run(argv);
+
+	/* The compiler would reject the word: drop it from every list. */
+	args = xmalloc((argc + 16) * sizeof(*args));
+	args[nargs++] = cc_path;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+
+		if ((starts_with(a, COV_ON) || starts_with(a, COV_OFF)) && !(a = strip_entry_exit(a)))
+			continue;
+		args[nargs++] = a;
+	}
+	args[nargs] = NULL;
+	if (feature_find(&all, ENTRY_EXIT, strlen(ENTRY_EXIT)) < 0)
+		run(args); /* turned off again by -fno-sanitize-coverage= */
+
+	if (!info.clang_major)
+		die("%s is not clang: -fsanitize-coverage=" ENTRY_EXIT
+		    " needs clang %d with the kcov-ext plugin, or clang 23+",
+		    cc_name, KCOV_PLUGIN_LLVM_MAJOR);
+	if (info.clang_major != KCOV_PLUGIN_LLVM_MAJOR)
+		die("%s is clang %d without native -fsanitize-coverage=" ENTRY_EXIT
+		    "; the plugin is built for clang %d",
+		    cc_name, info.clang_major, KCOV_PLUGIN_LLVM_MAJOR);
+	check_plugin_can_do(&all, argc, argv, info.clang_major);
+	plugin = plugin_path();
+	if (access(plugin, R_OK))
+		die("plugin %s: %s (set KCOV_CC_PLUGIN)", plugin, strerror(errno));
+
+	/*
+	 * clang must still see coverage enabled: only then does it turn
+	 * no_sanitize("coverage") into nosanitize_coverage, and only then is
+	 * __has_feature(coverage_sanitizer) true (the kernel's noinstr uses it).
+	 * The plugin marks every function it has seen, so clang's own pass
+	 * adds nothing.
+	 */
+	rest = all;
+	feature_apply(&rest, ENTRY_EXIT, false);
+	if (!rest.n)
+		args[nargs++] = COV_ON "trace-pc";
+	/* -Xclang keeps all of this away from an LTO link step. */
+	args[nargs++] = "-Xclang";
+	args[nargs++] = "-load";
+	args[nargs++] = "-Xclang";
+	args[nargs++] = plugin;
+	args[nargs++] = "-Xclang";
+	if (asprintf(&args[nargs++], "-fpass-plugin=%s", plugin) < 0)
+		die("out of memory");
+	args[nargs++] = "-Xclang";
+	args[nargs++] = "-mllvm";
+	args[nargs++] = "-Xclang";
+	args[nargs++] = plugin_feature_option(&all);
+	args[nargs] = NULL;
+	run(args);
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hookrec: a userspace stand-in for the kernel's kcov hooks.  Linked into a
+ * program built with kcov-cc -fsanitize-coverage=trace-pc-entry-exit, it
+ * records every hook as a KCOV_TRACE_PC_EXT record and, at exit, writes them
+ * as a kcovtrace trace file to $HOOKREC_OUT.  Must itself be built without
+ * coverage.
+ *
+ * Recording follows kernel/kcov.c: claim the slot by storing the new count
+ * before the record, so that a signal handler that records in between takes
+ * the next slot instead of overwriting this one.
+ */
+#include <link.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "kcovtrace.h"
+
+#define HOOKREC_WORDS (1 << 22)
+
+static uint64_t area[HOOKREC_WORDS];
+static volatile sig_atomic_t cmp_calls;
+
+#define barrier() __asm__ __volatile__("" ::: "memory")
+
+static inline __attribute__((always_inline)) void record(uint64_t type, void *ret)
+{
+	uint64_t pos = __atomic_load_n(&area[0], __ATOMIC_RELAXED) + 1;
+
+	if (pos < HOOKREC_WORDS) {
+		__atomic_store_n(&area[0], pos, __ATOMIC_RELAXED);
+		barrier();
+		area[pos] = ((uint64_t)(uintptr_t)ret & KCT_RECORD_IP_MASK) | type;
+	}
+}
+
+void __sanitizer_cov_trace_pc(void)
+{
+	record(KCT_RECORD_TYPE_NORMAL, __builtin_return_address(0));
+}
+
+void __sanitizer_cov_trace_pc_entry(void)
+{
+	record(KCT_RECORD_TYPE_ENTRY, __builtin_return_address(0));
+}
+
+void __sanitizer_cov_trace_pc_exit(void)
+{
+	record(KCT_RECORD_TYPE_EXIT, __builtin_return_address(0));
+}
+
+#define CMP_HOOK(name, type) \
+	void name(type a, type b) { (void)a; (void)b; cmp_calls++; }
+CMP_HOOK(__sanitizer_cov_trace_cmp1, uint8_t)
+CMP_HOOK(__sanitizer_cov_trace_cmp2, uint16_t)
+CMP_HOOK(__sanitizer_cov_trace_cmp4, uint32_t)
+CMP_HOOK(__sanitizer_cov_trace_cmp8, uint64_t)
+CMP_HOOK(__sanitizer_cov_trace_const_cmp1, uint8_t)
+CMP_HOOK(__sanitizer_cov_trace_const_cmp2, uint16_t)
+CMP_HOOK(__sanitizer_cov_trace_const_cmp4, uint32_t)
+CMP_HOOK(__sanitizer_cov_trace_const_cmp8, uint64_t)
+
+void __sanitizer_cov_trace_switch(uint64_t val, uint64_t *cases)
+{
+	(void)val;
+	(void)cases;
+	cmp_calls++;
+}
+
+static int main_program_bias(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	*(uintptr_t *)data = info->dlpi_addr;
+	return 1; /* the main program comes first */
+}
+
+/* Runs after main() returned, so the records are complete. */
+static void __attribute__((destructor)) hookrec_dump(void)
+{
+	struct kct_trace_header h = { .magic = KCT_TRACE_MAGIC };
+	const char *path = getenv("HOOKREC_OUT");
+	const char *stats = getenv("HOOKREC_STATS");
+	uint64_t count = area[0];
+	uintptr_t bias = 0;
+	struct utsname u;
+	FILE *f;
+
+	if (stats)
+		fprintf(stderr, "hookrec: %llu records, %d comparison hooks\n",
+			(unsigned long long)count, (int)cmp_calls);
+	if (!path)
+		return;
+	/* The symbolizer reads link-time addresses: undo PIE relocation. */
+	dl_iterate_phdr(main_program_bias, &bias);
+	for (uint64_t i = 1; i <= count; i++)
+		area[i] = (area[i] & KCT_RECORD_TYPE_MASK) |
+			  ((area[i] - bias) & KCT_RECORD_IP_MASK);
+	h.version = KCT_TRACE_VERSION;
+	h.header_size = sizeof(h);
+	h.mode = KCT_MODE_TRACE_PC_EXT;
+	h.flags = KCT_TRACE_F_USER | (count + 1 == HOOKREC_WORDS ? KCT_TRACE_F_OVERFLOW : 0);
+	h.buffer_size = HOOKREC_WORDS;
+	h.records = count;
+	if (!uname(&u))
+		snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", u.release);
+	f = fopen(path, "w");
+	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 ||
+	    fwrite(&area[1], sizeof(uint64_t), count, f) != count || fclose(f)) {
+		perror(path);
+		_exit(99);
+	}
+}
