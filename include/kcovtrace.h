@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * libkcovtrace: decode, rebuild and symbolize KCOV record streams.
+ *
+ * Conventions (as in libbpf): objects are opaque handles; functions that can
+ * fail return 0 or a positive count on success and a negative errno value on
+ * failure, and never print; option structs start with their own size so
+ * that they can grow without breaking callers.
+ */
+#ifndef KCOVTRACE_H
+#define KCOVTRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#pragma GCC visibility push(default)
+
+/*
+ * Record encoding of KCOV_TRACE_PC_EXT, identical to <linux/kcov.h>.  The top
+ * byte of each 64-bit record holds flags; the low 56 bits hold the PC.
+ */
+#define KCT_RECORD_IP_MASK		0x00ffffffffffffffULL
+#define KCT_RECORD_TYPE_MASK		0xf000000000000000ULL
+#define KCT_RECORD_TYPE_ENTRY		0x0000000000000000ULL
+#define KCT_RECORD_TYPE_EXIT		0x1000000000000000ULL
+#define KCT_RECORD_TYPE_NORMAL		0xf000000000000000ULL
+
+/* What to OR into a record's 56 PC bits to get a kernel address back. */
+#define KCT_PC_FILL_KERNEL		0xff00000000000000ULL
+
+/* ---- Decoder ---------------------------------------------------------- */
+
+enum kct_event_type {
+	KCT_EVENT_ENTER,	/* a function was entered */
+	KCT_EVENT_BLOCK,	/* a basic block of the current function ran */
+	KCT_EVENT_EXIT,		/* the current function returned */
+	KCT_EVENT_RESYNC,	/* records were suppressed; see exited/entered */
+};
+
+/*
+ * Event flags.  Every ENTER has its EXIT, even where the stream lacks one of
+ * the two records: the decoder makes up the missing half and says so.
+ */
+#define KCT_EVENT_F_SYNTHETIC	(1u << 0) /* no record behind this event */
+#define KCT_EVENT_F_UNKNOWN_CALLER (1u << 1) /* ENTER of a frame that was open
+					     before the stream began; pc is
+					     that of its first EXIT/BLOCK */
+#define KCT_EVENT_F_UNFINISHED	(1u << 2) /* EXIT of a frame still open when
+					     the stream ended */
+
+struct kct_event {
+	enum kct_event_type type;
+	uint32_t flags;		/* KCT_EVENT_F_* */
+	uint32_t depth;		/* nesting level, 0 is outermost */
+	uint64_t index;		/* record index in the stream; for synthetic
+				   events, that of the record that caused it */
+	uint64_t pc;		/* canonical PC (0 if unknown) */
+	uint64_t entry_pc;	/* ENTER/EXIT: PC of the frame's entry record,
+				   0 if the frame began before the stream */
+	uint32_t exited;	/* RESYNC: frames that exited while suppressed */
+	uint32_t entered;	/* RESYNC: frames entered and still open */
+};
+
+struct kct_decoder_opts {
+	size_t sz;		/* sizeof(struct kct_decoder_opts) */
+	uint64_t pc_fill;	/* OR'ed into the PC bits of every record,
+				   KCT_PC_FILL_KERNEL for kernel traces */
+	uint32_t max_depth;	/* refuse deeper streams (0: 1 << 20) */
+};
+
+struct kct_decoder_stats {
+	uint64_t records;	/* records read */
+	uint64_t enters, exits, blocks, resyncs;
+	uint64_t unknown;	/* records of unknown type, skipped */
+	uint64_t orphan_exits;	/* frames open before the stream began */
+	uint64_t unfinished;	/* frames still open when it ended */
+	uint32_t max_depth;	/* deepest nesting seen */
+};
+
+struct kct_decoder;
+
+/* Decodes count records that stay valid and unchanged while in use. */
+int kct_decoder_new_mem(const uint64_t *records, uint64_t count,
+			const struct kct_decoder_opts *opts,
+			struct kct_decoder **out);
+/* Decodes count records read with pread() from fd at offset; the decoder
+ * reads them twice in fixed-size chunks and does not close fd. */
+int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
+		       const struct kct_decoder_opts *opts,
+		       struct kct_decoder **out);
+/* Returns 1 and fills *ev, 0 at the end, or a negative errno. */
+int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev);
+void kct_decoder_stats(const struct kct_decoder *dec,
+		       struct kct_decoder_stats *stats);
+void kct_decoder_free(struct kct_decoder *dec);
+
+/* ---- Trace files ------------------------------------------------------ */
+
+/*
+ * A trace file is a header followed by the records, native-endian 64-bit
+ * words like the kcov buffer itself.  Readers also accept a raw kcov buffer
+ * (the count, then the records) as any program can dump it; the magic tells
+ * the two apart.
+ */
+#define KCT_TRACE_MAGIC		"KCOVTRC"	/* 8 bytes with the NUL */
+#define KCT_TRACE_VERSION	1
+
+/* kcov modes, as in <linux/kcov.h> */
+#define KCT_MODE_TRACE_PC	0
+#define KCT_MODE_TRACE_CMP	1
+#define KCT_MODE_TRACE_PC_EXT	2
+
+#define KCT_TRACE_F_OVERFLOW	(1u << 0) /* the buffer filled up */
+#define KCT_TRACE_F_USER	(1u << 1) /* userspace PCs (no pc_fill) */
+
+struct kct_trace_header {
+	char magic[8];		/* KCT_TRACE_MAGIC */
+	uint32_t version;	/* KCT_TRACE_VERSION */
+	uint32_t header_size;	/* bytes before the first record */
+	uint32_t mode;		/* KCT_MODE_* */
+	uint32_t flags;		/* KCT_TRACE_F_* */
+	uint64_t buffer_size;	/* kcov buffer size in words */
+	uint64_t records;	/* number of records that follow */
+	uint64_t pc_fill;	/* see kct_decoder_opts */
+	char kernel_release[65];/* uname -r of the traced kernel */
+	char reserved[15];	/* zero */
+};
+
+struct kct_trace_info {
+	bool raw;		/* a raw kcov buffer, no header */
+	uint32_t version;
+	uint32_t mode;
+	uint32_t flags;
+	uint64_t buffer_size;
+	uint64_t records;
+	uint64_t pc_fill;
+	char kernel_release[65];
+};
+
+struct kct_trace;
+
+/* Opens and validates a trace file or raw buffer: -EBADMSG for a foreign
+ * or corrupt file, -EPROTO for a newer format version, -ENODATA for a
+ * truncated one. */
+int kct_trace_open(const char *path, struct kct_trace **out);
+const struct kct_trace_info *kct_trace_info(const struct kct_trace *trace);
+/* A decoder over the trace's records, set up for its kind of PCs. */
+int kct_trace_decoder(struct kct_trace *trace, struct kct_decoder **out);
+void kct_trace_close(struct kct_trace *trace);
+/* A message for the errors above, or strerror()'s. */
+const char *kct_strerror(int err);
+
+/* ---- Symbolizer ------------------------------------------------------- */
+
+struct kct_symbol {
+	const char *name;	/* function; valid while the symbolizer lives */
+	const char *module;	/* kernel module, or NULL */
+	uint64_t addr;		/* start of the function */
+	uint64_t size;		/* 0 if unknown */
+};
+
+struct kct_symbolizer;
+
+int kct_symbolizer_new(struct kct_symbolizer **out);
+void kct_symbolizer_free(struct kct_symbolizer *sym);
+/* Symbols (and DWARF, when present) of an ELF file at its link-time
+ * addresses: vmlinux, or a user program whose trace holds link-time PCs. */
+int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path);
+/* Looks up pc; returns 0, or -ENOENT if no function covers it. */
+int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
+		  struct kct_symbol *out);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KCOVTRACE_H */

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# libkcovtrace: static and shared library, header, pkg-config file.
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)
+LIB_PIC_OBJS := $(LIB_SRCS:%.c=$(OBJ)/pic/%.o)
+LIBKCOVTRACE_A := $(LIBDIR)/libkcovtrace.a
+LIBKCOVTRACE_SO := $(LIBDIR)/libkcovtrace.so
+LIBKCOVTRACE_SONAME := libkcovtrace.so.0
+LIB_CFLAGS := -Iinclude -fvisibility=hidden -DKCT_BUILDING_LIB
+LIB_LDLIBS := -ldw -lelf
+
+$(OBJ)/lib/%.o: lib/%.c include/kcovtrace.h $(wildcard lib/*.h) | deps-lib
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+$(OBJ)/pic/lib/%.o: lib/%.c include/kcovtrace.h $(wildcard lib/*.h) | deps-lib
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -fPIC -c -o $@ $<
+
+$(LIBKCOVTRACE_A): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBKCOVTRACE_SO): $(LIB_PIC_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,$(LIBKCOVTRACE_SONAME) -o $@.0 $^ $(LIB_LDLIBS)
+	ln -sf $(@F).0 $@
+
+$(LIBDIR)/pkgconfig/kcovtrace.pc: lib/kcovtrace.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' $< > $@
+
+lib: $(LIBKCOVTRACE_A) $(LIBKCOVTRACE_SO) $(LIBDIR)/pkgconfig/kcovtrace.pc
+all: lib
+.PHONY: lib
+
+install: install-lib
+install-lib: lib
+	install -D -m 0644 include/kcovtrace.h $(DESTDIR)$(PREFIX)/include/kcovtrace.h
+	install -D -m 0644 $(LIBKCOVTRACE_A) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.a
+	install -D -m 0755 $(LIBKCOVTRACE_SO).0 $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_SONAME)
+	ln -sf $(LIBKCOVTRACE_SONAME) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.so
+	install -D -m 0644 $(LIBDIR)/pkgconfig/kcovtrace.pc \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/kcovtrace.pc
+.PHONY: install-lib

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kcovtrace: record, rebuild and explore kernel call trees from KCOV
+ * function entry/exit records.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kcovtrace-tool.h"
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "replay", cmd_replay, "print the call tree of a trace" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: kcovtrace COMMAND [options] [args]\n\ncommands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nkcovtrace COMMAND --help describes each command.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	die("unknown command '%s' (see kcovtrace --help)", argv[1]);
+}
