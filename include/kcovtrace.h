@@ -29,6 +29,18 @@ extern "C" {
 #define KCT_RECORD_TYPE_ENTRY		0x0000000000000000ULL
 #define KCT_RECORD_TYPE_EXIT		0x1000000000000000ULL
 #define KCT_RECORD_TYPE_NORMAL		0xf000000000000000ULL
+/*
+ * A resync record follows a window in which the kernel suppressed records
+ * (a context switch) while the task kept running instrumented code: of the
+ * frames open when the window began, EXITED have returned, and ENTERED frames
+ * entered during the window are still open.  Each count saturates at
+ * KCT_RESYNC_MAX; a saturated count means the stream cannot balance, and
+ * the decoder applies neither count of such a record (it flags the event).
+ */
+#define KCT_RECORD_TYPE_RESYNC		0x2000000000000000ULL
+#define KCT_RESYNC_MAX			0x0fffffffULL
+#define KCT_RESYNC_EXITED(rec)		((rec) & KCT_RESYNC_MAX)
+#define KCT_RESYNC_ENTERED(rec)		(((rec) >> 28) & KCT_RESYNC_MAX)
 
 /* What to OR into a record's 56 PC bits to get a kernel address back. */
 #define KCT_PC_FILL_KERNEL		0xff00000000000000ULL
@@ -52,6 +64,9 @@ enum kct_event_type {
 					     that of its first EXIT/BLOCK */
 #define KCT_EVENT_F_UNFINISHED	(1u << 2) /* EXIT of a frame still open when
 					     the stream ended */
+#define KCT_EVENT_F_SUPPRESSED	(1u << 3) /* ENTER/EXIT that a RESYNC
+					     record reported */
+#define KCT_EVENT_F_SATURATED	(1u << 4) /* RESYNC whose counts saturated */
 
 struct kct_event {
 	enum kct_event_type type;
@@ -79,6 +94,7 @@ struct kct_decoder_stats {
 	uint64_t unknown;	/* records of unknown type, skipped */
 	uint64_t orphan_exits;	/* frames open before the stream began */
 	uint64_t unfinished;	/* frames still open when it ended */
+	uint64_t saturated;	/* resync records with a saturated count */
 	uint32_t max_depth;	/* deepest nesting seen */
 };
 
@@ -171,6 +187,13 @@ void kct_symbolizer_free(struct kct_symbolizer *sym);
 /* Symbols (and DWARF, when present) of an ELF file at its link-time
  * addresses: vmlinux, or a user program whose trace holds link-time PCs. */
 int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path);
+/* A System.map (or any nm listing) of link-time addresses. */
+int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path);
+/* /proc/kallsyms, modules included.  Its run-time addresses are moved to
+ * link time by the KASLR offset: its _text against that of a link-time
+ * source added before the first look-up, else against x86-64's default.
+ * -EPERM when kptr_restrict hides the addresses. */
+int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
 /* Looks up pc; returns 0, or -ENOENT if no function covers it. */
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);

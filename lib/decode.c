@@ -19,11 +19,13 @@
 #include "kcovtrace.h"
 
 #define CHUNK_RECORDS	8192
+#define unlikely(x)	__builtin_expect(!!(x), 0)
 #define DEFAULT_MAX_DEPTH (1u << 20)
 
 enum pending {
 	PENDING_NONE,
 	PENDING_UNKNOWN_CALLERS, /* frames open before the stream began */
+	PENDING_RESYNC,		/* frames a resync record closed and opened */
 	PENDING_UNFINISHED,	/* frames still open at its end */
 	PENDING_DONE,
 };
@@ -54,6 +56,8 @@ struct kct_decoder {
 	uint32_t nr_unknown, unknown_done;
 
 	enum pending pending;
+	uint32_t resync_pops, resync_pushes;
+	uint64_t resync_index;
 	int err;
 	struct kct_decoder_stats st;
 };
@@ -121,6 +125,11 @@ static inline uint64_t record_pc(const struct kct_decoder *dec, uint64_t rec)
 	return (rec & KCT_RECORD_IP_MASK) | dec->pc_fill;
 }
 
+static inline bool resync_saturated(uint64_t rec)
+{
+	return KCT_RESYNC_EXITED(rec) == KCT_RESYNC_MAX || KCT_RESYNC_ENTERED(rec) == KCT_RESYNC_MAX;
+}
+
 /*
  * First pass: the lowest depth the stream reaches relative to its start, and
  * the PC of the exit that first reaches each level below zero.
@@ -149,6 +158,23 @@ static int find_unknown_callers(struct kct_decoder *dec)
 						return err;
 					dec->unknown_pcs[-low - 1] = record_pc(dec, rec);
 				}
+				break;
+			case KCT_RECORD_TYPE_RESYNC:
+				if (resync_saturated(rec))
+					break;
+				/* Frames it closes below the start are of
+				 * unknown function. */
+				for (uint64_t n = KCT_RESYNC_EXITED(rec); n; n--) {
+					if (--depth < low) {
+						low = depth;
+						err = stack_reserve(&dec->unknown_pcs, &cap,
+								    (uint32_t)-low, dec->max_depth);
+						if (err)
+							return err;
+						dec->unknown_pcs[-low - 1] = 0;
+					}
+				}
+				depth += KCT_RESYNC_ENTERED(rec);
 				break;
 			}
 		}
@@ -244,6 +270,37 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 			dec->st.max_depth = dec->depth;
 		return 1;
 	}
+	if (dec->pending == PENDING_RESYNC) {
+		ev->index = dec->resync_index;
+		ev->flags = KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_SUPPRESSED;
+		if (dec->resync_pops) {
+			/* The first pass made these frames, as for exits. */
+			dec->resync_pops--;
+			ev->type = KCT_EVENT_EXIT;
+			ev->depth = --dec->depth;
+			ev->pc = ev->entry_pc = dec->stack[dec->depth];
+			return 1;
+		}
+		if (dec->resync_pushes) {
+			int err;
+
+			if (dec->depth == dec->stack_cap) {
+				err = stack_reserve(&dec->stack, &dec->stack_cap, dec->depth + 1,
+						    dec->max_depth);
+				if (err)
+					return dec->err = err;
+			}
+			dec->resync_pushes--;
+			ev->type = KCT_EVENT_ENTER;
+			ev->depth = dec->depth;
+			dec->stack[dec->depth++] = 0;
+			if (dec->depth > dec->st.max_depth)
+				dec->st.max_depth = dec->depth;
+			return 1;
+		}
+		dec->pending = PENDING_NONE;
+		return 0;
+	}
 	if (dec->pending == PENDING_UNFINISHED) {
 		if (!dec->depth) {
 			dec->pending = PENDING_DONE;
@@ -267,16 +324,19 @@ int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev)
 
 	if (dec->err)
 		return dec->err;
-	if (dec->pending != PENDING_NONE)
-		return emit_pending(dec, ev);
 	for (;;) {
+		if (unlikely(dec->pending != PENDING_NONE)) {
+			err = emit_pending(dec, ev);
+			if (err || dec->pending != PENDING_NONE)
+				return err;
+		}
 		if (dec->pos == dec->win_end) {
 			err = window_load(dec, dec->pos);
 			if (err < 0)
 				return dec->err = err;
 			if (err > 0) {
 				dec->pending = PENDING_UNFINISHED;
-				return emit_pending(dec, ev);
+				continue;
 			}
 		}
 		rec = dec->win[dec->pos - dec->win_start];
@@ -319,6 +379,29 @@ int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev)
 			ev->depth = --dec->depth;
 			ev->pc = pc;
 			ev->entry_pc = dec->stack[dec->depth];
+			return 1;
+		case KCT_RECORD_TYPE_RESYNC:
+			dec->st.resyncs++;
+			ev->type = KCT_EVENT_RESYNC;
+			ev->flags = 0;
+			ev->depth = dec->depth;
+			ev->pc = ev->entry_pc = 0;
+			ev->exited = KCT_RESYNC_EXITED(rec);
+			ev->entered = KCT_RESYNC_ENTERED(rec);
+			/* Counts that saturated are unknown: apply neither, in
+			 * both passes alike. */
+			if (resync_saturated(rec)) {
+				ev->flags = KCT_EVENT_F_SATURATED;
+				dec->st.saturated++;
+				return 1;
+			}
+			if (ev->exited > dec->depth)
+				return dec->err = -EIO; /* the file changed */
+			dec->resync_pops = ev->exited;
+			dec->resync_pushes = ev->entered;
+			dec->resync_index = ev->index;
+			if (ev->exited || ev->entered)
+				dec->pending = PENDING_RESYNC;
 			return 1;
 		default:
 			dec->st.unknown++;

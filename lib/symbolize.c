@@ -1,41 +1,25 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * The symbolizer: PC to function.  Every source (ELF symbol tables through
- * libdwfl, and later kallsyms and System.map) is reduced to one sorted table
- * of link-time function ranges, so a look-up is a binary search whatever the
+ * The symbolizer: PC to function.  Every source (System.map, /proc/kallsyms,
+ * ELF symbol tables in symbolize_elf.c) is reduced to one sorted table of
+ * link-time function ranges, so a look-up is a binary search whatever the
  * source.
+ *
+ * KCOV records hold link-time PCs: kcov subtracts the KASLR offset from every
+ * PC, module PCs included.  /proc/kallsyms shows run-time addresses, so its
+ * symbols are moved back by that offset: kallsyms' _text minus the _text of a
+ * link-time source when there is one, else minus the x86-64 default link
+ * address of _text.
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <elfutils/libdwfl.h>
+#include "symbolize.h"
 
-#include "kcovtrace.h"
-
-struct sym_entry {
-	uint64_t addr;
-	uint64_t size;		/* 0: up to the next symbol */
-	uint32_t name;		/* offset into strings */
-	uint32_t module;	/* offset into strings, 0 for none */
-	uint8_t prio;		/* which alias names an address: higher wins */
-};
-
-struct kct_symbolizer {
-	struct sym_entry *syms;
-	size_t nr, cap;
-	char *strings;
-	size_t str_len, str_cap;
-	bool sorted;
-	Dwfl *dwfl;
-};
-
-static const Dwfl_Callbacks offline_callbacks = {
-	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.section_address = dwfl_offline_section_address,
-};
+/* __START_KERNEL_map + CONFIG_PHYSICAL_START, both at their defaults. */
+#define X86_64_DEFAULT_TEXT 0xffffffff81000000ULL
 
 int kct_symbolizer_new(struct kct_symbolizer **out)
 {
@@ -53,7 +37,6 @@ int kct_symbolizer_new(struct kct_symbolizer **out)
 	sym->strings[0] = '\0';
 	sym->str_len = 1;
 	sym->str_cap = 4096;
-	sym->sorted = true;
 	*out = sym;
 	return 0;
 }
@@ -62,14 +45,18 @@ void kct_symbolizer_free(struct kct_symbolizer *sym)
 {
 	if (!sym)
 		return;
-	if (sym->dwfl)
-		dwfl_end(sym->dwfl);
-	free(sym->syms);
+	/* Through a pointer, so that static links without ELF support do not
+	 * pull in libdw. */
+	if (sym->free_elf)
+		sym->free_elf(sym);
+	free(sym->link.syms);
+	free(sym->runtime.syms);
+	free(sym->table.syms);
 	free(sym->strings);
 	free(sym);
 }
 
-static int add_string(struct kct_symbolizer *sym, const char *s, size_t len, uint32_t *off)
+int symbolizer_add_string(struct kct_symbolizer *sym, const char *s, size_t len, uint32_t *off)
 {
 	if (sym->str_len + len + 1 > sym->str_cap) {
 		size_t cap = sym->str_cap * 2;
@@ -92,81 +79,119 @@ static int add_string(struct kct_symbolizer *sym, const char *s, size_t len, uin
 	return 0;
 }
 
-static int add_symbol(struct kct_symbolizer *sym, uint64_t addr, uint64_t size,
-		      const char *name, uint32_t module, uint8_t prio)
+static int table_push(struct sym_table *t, const struct sym_entry *e)
 {
-	struct sym_entry *e;
-	int err;
-
-	if (sym->nr == sym->cap) {
-		size_t cap = sym->cap ? sym->cap * 2 : 1024;
-		struct sym_entry *grown = realloc(sym->syms, cap * sizeof(*grown));
+	if (t->nr == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		struct sym_entry *grown = realloc(t->syms, cap * sizeof(*grown));
 
 		if (!grown)
 			return -ENOMEM;
-		sym->syms = grown;
-		sym->cap = cap;
+		t->syms = grown;
+		t->cap = cap;
 	}
-	e = &sym->syms[sym->nr];
-	err = add_string(sym, name, strlen(name), &e->name);
-	if (err)
-		return err;
-	e->addr = addr;
-	e->size = size;
-	e->module = module;
-	e->prio = prio;
-	sym->nr++;
-	sym->sorted = false;
+	t->syms[t->nr++] = *e;
 	return 0;
 }
 
-int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path)
+int symbolizer_add_symbol(struct kct_symbolizer *sym, struct sym_table *t, uint64_t addr,
+			  uint64_t size, const char *name, size_t name_len, uint32_t module,
+			  uint8_t prio)
 {
-	Dwfl_Module *mod;
-	int fd, n, err = 0;
+	struct sym_entry e = { .addr = addr, .size = size, .module = module, .prio = prio };
+	int err = symbolizer_add_string(sym, name, name_len, &e.name);
 
-	if (!sym->dwfl) {
-		sym->dwfl = dwfl_begin(&offline_callbacks);
-		if (!sym->dwfl)
-			return -ENOMEM;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (err)
+		return err;
+	sym->final = false;
+	return table_push(t, &e);
+}
+
+/*
+ * "ADDR TYPE NAME [MODULE]" lines, as nm, System.map and /proc/kallsyms
+ * write them.  Keeps text symbols (t, T, and weak W, w) only.
+ */
+static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool runtime)
+{
+	struct sym_table *t = runtime ? &sym->runtime : &sym->link;
+	uint64_t *text = runtime ? &sym->runtime_text : &sym->link_text;
+	char *line = NULL, *end;
+	size_t cap = 0, loaded = 0, nonzero = 0, lineno = 0;
+	uint32_t module = 0, module_key = 0;
+	char module_name[128] = "";
+	ssize_t len;
+	FILE *f;
+	int err = 0;
+
+	f = fopen(path, "re");
+	if (!f)
 		return -errno;
-	dwfl_report_begin_add(sym->dwfl);
-	/* Base 0 with p_vaddr added: the module sits at its link-time
-	 * addresses, which is what the records hold. */
-	mod = dwfl_report_elf(sym->dwfl, path, path, fd, 0, true);
-	dwfl_report_end(sym->dwfl, NULL, NULL);
-	if (!mod) {
-		close(fd);
-		return -ENOEXEC;
-	}
-	n = dwfl_module_getsymtab(mod);
-	if (n < 0)
-		return -ENOEXEC;
-	for (int i = 1; i < n && !err; i++) {
-		GElf_Sym s;
-		GElf_Addr addr;
-		Elf *elf;
-		GElf_Word shndx;
-		GElf_Shdr shdr;
-		Elf_Scn *scn;
-		const char *name = dwfl_module_getsym_info(mod, i, &s, &addr, &shndx, &elf, NULL);
-		int type = GELF_ST_TYPE(s.st_info);
+	while ((len = getline(&line, &cap, f)) > 0) {
+		uint64_t addr;
+		char type;
+		size_t name_len;
+		const char *name, *mod;
 
-		if (!name || !*name || shndx == SHN_UNDEF || shndx == SHN_ABS)
+		lineno++;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		addr = strtoull(line, &end, 16);
+		if (end == line || *end != ' ' || !end[1] || end[2] != ' ') {
+			err = -EBADMSG;
+			break;
+		}
+		type = end[1];
+		name = end + 3;
+		name_len = strcspn(name, " \t");
+		if (!name_len) {
+			err = -EBADMSG;
+			break;
+		}
+		nonzero += addr != 0;
+		if (name_len == 5 && !memcmp(name, "_text", 5))
+			*text = addr;
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 			continue;
-		if (type != STT_FUNC && type != STT_NOTYPE)
-			continue;
-		scn = elf ? elf_getscn(elf, shndx) : NULL;
-		if (!scn || !gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_EXECINSTR))
-			continue;
-		/* Prefer functions to labels, global names to local aliases. */
-		err = add_symbol(sym, addr, s.st_size, name, 0,
-				 (type == STT_FUNC) * 2 + (GELF_ST_BIND(s.st_info) != STB_LOCAL));
+		mod = name + name_len;
+		mod += strspn(mod, " \t");
+		if (*mod == '[') {
+			size_t mlen = strcspn(mod + 1, "]");
+
+			/* Lines come grouped by module: intern each name once. */
+			if (mlen >= sizeof(module_name) || mlen != strlen(module_name) ||
+			    memcmp(module_name, mod + 1, mlen)) {
+				snprintf(module_name, sizeof(module_name), "%.*s", (int)mlen, mod + 1);
+				err = symbolizer_add_string(sym, mod + 1, mlen, &module_key);
+				if (err)
+					break;
+			}
+			module = module_key;
+		} else {
+			module = 0;
+		}
+		err = symbolizer_add_symbol(sym, t, addr, 0, name, name_len, module,
+					    type == 'T' || type == 'W');
+		if (err)
+			break;
+		loaded++;
 	}
-	return err;
+	free(line);
+	fclose(f);
+	if (err)
+		return err;
+	if (runtime && lineno && !nonzero)
+		return -EPERM; /* kptr_restrict hides the addresses */
+	return loaded ? 0 : -ENOENT;
+}
+
+int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path)
+{
+	return load_symbol_list(sym, path, false);
+}
+
+int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path)
+{
+	return load_symbol_list(sym, path, true);
 }
 
 static int cmp_sym(const void *a, const void *b)
@@ -179,43 +204,62 @@ static int cmp_sym(const void *a, const void *b)
 	return (int)y->prio - (int)x->prio;
 }
 
-static void sort_symbols(struct kct_symbolizer *sym)
+static int finalize(struct kct_symbolizer *sym)
 {
+	struct sym_table *t = &sym->table;
+	uint64_t shift = 0;
 	size_t out = 0;
 
-	qsort(sym->syms, sym->nr, sizeof(*sym->syms), cmp_sym);
-	for (size_t i = 0; i < sym->nr; i++) {
-		if (out && sym->syms[out - 1].addr == sym->syms[i].addr) {
-			if (!sym->syms[out - 1].size)
-				sym->syms[out - 1].size = sym->syms[i].size;
+	if (sym->runtime.nr) {
+		uint64_t link = sym->link_text ? sym->link_text : X86_64_DEFAULT_TEXT;
+
+		shift = sym->runtime_text ? sym->runtime_text - link : 0;
+	}
+	free(t->syms);
+	t->nr = t->cap = sym->link.nr + sym->runtime.nr;
+	t->syms = malloc((t->cap ? t->cap : 1) * sizeof(*t->syms));
+	if (!t->syms)
+		return -ENOMEM;
+	memcpy(t->syms, sym->link.syms, sym->link.nr * sizeof(*t->syms));
+	for (size_t i = 0; i < sym->runtime.nr; i++) {
+		t->syms[sym->link.nr + i] = sym->runtime.syms[i];
+		t->syms[sym->link.nr + i].addr -= shift;
+	}
+	qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+	for (size_t i = 0; i < t->nr; i++) {
+		if (out && t->syms[out - 1].addr == t->syms[i].addr) {
+			if (!t->syms[out - 1].size)
+				t->syms[out - 1].size = t->syms[i].size;
 			continue;
 		}
-		sym->syms[out++] = sym->syms[i];
+		t->syms[out++] = t->syms[i];
 	}
-	sym->nr = out;
-	sym->sorted = true;
+	t->nr = out;
+	sym->final = true;
+	return 0;
 }
 
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *out)
 {
-	size_t lo = 0, hi;
 	const struct sym_entry *e;
+	size_t lo = 0, hi;
+	int err;
 
-	if (!sym->sorted)
-		sort_symbols(sym);
-	hi = sym->nr;
+	if (!sym->final && (err = finalize(sym)))
+		return err;
+	hi = sym->table.nr;
 	/* Last entry with addr <= pc. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (sym->syms[mid].addr <= pc)
+		if (sym->table.syms[mid].addr <= pc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (!lo)
 		return -ENOENT;
-	e = &sym->syms[lo - 1];
+	e = &sym->table.syms[lo - 1];
 	if (e->size && pc - e->addr >= e->size)
 		return -ENOENT;
 	out->name = sym->strings + e->name;

@@ -5,9 +5,11 @@
  * derived by hand from the record format:
  *
  *   records:  E1 = entry at pc 1, X1 = exit at pc 1, B1 = block at pc 1,
- *             ?1 = a record of unknown type 0x5 at pc 1
- *   events:   "depth:type:pc[:flags]" with type E/B/X, flags u (unknown
- *             caller), f (unfinished), s (synthetic)
+ *             ?1 = a record of unknown type 0x5 at pc 1,
+ *             R2.1 = resync record, 2 frames exited, 1 entered
+ *   events:   "depth:type:pc[:flags]" with type E/B/X, "depth:R:exited.entered"
+ *             for resync, flags u (unknown caller), f (unfinished),
+ *             s (synthetic), S (reported by a resync), x (saturated)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +35,13 @@ static uint64_t parse_record(const char *tok)
 		return KCT_RECORD_TYPE_NORMAL | pc;
 	case '?':
 		return 0x5000000000000000ULL | pc;
+	case 'R': {
+		unsigned long long exited, entered;
+
+		if (sscanf(tok + 1, "%llu.%llu", &exited, &entered) != 2)
+			abort();
+		return KCT_RECORD_TYPE_RESYNC | exited | entered << 28;
+	}
 	}
 	abort();
 }
@@ -51,14 +60,20 @@ static size_t parse_records(const char *spec, uint64_t *out)
 static void format_event(const struct kct_event *ev, char *buf, size_t size)
 {
 	static const char type[] = { 'E', 'B', 'X', 'R' };
-	int n = snprintf(buf, size, "%u:%c:%llx", ev->depth, type[ev->type],
-			 (unsigned long long)(ev->pc & KCT_RECORD_IP_MASK));
+	int n;
 
+	if (ev->type == KCT_EVENT_RESYNC)
+		n = snprintf(buf, size, "%u:R:%u.%u", ev->depth, ev->exited, ev->entered);
+	else
+		n = snprintf(buf, size, "%u:%c:%llx", ev->depth, type[ev->type],
+			     (unsigned long long)(ev->pc & KCT_RECORD_IP_MASK));
 	if (ev->flags)
-		snprintf(buf + n, size - n, ":%s%s%s",
+		snprintf(buf + n, size - n, ":%s%s%s%s%s",
 			 ev->flags & KCT_EVENT_F_UNKNOWN_CALLER ? "u" : "",
 			 ev->flags & KCT_EVENT_F_UNFINISHED ? "f" : "",
-			 ev->flags & KCT_EVENT_F_SYNTHETIC ? "s" : "");
+			 ev->flags & KCT_EVENT_F_SYNTHETIC ? "s" : "",
+			 ev->flags & KCT_EVENT_F_SUPPRESSED ? "S" : "",
+			 ev->flags & KCT_EVENT_F_SATURATED ? "x" : "");
 }
 
 /* Decodes spec and compares the events with want (space-separated). */
@@ -71,7 +86,8 @@ static void check_events(const char *name, struct kct_decoder *dec, const char *
 
 	while ((err = kct_decoder_next(dec, &ev)) > 0) {
 		format_event(&ev, ev_str, sizeof(ev_str));
-		len += snprintf(got + len, sizeof(got) - len, "%s%s", len ? " " : "", ev_str);
+		if (len + strlen(ev_str) + 2 < sizeof(got))
+			len += sprintf(got + len, "%s%s", len ? " " : "", ev_str);
 	}
 	tests++;
 	if (err < 0 || strcmp(got, want)) {
@@ -214,6 +230,7 @@ static void check_chunking(void)
 
 int main(void)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	check_case("empty stream", "", "");
 	check_case("one call", "E10 B11 X12", "0:E:10 1:B:11 0:X:12");
 	check_case("nested calls",
@@ -230,6 +247,21 @@ int main(void)
 		   "0:E:1:us 0:X:1 0:E:2 0:X:2:fs");
 	check_case("unknown record types are skipped", "E1 ?2 B3 ?4 X5",
 		   "0:E:1 1:B:3 0:X:5");
+	check_case("resync: a frame entered while suppressed is still open",
+		   "E1 B2 R0.1 X3 X4",
+		   "0:E:1 1:B:2 1:R:0.1 1:E:0:sS 1:X:3 0:X:4");
+	check_case("resync: a frame open before the window exited in it",
+		   "E1 E2 R1.0 B3 X4",
+		   "0:E:1 1:E:2 2:R:1.0 1:X:2:sS 1:B:3 0:X:4");
+	check_case("resync: both, after several frames",
+		   "E1 E2 E3 R3.2 X4 X5 X6",
+		   "0:E:6:us 1:E:1 2:E:2 3:E:3 4:R:3.2 3:X:3:sS 2:X:2:sS 1:X:1:sS "
+		   "1:E:0:sS 2:E:0:sS 2:X:4 1:X:5 0:X:6");
+	check_case("resync: nothing happened", "E1 R0.0 X2", "0:E:1 1:R:0.0 0:X:2");
+	check_case("resync: past the start of the stream",
+		   "R1.0 B2", "0:E:0:us 1:R:1.0 0:X:0:sS 0:B:2");
+	check_case("resync: a saturated count is flagged and not applied",
+		   "E1 R0.268435455 X2", "0:E:1 1:R:0.268435455:x 0:X:2");
 	check_stats();
 	check_depth_limit();
 	check_chunking();

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* Symbolizer internals shared by its sources (text symbol lists, ELF). */
+#ifndef KCT_SYMBOLIZE_H
+#define KCT_SYMBOLIZE_H
+
+#include "kcovtrace.h"
+
+struct sym_entry {
+	uint64_t addr;
+	uint64_t size;		/* 0: up to the next symbol */
+	uint32_t name;		/* offset into strings */
+	uint32_t module;	/* offset into strings, 0 for none */
+	uint8_t prio;		/* which alias names an address: higher wins */
+};
+
+struct sym_table {
+	struct sym_entry *syms;
+	size_t nr, cap;
+};
+
+struct kct_symbolizer {
+	/* Link-time addresses: ELF files, System.map. */
+	struct sym_table link;
+	/* Run-time addresses from /proc/kallsyms, moved to link time by the
+	 * KASLR offset when the table is finalized. */
+	struct sym_table runtime;
+	uint64_t runtime_text;	/* kallsyms' _text, 0 if none */
+	uint64_t link_text;	/* _text of a link-time source, 0 if none */
+	/* The merged, sorted table that look-ups search. */
+	struct sym_table table;
+	bool final;
+
+	char *strings;
+	size_t str_len, str_cap;
+
+	/* Set by the ELF source; NULL in static links without it. */
+	void *elf;
+	void (*free_elf)(struct kct_symbolizer *sym);
+	int (*elf_lines)(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *out);
+};
+
+int symbolizer_add_string(struct kct_symbolizer *sym, const char *s, size_t len, uint32_t *off);
+int symbolizer_add_symbol(struct kct_symbolizer *sym, struct sym_table *t, uint64_t addr,
+			  uint64_t size, const char *name, size_t name_len, uint32_t module,
+			  uint8_t prio);
+
+#endif
