@@ -44,6 +44,7 @@ include kernel/build.mk
 include lib/build.mk
 include tools/build.mk
 include tests/build.mk
+include lab/build.mk
 include bench/build.mk
 
 clean:
@@ -52,4 +53,8 @@ clean:
 $(O)/.dir $(BIN)/.dir $(LIBDIR)/.dir $(OBJ)/.dir:
 	@mkdir -p $(@D) && touch $@
 
-demo: demo-compiler
+# The main job: build everything, boot the lab kernel, and print the call
+# tree of one clock_nanosleep(), recorded and symbolized in the guest.
+demo: lab
+	@echo '== lab/run -- kcov_tree: one clock_nanosleep() in KCOV_TRACE_PC_EXT mode, symbolized through /proc/kallsyms'
+	@O=$(O) lab/run -- kcov_tree

@@ -30,3 +30,7 @@ $(TESTS_O)/lib/test-decode: tests/lib/test-decode.c $(LIBKCOVTRACE_A)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-decode
 check-deps: $(TESTS_O)/lib/test-decode
+
+# ---- lab ----
+SUITES += tests/lab/run
+check-deps: lab lab-kernel-noext

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The QEMU lab: the patched kernel (lab/build), the guest's programs and
+# its initramfs.  lab/run boots it.
+
+LAB_O := $(O)/lab
+LAB_KOBJ := $(O)/kernel/obj-ext
+LAB_UAPI := $(LAB_KOBJ)/usr/include
+LAB_GUEST_BINS := $(patsubst lab/guest/%.c,$(LAB_O)/guest/%,$(wildcard lab/guest/*.c)) \
+	$(LAB_O)/guest/kcov-u
+LAB_GUEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -Iinclude -isystem $(LAB_UAPI)
+
+# lab/build decides what to rebuild; make only makes sure it runs.
+lab-kernel: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant ext
+lab-kernel-noext: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant noext
+.PHONY: lab-kernel lab-kernel-noext
+
+$(LAB_O)/guest/%: lab/guest/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
+	@mkdir -p $(@D)
+	$(CC) $(LAB_GUEST_CFLAGS) -o $@ $< $(LIBKCOVTRACE_A) -lpthread
+
+# The seed's example, unchanged but for the lines the mail archive cut off.
+$(LAB_O)/guest/kcov-u: lab/seed/kcov-u.c | lab-kernel
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -static -isystem $(LAB_UAPI) -o $@ $<
+
+$(LAB_O)/initramfs.cpio: lab/guest/init $(LAB_GUEST_BINS) | deps-lab
+	rm -rf $(LAB_O)/root && mkdir -p $(LAB_O)/root/bin $(LAB_O)/root/usr/bin \
+		$(LAB_O)/root/proc $(LAB_O)/root/sys $(LAB_O)/root/dev $(LAB_O)/root/tmp $(LAB_O)/root/lab
+	cp /bin/busybox $(LAB_O)/root/bin/busybox
+	cp lab/guest/init $(LAB_O)/root/init
+	cp $(LAB_GUEST_BINS) $(LAB_O)/root/usr/bin/
+	cd $(LAB_O)/root && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(abspath $@).tmp
+	mv $@.tmp $@
+
+lab: lab-kernel $(LAB_O)/initramfs.cpio
+.PHONY: lab
