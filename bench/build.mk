@@ -6,3 +6,8 @@ bench-instrumentation: $(KCOV_CC) $(PLUGIN) $(LINUX_PRISTINE)/.stamp | deps-comp
 
 bench: bench-instrumentation
 .PHONY: bench bench-instrumentation
+
+bench-kernel: lab lab-kernel-noext
+	@O=$(O) bench/kernel/run
+bench: bench-kernel
+.PHONY: bench-kernel
