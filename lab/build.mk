@@ -14,7 +14,9 @@ lab-kernel: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant ext
 lab-kernel-noext: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant noext
-.PHONY: lab-kernel lab-kernel-noext
+lab-kernel-sched: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant sched
+.PHONY: lab-kernel lab-kernel-noext lab-kernel-sched
 
 $(LAB_O)/guest/%: lab/guest/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
 	@mkdir -p $(@D)

@@ -33,4 +33,5 @@ check-deps: $(TESTS_O)/lib/test-decode
 
 # ---- lab ----
 SUITES += tests/lab/run
-check-deps: lab lab-kernel-noext
+check-deps: lab lab-kernel-noext lab-kernel-sched
+

@@ -82,11 +82,18 @@ int main(int argc, char **argv)
 	if ((err = kct_decoder_new_mem((const uint64_t *)cover + 1, n, &opts, &dec)))
 		fail("decoder", err);
 	while ((err = kct_decoder_next(dec, &ev)) > 0) {
-		static const char *const what[] = { "ENTER", "BB   ", "EXIT ", "SKIP " };
+		static const char *const what[] = { "ENTER", "BB   ", "EXIT " };
 		struct kct_symbol s;
 
+		/* Frames without a record of their own (those a resync record
+		 * closed or opened, which the SKIP line stands for) get no line. */
 		if (ev.flags & KCT_EVENT_F_SYNTHETIC)
 			continue;
+		if (ev.type == KCT_EVENT_RESYNC) {
+			printf("%*sSKIP  exited=%u entered=%u\n", (int)ev.depth * 2, "",
+			       ev.exited, ev.entered);
+			continue;
+		}
 		printf("%*s%s ", (int)ev.depth * 2, "", what[ev.type]);
 		if (!kct_symbolize(sym, ev.pc, &s))
 			printf("%s+0x%llx\n", s.name, (unsigned long long)(ev.pc - s.addr));
