@@ -11,3 +11,17 @@ bench-kernel: lab lab-kernel-noext
 	@O=$(O) bench/kernel/run
 bench: bench-kernel
 .PHONY: bench-kernel
+
+$(O)/bench/decode/%: bench/decode/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+
+bench-decode: $(O)/bench/decode/gen $(O)/bench/decode/decode $(KCOVTRACE)
+	@O=$(O) bench/decode/run
+
+# The fuzzer, for longer than make check runs it.
+bench-fuzz: $(TESTS_O)/fuzz/fuzz_parsers
+	@O=$(O) FUZZ_RUNS=$${FUZZ_RUNS:-5000000} tests/fuzz/run
+
+bench: bench-decode bench-fuzz
+.PHONY: bench-decode bench-fuzz

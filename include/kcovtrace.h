@@ -111,6 +111,10 @@ int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
 		       struct kct_decoder **out);
 /* Returns 1 and fills *ev, 0 at the end, or a negative errno. */
 int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev);
+/* Fills up to max events; returns how many, 0 at the end, or a negative
+ * errno (after the events before the error were returned).  The fast way to
+ * read a long stream. */
+int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max);
 void kct_decoder_stats(const struct kct_decoder *dec,
 		       struct kct_decoder_stats *stats);
 void kct_decoder_free(struct kct_decoder *dec);
@@ -118,10 +122,12 @@ void kct_decoder_free(struct kct_decoder *dec);
 /* ---- Trace files ------------------------------------------------------ */
 
 /*
- * A trace file is a header followed by the records, native-endian 64-bit
- * words like the kcov buffer itself.  Readers also accept a raw kcov buffer
- * (the count, then the records) as any program can dump it; the magic tells
- * the two apart.
+ * A trace file holds one or more record streams: the whole run of a command,
+ * or one stream per traced syscall.  Layout, native-endian like the kcov
+ * buffer itself: struct kct_trace_header, then for each stream a struct
+ * kct_stream_header followed by its records (64-bit words).  Readers also
+ * accept a raw kcov buffer (the count, then the records) as any program can
+ * dump it; the magic tells the two apart.
  */
 #define KCT_TRACE_MAGIC		"KCOVTRC"	/* 8 bytes with the NUL */
 #define KCT_TRACE_VERSION	1
@@ -131,20 +137,33 @@ void kct_decoder_free(struct kct_decoder *dec);
 #define KCT_MODE_TRACE_CMP	1
 #define KCT_MODE_TRACE_PC_EXT	2
 
-#define KCT_TRACE_F_OVERFLOW	(1u << 0) /* the buffer filled up */
+#define KCT_TRACE_F_OVERFLOW	(1u << 0) /* a buffer filled up */
 #define KCT_TRACE_F_USER	(1u << 1) /* userspace PCs (no pc_fill) */
 
 struct kct_trace_header {
 	char magic[8];		/* KCT_TRACE_MAGIC */
 	uint32_t version;	/* KCT_TRACE_VERSION */
-	uint32_t header_size;	/* bytes before the first record */
+	uint32_t header_size;	/* bytes before the first stream */
 	uint32_t mode;		/* KCT_MODE_* */
 	uint32_t flags;		/* KCT_TRACE_F_* */
 	uint64_t buffer_size;	/* kcov buffer size in words */
-	uint64_t records;	/* number of records that follow */
+	uint64_t records;	/* records in all streams */
 	uint64_t pc_fill;	/* see kct_decoder_opts */
 	char kernel_release[65];/* uname -r of the traced kernel */
-	char reserved[15];	/* zero */
+	char pad[3];		/* zero */
+	uint32_t nr_streams;
+	char reserved[8];	/* zero */
+};
+
+#define KCT_STREAM_NO_SYSCALL	(-1)
+#define KCT_STREAM_F_OVERFLOW	(1u << 0) /* this stream's buffer filled up */
+
+struct kct_stream_header {
+	uint64_t records;	/* records that follow */
+	int32_t syscall;	/* syscall number, or KCT_STREAM_NO_SYSCALL */
+	uint32_t flags;		/* KCT_STREAM_F_* */
+	uint64_t seq;		/* order of the stream in the traced run */
+	uint64_t reserved;	/* zero */
 };
 
 struct kct_trace_info {
@@ -155,6 +174,7 @@ struct kct_trace_info {
 	uint64_t buffer_size;
 	uint64_t records;
 	uint64_t pc_fill;
+	uint32_t nr_streams;
 	char kernel_release[65];
 };
 
@@ -165,11 +185,61 @@ struct kct_trace;
  * truncated one. */
 int kct_trace_open(const char *path, struct kct_trace **out);
 const struct kct_trace_info *kct_trace_info(const struct kct_trace *trace);
-/* A decoder over the trace's records, set up for its kind of PCs. */
-int kct_trace_decoder(struct kct_trace *trace, struct kct_decoder **out);
+/* The header of stream i, 0 <= i < nr_streams. */
+int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_header *out);
+/* A decoder over stream i, set up for the trace's kind of PCs. */
+int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out);
 void kct_trace_close(struct kct_trace *trace);
+
+/*
+ * Writing: streams go to a temporary file next to path, which commit
+ * renames into place, so a reader never sees a partial trace; abort (or a
+ * failed commit) removes it.  h gives mode, flags, buffer_size, pc_fill and
+ * kernel_release; the writer fills in the rest.
+ */
+struct kct_trace_writer;
+
+int kct_trace_writer_open(const char *path, const struct kct_trace_header *h,
+			  struct kct_trace_writer **out);
+int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_header *sh,
+			 const uint64_t *records);
+int kct_trace_writer_commit(struct kct_trace_writer *w);
+void kct_trace_writer_abort(struct kct_trace_writer *w);
+
 /* A message for the errors above, or strerror()'s. */
 const char *kct_strerror(int err);
+
+/* ---- Recording -------------------------------------------------------- */
+
+struct kct_session_opts {
+	size_t sz;		/* sizeof(struct kct_session_opts) */
+	uint64_t buffer_words;	/* kcov buffer size, whole pages (0: 1M words) */
+	const char *device;	/* default /sys/kernel/debug/kcov */
+};
+
+struct kct_session;
+
+/* Opens the kcov device, sizes and maps its buffer. */
+int kct_session_open(const struct kct_session_opts *opts, struct kct_session **out);
+/* Enables KCOV_TRACE_PC_EXT for the calling thread; with allow_classic,
+ * falls back to KCOV_TRACE_PC where the kernel lacks it (check
+ * kct_session_mode()). */
+int kct_session_enable(struct kct_session *s, bool allow_classic);
+/* KCOV_REMOTE_ENABLE in the extended mode (or classic, as above). */
+int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
+			      const uint64_t *handles, uint32_t nr_handles, bool allow_classic);
+int kct_session_disable(struct kct_session *s);
+/* Starts a new stream: the kernel's next record goes first. */
+void kct_session_reset(struct kct_session *s);
+/* Records in the buffer now, at most the buffer's room. */
+uint64_t kct_session_count(const struct kct_session *s);
+const uint64_t *kct_session_records(const struct kct_session *s);
+uint32_t kct_session_mode(const struct kct_session *s);
+uint64_t kct_session_buffer_words(const struct kct_session *s);
+int kct_session_fd(const struct kct_session *s);
+/* Writes the buffer as a one-stream trace file, atomically. */
+int kct_session_write_trace(const struct kct_session *s, const char *path);
+void kct_session_close(struct kct_session *s);
 
 /* ---- Symbolizer ------------------------------------------------------- */
 
@@ -197,6 +267,25 @@ int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
 /* Looks up pc; returns 0, or -ENOENT if no function covers it. */
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
+
+struct kct_source {
+	const char *function;	/* the function this code belongs to */
+	const char *file;	/* NULL if the DWARF has none */
+	unsigned int line;	/* 0 if unknown */
+	unsigned int column;
+};
+
+/*
+ * Source locations of the code at pc from DWARF (an ELF source with debug
+ * info), innermost first: out[0] is the (possibly inlined) function whose
+ * code pc is, with its file and line; each further entry is a function it
+ * was inlined into, with the location of the inlined call.  Fills at most
+ * max entries and returns their number, or -ENOENT without line info.
+ * Strings stay valid while the symbolizer lives.  Record PCs are return
+ * addresses of hook calls; pass them as they are.
+ */
+int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc,
+			 struct kct_source *out, int max);
 
 #pragma GCC visibility pop
 

@@ -41,6 +41,7 @@ install-lib: lib
 	install -D -m 0644 $(LIBKCOVTRACE_A) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.a
 	install -D -m 0755 $(LIBKCOVTRACE_SO).0 $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_SONAME)
 	ln -sf $(LIBKCOVTRACE_SONAME) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.so
-	install -D -m 0644 $(LIBDIR)/pkgconfig/kcovtrace.pc \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/kcovtrace.pc
+	@# PREFIX is the installation's, not the build's.
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|g' lib/kcovtrace.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kcovtrace.pc
 .PHONY: install-lib

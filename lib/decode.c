@@ -10,6 +10,12 @@
  * far below its starting depth the stream goes (and which functions those
  * exits belong to), the second pass emits events with the right depths.
  * Memory is bounded by the call depth, never by the trace length.
+ *
+ * Both passes are written for speed, since traces run to hundreds of
+ * millions of records: the common records (block, entry, exit) take no
+ * branch that depends on their type, and everything else (resync records,
+ * unknown types, a full frame stack, a file that changed) leaves the fast
+ * loop for a slow path.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,9 +24,10 @@
 
 #include "kcovtrace.h"
 
-#define CHUNK_RECORDS	8192
-#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define CHUNK_RECORDS	65536
 #define DEFAULT_MAX_DEPTH (1u << 20)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define likely(x)	__builtin_expect(!!(x), 1)
 
 enum pending {
 	PENDING_NONE,
@@ -28,6 +35,11 @@ enum pending {
 	PENDING_RESYNC,		/* frames a resync record closed and opened */
 	PENDING_UNFINISHED,	/* frames still open at its end */
 	PENDING_DONE,
+};
+
+/* Record type nibble -> event type, for the types the fast path takes. */
+static const uint8_t event_type[16] = {
+	[0x0] = KCT_EVENT_ENTER, [0x1] = KCT_EVENT_EXIT, [0xf] = KCT_EVENT_BLOCK,
 };
 
 struct kct_decoder {
@@ -46,14 +58,18 @@ struct kct_decoder {
 	uint64_t pc_fill;
 	uint32_t max_depth;
 
-	/* Entry PC of each open frame, outermost first. */
+	/*
+	 * Entry PC of each open frame, outermost first.  stack[-1] exists and
+	 * is 0, so that a block at depth 0 finds "its frame" without a
+	 * branch; stack[cap] exists too, for the same reason.
+	 */
 	uint64_t *stack;
 	uint32_t depth, stack_cap;
 
 	/* PCs that name the frames open before the stream began, outermost
 	 * first, and how many of them are still to be announced. */
 	uint64_t *unknown_pcs;
-	uint32_t nr_unknown, unknown_done;
+	uint32_t nr_unknown, unknown_done, unknown_cap;
 
 	enum pending pending;
 	uint32_t resync_pops, resync_pushes;
@@ -62,25 +78,48 @@ struct kct_decoder {
 	struct kct_decoder_stats st;
 };
 
-static int stack_reserve(uint64_t **stack, uint32_t *cap, uint32_t need, uint32_t max)
+/* Grows the frame stack to hold need frames, keeping its two guards. */
+static int stack_grow(struct kct_decoder *dec, uint32_t need)
 {
-	uint64_t *grown;
-	uint32_t ncap;
+	uint64_t *base = dec->stack ? dec->stack - 1 : NULL, *grown;
+	uint32_t cap;
 
-	if (need <= *cap)
+	if (need <= dec->stack_cap)
 		return 0;
-	if (need > max)
+	if (need > dec->max_depth)
 		return -E2BIG;
-	ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap = ncap > max / 2 ? max : ncap * 2;
-	if (ncap > max)
-		ncap = max;
-	grown = realloc(*stack, (size_t)ncap * sizeof(**stack));
+	cap = dec->stack_cap ? dec->stack_cap : 64;
+	while (cap < need)
+		cap = cap > dec->max_depth / 2 ? dec->max_depth : cap * 2;
+	if (cap > dec->max_depth)
+		cap = dec->max_depth;
+	grown = realloc(base, ((size_t)cap + 2) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
-	*stack = grown;
-	*cap = ncap;
+	if (!base)
+		grown[0] = 0;
+	dec->stack = grown + 1;
+	dec->stack_cap = cap;
+	return 0;
+}
+
+static int unknown_grow(struct kct_decoder *dec, uint32_t need)
+{
+	uint64_t *grown;
+	uint32_t cap;
+
+	if (need <= dec->unknown_cap)
+		return 0;
+	if (need > dec->max_depth)
+		return -E2BIG;
+	cap = dec->unknown_cap ? dec->unknown_cap * 2 : 64;
+	if (cap < need)
+		cap = need;
+	grown = realloc(dec->unknown_pcs, (size_t)cap * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	dec->unknown_pcs = grown;
+	dec->unknown_cap = cap;
 	return 0;
 }
 
@@ -130,6 +169,16 @@ static inline bool resync_saturated(uint64_t rec)
 	return KCT_RESYNC_EXITED(rec) == KCT_RESYNC_MAX || KCT_RESYNC_ENTERED(rec) == KCT_RESYNC_MAX;
 }
 
+/* First pass, one level lower: the exit (or resync) at pc closed it. */
+static int note_lower(struct kct_decoder *dec, int64_t depth, uint64_t pc)
+{
+	int err = unknown_grow(dec, (uint32_t)-depth);
+
+	if (!err)
+		dec->unknown_pcs[-depth - 1] = pc;
+	return err;
+}
+
 /*
  * First pass: the lowest depth the stream reaches relative to its start, and
  * the PC of the exit that first reaches each level below zero.
@@ -137,46 +186,37 @@ static inline bool resync_saturated(uint64_t rec)
 static int find_unknown_callers(struct kct_decoder *dec)
 {
 	int64_t depth = 0, low = 0;
-	uint32_t cap = 0;
 	uint64_t pos = 0;
 	int err;
 
 	while ((err = window_load(dec, pos)) == 0) {
-		for (; pos < dec->win_end; pos++) {
-			uint64_t rec = dec->win[pos - dec->win_start];
+		const uint64_t *w = dec->win - dec->win_start;
 
-			switch (rec & KCT_RECORD_TYPE_MASK) {
-			case KCT_RECORD_TYPE_ENTRY:
-				depth++;
-				break;
-			case KCT_RECORD_TYPE_EXIT:
-				if (--depth < low) {
-					low = depth;
-					err = stack_reserve(&dec->unknown_pcs, &cap, (uint32_t)-low,
-							    dec->max_depth);
-					if (err)
-						return err;
-					dec->unknown_pcs[-low - 1] = record_pc(dec, rec);
-				}
-				break;
-			case KCT_RECORD_TYPE_RESYNC:
+		for (; pos < dec->win_end; pos++) {
+			uint64_t rec = w[pos];
+			unsigned int t = rec >> 60;
+
+			depth += (t == 0) - (t == 1);
+			if (likely(depth >= low && t != 2))
+				continue;
+			if (t == 2) {
 				if (resync_saturated(rec))
-					break;
+					continue;
 				/* Frames it closes below the start are of
 				 * unknown function. */
-				for (uint64_t n = KCT_RESYNC_EXITED(rec); n; n--) {
-					if (--depth < low) {
-						low = depth;
-						err = stack_reserve(&dec->unknown_pcs, &cap,
-								    (uint32_t)-low, dec->max_depth);
-						if (err)
-							return err;
-						dec->unknown_pcs[-low - 1] = 0;
-					}
-				}
+				depth -= KCT_RESYNC_EXITED(rec);
+				if (depth < low && -depth > dec->max_depth)
+					return -E2BIG;
+				for (; low > depth; low--)
+					if ((err = note_lower(dec, low - 1, 0)))
+						return err;
 				depth += KCT_RESYNC_ENTERED(rec);
-				break;
+				continue;
 			}
+			low = depth;
+			err = note_lower(dec, depth, record_pc(dec, rec));
+			if (err)
+				return err;
 		}
 	}
 	if (err < 0)
@@ -217,7 +257,9 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 	    opts->max_depth)
 		dec->max_depth = opts->max_depth;
 	if (!mem) {
-		dec->buf = malloc(CHUNK_RECORDS * sizeof(uint64_t));
+		/* A chunk, or the whole stream if it is shorter. */
+		dec->buf = malloc((count && count < CHUNK_RECORDS ? count : CHUNK_RECORDS) *
+				  sizeof(uint64_t));
 		if (!dec->buf) {
 			free(dec);
 			return -ENOMEM;
@@ -225,8 +267,7 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 	}
 	err = find_unknown_callers(dec);
 	if (!err)
-		err = stack_reserve(&dec->stack, &dec->stack_cap, dec->nr_unknown,
-				    dec->max_depth);
+		err = stack_grow(dec, dec->nr_unknown + 1);
 	if (err) {
 		kct_decoder_free(dec);
 		return err;
@@ -253,21 +294,25 @@ int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
 	return decoder_new(NULL, fd, offset, count, opts, out);
 }
 
+static void push_frame(struct kct_decoder *dec, uint64_t pc)
+{
+	dec->stack[dec->depth++] = pc;
+	if (dec->depth > dec->st.max_depth)
+		dec->st.max_depth = dec->depth;
+}
+
+/* Returns 1 with an event, 0 when nothing is pending any more, or -errno. */
 static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	if (dec->pending == PENDING_UNKNOWN_CALLERS) {
-		uint64_t pc = dec->unknown_pcs[dec->unknown_done];
-
 		ev->type = KCT_EVENT_ENTER;
 		ev->flags = KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_UNKNOWN_CALLER;
 		ev->depth = dec->depth;
-		ev->pc = pc;
-		dec->stack[dec->depth++] = 0;
+		ev->pc = dec->unknown_pcs[dec->unknown_done];
+		push_frame(dec, 0);
 		if (++dec->unknown_done == dec->nr_unknown)
 			dec->pending = PENDING_NONE;
-		if (dec->depth > dec->st.max_depth)
-			dec->st.max_depth = dec->depth;
 		return 1;
 	}
 	if (dec->pending == PENDING_RESYNC) {
@@ -282,20 +327,14 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 			return 1;
 		}
 		if (dec->resync_pushes) {
-			int err;
+			int err = stack_grow(dec, dec->depth + 1);
 
-			if (dec->depth == dec->stack_cap) {
-				err = stack_reserve(&dec->stack, &dec->stack_cap, dec->depth + 1,
-						    dec->max_depth);
-				if (err)
-					return dec->err = err;
-			}
+			if (err)
+				return err;
 			dec->resync_pushes--;
 			ev->type = KCT_EVENT_ENTER;
 			ev->depth = dec->depth;
-			dec->stack[dec->depth++] = 0;
-			if (dec->depth > dec->st.max_depth)
-				dec->st.max_depth = dec->depth;
+			push_frame(dec, 0);
 			return 1;
 		}
 		dec->pending = PENDING_NONE;
@@ -317,97 +356,151 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 	return 0;
 }
 
-int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev)
+/*
+ * The record at dec->pos that the fast loop would not take: a resync record,
+ * an unknown type, an entry with the frame stack full, or an exit with no
+ * frame (the file changed between the passes).  Returns 1 with an event,
+ * 0 after skipping the record, or -errno.
+ */
+static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 {
-	uint64_t rec, pc;
+	uint64_t rec = dec->win[dec->pos - dec->win_start];
+	unsigned int t = rec >> 60;
+	int err;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->index = dec->pos;
+	if (t == 0) {
+		err = stack_grow(dec, dec->depth + 1);
+		if (err)
+			return err;
+		/* The fast loop takes it now. */
+		return 0;
+	}
+	dec->pos++;
+	dec->st.records++;
+	if (t == 1)
+		return -EIO;
+	if (t != 2) {
+		dec->st.unknown++;
+		return 0;
+	}
+	dec->st.resyncs++;
+	ev->type = KCT_EVENT_RESYNC;
+	ev->depth = dec->depth;
+	ev->exited = KCT_RESYNC_EXITED(rec);
+	ev->entered = KCT_RESYNC_ENTERED(rec);
+	/* Counts that saturated are unknown: apply neither, in both passes
+	 * alike. */
+	if (resync_saturated(rec)) {
+		ev->flags = KCT_EVENT_F_SATURATED;
+		dec->st.saturated++;
+		return 1;
+	}
+	if (ev->exited > dec->depth)
+		return -EIO; /* the file changed */
+	dec->resync_pops = ev->exited;
+	dec->resync_pushes = ev->entered;
+	dec->resync_index = ev->index;
+	if (ev->exited || ev->entered)
+		dec->pending = PENDING_RESYNC;
+	return 1;
+}
+
+int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max)
+{
+	unsigned int n = 0;
 	int err;
 
 	if (dec->err)
 		return dec->err;
-	for (;;) {
+	while (n < max) {
+		const uint64_t *w;
+		uint64_t *stack, pos, end, fill;
+		uint32_t depth, cap, max_depth;
+		uint64_t enters = 0, exits = 0, blocks = 0;
+
 		if (unlikely(dec->pending != PENDING_NONE)) {
-			err = emit_pending(dec, ev);
-			if (err || dec->pending != PENDING_NONE)
-				return err;
+			err = emit_pending(dec, &evs[n]);
+			if (err < 0)
+				goto fail;
+			if (err) {
+				n++;
+				continue;
+			}
+			if (dec->pending == PENDING_DONE)
+				break;
+			continue;
 		}
 		if (dec->pos == dec->win_end) {
 			err = window_load(dec, dec->pos);
 			if (err < 0)
-				return dec->err = err;
+				goto fail;
 			if (err > 0) {
 				dec->pending = PENDING_UNFINISHED;
 				continue;
 			}
 		}
-		rec = dec->win[dec->pos - dec->win_start];
-		pc = record_pc(dec, rec);
-		ev->index = dec->pos++;
-		dec->st.records++;
-		switch (rec & KCT_RECORD_TYPE_MASK) {
-		case KCT_RECORD_TYPE_NORMAL:
-			dec->st.blocks++;
-			ev->type = KCT_EVENT_BLOCK;
+
+		/* The fast loop, on locals the compiler can keep in registers. */
+		w = dec->win - dec->win_start;
+		pos = dec->pos;
+		end = dec->win_end;
+		if (end - pos > max - n)
+			end = pos + (max - n);
+		stack = dec->stack;
+		depth = dec->depth;
+		cap = dec->stack_cap;
+		max_depth = dec->st.max_depth;
+		fill = dec->pc_fill;
+		for (; pos < end; pos++, n++) {
+			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill;
+			unsigned int t = rec >> 60;
+			uint32_t is_enter = t == 0, is_exit = t == 1, is_block = t == 0xf;
+			struct kct_event *ev = &evs[n];
+
+			if (unlikely(!(is_enter | is_exit | is_block) || (is_enter & (depth == cap)) ||
+				     (is_exit & (depth == 0))))
+				break;
+			depth -= is_exit;
+			ev->type = event_type[t];
 			ev->flags = 0;
-			ev->depth = dec->depth;
+			ev->depth = depth;
+			ev->index = pos;
 			ev->pc = pc;
-			ev->entry_pc = dec->depth ? dec->stack[dec->depth - 1] : 0;
-			return 1;
-		case KCT_RECORD_TYPE_ENTRY:
-			if (dec->depth == dec->stack_cap) {
-				err = stack_reserve(&dec->stack, &dec->stack_cap, dec->depth + 1,
-						    dec->max_depth);
-				if (err)
-					return dec->err = err;
-			}
-			dec->st.enters++;
-			ev->type = KCT_EVENT_ENTER;
-			ev->flags = 0;
-			ev->depth = dec->depth;
-			ev->pc = ev->entry_pc = pc;
-			dec->stack[dec->depth++] = pc;
-			if (dec->depth > dec->st.max_depth)
-				dec->st.max_depth = dec->depth;
-			return 1;
-		case KCT_RECORD_TYPE_EXIT:
-			/* The first pass made a frame for every exit, unless the
-			 * file changed between the passes. */
-			if (!dec->depth)
-				return dec->err = -EIO;
-			dec->st.exits++;
-			ev->type = KCT_EVENT_EXIT;
-			ev->flags = 0;
-			ev->depth = --dec->depth;
-			ev->pc = pc;
-			ev->entry_pc = dec->stack[dec->depth];
-			return 1;
-		case KCT_RECORD_TYPE_RESYNC:
-			dec->st.resyncs++;
-			ev->type = KCT_EVENT_RESYNC;
-			ev->flags = 0;
-			ev->depth = dec->depth;
-			ev->pc = ev->entry_pc = 0;
-			ev->exited = KCT_RESYNC_EXITED(rec);
-			ev->entered = KCT_RESYNC_ENTERED(rec);
-			/* Counts that saturated are unknown: apply neither, in
-			 * both passes alike. */
-			if (resync_saturated(rec)) {
-				ev->flags = KCT_EVENT_F_SATURATED;
-				dec->st.saturated++;
-				return 1;
-			}
-			if (ev->exited > dec->depth)
-				return dec->err = -EIO; /* the file changed */
-			dec->resync_pops = ev->exited;
-			dec->resync_pushes = ev->entered;
-			dec->resync_index = ev->index;
-			if (ev->exited || ev->entered)
-				dec->pending = PENDING_RESYNC;
-			return 1;
-		default:
-			dec->st.unknown++;
-			break;
+			ev->exited = 0;
+			ev->entered = 0;
+			stack[depth] = is_enter ? pc : stack[depth];
+			ev->entry_pc = stack[(int64_t)depth - is_block];
+			depth += is_enter;
+			max_depth = depth > max_depth ? depth : max_depth;
+			enters += is_enter;
+			exits += is_exit;
+			blocks += is_block;
+		}
+		dec->st.records += pos - dec->pos;
+		dec->st.enters += enters;
+		dec->st.exits += exits;
+		dec->st.blocks += blocks;
+		dec->st.max_depth = max_depth;
+		dec->depth = depth;
+		dec->pos = pos;
+		if (pos < end) {
+			err = slow_record(dec, &evs[n]);
+			if (err < 0)
+				goto fail;
+			n += err;
 		}
 	}
+	return n;
+fail:
+	dec->err = err;
+	return n ? (int)n : err;
+}
+
+int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev)
+{
+	return kct_decoder_next_batch(dec, ev, 1);
 }
 
 void kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
@@ -420,7 +513,7 @@ void kct_decoder_free(struct kct_decoder *dec)
 	if (!dec)
 		return;
 	free(dec->buf);
-	free(dec->stack);
+	free(dec->stack ? dec->stack - 1 : NULL);
 	free(dec->unknown_pcs);
 	free(dec);
 }

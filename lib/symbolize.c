@@ -220,7 +220,8 @@ static int finalize(struct kct_symbolizer *sym)
 	t->syms = malloc((t->cap ? t->cap : 1) * sizeof(*t->syms));
 	if (!t->syms)
 		return -ENOMEM;
-	memcpy(t->syms, sym->link.syms, sym->link.nr * sizeof(*t->syms));
+	if (sym->link.nr)
+		memcpy(t->syms, sym->link.syms, sym->link.nr * sizeof(*t->syms));
 	for (size_t i = 0; i < sym->runtime.nr; i++) {
 		t->syms[sym->link.nr + i] = sym->runtime.syms[i];
 		t->syms[sym->link.nr + i].addr -= shift;
@@ -239,32 +240,64 @@ static int finalize(struct kct_symbolizer *sym)
 	return 0;
 }
 
-int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *out)
+static int lookup(const struct sym_table *t, uint64_t pc)
 {
+	size_t lo = 0, hi = t->nr;
 	const struct sym_entry *e;
-	size_t lo = 0, hi;
-	int err;
 
-	if (!sym->final && (err = finalize(sym)))
-		return err;
-	hi = sym->table.nr;
 	/* Last entry with addr <= pc. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (sym->table.syms[mid].addr <= pc)
+		if (t->syms[mid].addr <= pc)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (!lo)
-		return -ENOENT;
-	e = &sym->table.syms[lo - 1];
+		return -1;
+	e = &t->syms[lo - 1];
 	if (e->size && pc - e->addr >= e->size)
+		return -1;
+	return (int)(lo - 1);
+}
+
+int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *out)
+{
+	/* Traces repeat few PCs many times: a cache saves the search. */
+	size_t slot = (pc ^ pc >> 12) % (sizeof(sym->cache) / sizeof(sym->cache[0]));
+	const struct sym_entry *e;
+	int index, err;
+
+	if (!sym->final) {
+		err = finalize(sym);
+		if (err)
+			return err;
+		memset(sym->cache, 0, sizeof(sym->cache));
+	}
+	if (sym->cache[slot].valid && sym->cache[slot].pc == pc) {
+		index = sym->cache[slot].index == ~0u ? -1 : (int)sym->cache[slot].index;
+	} else {
+		index = lookup(&sym->table, pc);
+		sym->cache[slot].pc = pc;
+		sym->cache[slot].index = index < 0 ? ~0u : (uint32_t)index;
+		sym->cache[slot].valid = true;
+	}
+	if (index < 0)
 		return -ENOENT;
+	e = &sym->table.syms[index];
 	out->name = sym->strings + e->name;
 	out->module = e->module ? sym->strings + e->module : NULL;
 	out->addr = e->addr;
 	out->size = e->size;
 	return 0;
+}
+
+int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out, int max)
+{
+	if (max <= 0)
+		return -EINVAL;
+	if (!sym->elf_source)
+		return -ENOENT;
+	return sym->elf_source(sym, pc, out, max);
 }

@@ -36,7 +36,14 @@ struct kct_symbolizer {
 	/* Set by the ELF source; NULL in static links without it. */
 	void *elf;
 	void (*free_elf)(struct kct_symbolizer *sym);
-	int (*elf_lines)(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *out);
+	int (*elf_source)(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out, int max);
+
+	/* Recent look-ups: pc -> index into table, direct mapped. */
+	struct {
+		uint64_t pc;
+		uint32_t index;	/* ~0u: pc has no symbol */
+		bool valid;
+	} cache[4096];
 };
 
 int symbolizer_add_string(struct kct_symbolizer *sym, const char *s, size_t len, uint32_t *off);

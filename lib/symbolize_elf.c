@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
 #include "symbolize.h"
@@ -18,25 +20,193 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
+
+/*
+ * Compilation units by address.  libdw finds a unit through .debug_aranges,
+ * which clang does not emit by default, so the ranges of every unit are
+ * read once into a sorted table instead.
+ */
+struct cu_range {
+	uint64_t lo, hi;	/* [lo, hi) at link-time addresses */
+	Dwarf_Die cu;
+	Dwarf_Addr bias;
+};
+
+struct elf_state {
+	Dwfl *dwfl;
+	struct cu_range *ranges;
+	size_t nr, cap;
+	bool indexed;
+};
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct cu_range *x = a, *y = b;
+
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+static void index_cus(struct elf_state *st)
+{
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+
+	st->indexed = true;
+	while ((cu = dwfl_nextcu(st->dwfl, cu, &bias))) {
+		Dwarf_Addr base, lo, hi;
+		ptrdiff_t off = 0;
+
+		while ((off = dwarf_ranges(cu, off, &base, &lo, &hi)) > 0) {
+			if (lo >= hi)
+				continue;
+			if (st->nr == st->cap) {
+				size_t cap = st->cap ? st->cap * 2 : 256;
+				struct cu_range *g = realloc(st->ranges, cap * sizeof(*g));
+
+				if (!g)
+					return;
+				st->ranges = g;
+				st->cap = cap;
+			}
+			st->ranges[st->nr++] = (struct cu_range){ lo + bias, hi + bias, *cu, bias };
+		}
+	}
+	qsort(st->ranges, st->nr, sizeof(*st->ranges), cmp_range);
+}
+
+static const struct cu_range *find_cu(struct elf_state *st, uint64_t addr)
+{
+	size_t lo = 0, hi;
+
+	if (!st->indexed)
+		index_cus(st);
+	hi = st->nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->ranges[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Ranges of different units do not overlap; look back a little in
+	 * case a unit's ranges nest. */
+	for (size_t i = lo; i > 0 && lo - i < 8; i--)
+		if (addr >= st->ranges[i - 1].lo && addr < st->ranges[i - 1].hi)
+			return &st->ranges[i - 1];
+	return NULL;
+}
+
 static void free_elf(struct kct_symbolizer *sym)
 {
-	dwfl_end(sym->elf);
+	struct elf_state *st = sym->elf;
+
+	dwfl_end(st->dwfl);
+	free(st->ranges);
+	free(st);
 	sym->elf = NULL;
+}
+
+/*
+ * Record PCs are return addresses: the hook call before them is what ran, so
+ * its line, one byte back, is the one to report.
+ */
+static int elf_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out, int max)
+{
+	struct elf_state *st = sym->elf;
+	const struct cu_range *r = find_cu(st, pc - 1);
+	Dwarf_Die cu, *scopes = NULL;
+	Dwarf_Addr addr;
+	Dwarf_Line *line;
+	int n = 0, nscopes;
+
+	if (!r)
+		return -ENOENT;
+	cu = r->cu;
+	addr = pc - 1 - r->bias;
+	memset(&out[0], 0, sizeof(out[0]));
+	line = dwarf_getsrc_die(&cu, addr);
+	if (line) {
+		int lineno = 0, col = 0;
+
+		out[0].file = dwarf_linesrc(line, NULL, NULL);
+		dwarf_lineno(line, &lineno);
+		dwarf_linecol(line, &col);
+		out[0].line = lineno;
+		out[0].column = col;
+	}
+	/*
+	 * Scopes run from the innermost out.  Each inlined subroutine is
+	 * where out[n] is, and its call site is where out[n + 1], the
+	 * function it was inlined into, called it.
+	 */
+	nscopes = dwarf_getscopes(&cu, addr, &scopes);
+	if (nscopes > 0) {
+		/* dwarf_getscopes() follows an inline to where it is defined;
+		 * the DIE tree around the innermost scope is where it is used. */
+		Dwarf_Die *chain = NULL;
+		int nchain = dwarf_getscopes_die(&scopes[0], &chain);
+
+		free(scopes);
+		scopes = chain;
+		nscopes = nchain;
+	}
+	for (int i = 0; i < nscopes && n < max; i++) {
+		Dwarf_Die *die = &scopes[i];
+		int tag = dwarf_tag(die);
+		Dwarf_Attribute attr;
+		Dwarf_Word v;
+
+		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
+			continue;
+		out[n].function = dwarf_diename(die);
+		if (tag == DW_TAG_subprogram || n + 1 >= max) {
+			n++;
+			break;
+		}
+		memset(&out[n + 1], 0, sizeof(out[n + 1]));
+		if (dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &attr), &v) == 0)
+			out[n + 1].line = v;
+		if (dwarf_formudata(dwarf_attr(die, DW_AT_call_column, &attr), &v) == 0)
+			out[n + 1].column = v;
+		if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &attr), &v) == 0) {
+			Dwarf_Files *files;
+			size_t nfiles;
+
+			if (dwarf_getsrcfiles(&cu, &files, &nfiles) == 0 && v < nfiles)
+				out[n + 1].file = dwarf_filesrc(files, v, NULL, NULL);
+		}
+		n++;
+	}
+	free(scopes);
+	if (!n && out[0].file)
+		n = 1; /* a line without scopes */
+	return n ? n : -ENOENT;
 }
 
 int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path)
 {
-	Dwfl *dwfl = sym->elf;
+	struct elf_state *st = sym->elf;
+	Dwfl *dwfl;
 	Dwfl_Module *mod;
 	int fd, n, err = 0;
 
-	if (!dwfl) {
-		dwfl = dwfl_begin(&offline_callbacks);
-		if (!dwfl)
+	if (!st) {
+		st = calloc(1, sizeof(*st));
+		if (!st)
 			return -ENOMEM;
-		sym->elf = dwfl;
+		st->dwfl = dwfl_begin(&offline_callbacks);
+		if (!st->dwfl) {
+			free(st);
+			return -ENOMEM;
+		}
+		sym->elf = st;
 		sym->free_elf = free_elf;
+		sym->elf_source = elf_source;
 	}
+	st->indexed = false;	/* a new module: index again when asked */
+	st->nr = 0;
+	dwfl = st->dwfl;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -35,3 +35,22 @@ check-deps: $(TESTS_O)/lib/test-decode
 SUITES += tests/lab/run
 check-deps: lab lab-kernel-noext lab-kernel-sched
 
+# ---- fuzzing ----
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(TESTS_O)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c lib/decode.c lib/tracefile.c \
+		lib/symbolize.c lib/symbolize.h include/kcovtrace.h | deps-compiler deps-test
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_parsers.c lib/decode.c lib/tracefile.c lib/symbolize.c
+SUITES += tests/fuzz/run
+check-deps: $(TESTS_O)/fuzz/fuzz_parsers
+
+# ---- kcovtrace ----
+SUITES += tests/kcovtrace/run
+check-deps: $(KCOVTRACE) lib
+
+$(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 -g -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-symbolize
+check-deps: $(TESTS_O)/lib/test-symbolize

@@ -5,9 +5,20 @@ KCOVTRACE := $(BIN)/kcovtrace
 KCOVTRACE_SRCS := $(wildcard tools/kcovtrace/*.c)
 KCOVTRACE_OBJS := $(KCOVTRACE_SRCS:%.c=$(OBJ)/%.o)
 
-$(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c tools/kcovtrace/kcovtrace-tool.h include/kcovtrace.h | deps-lib
+# The syscall table, from the C library's <sys/syscall.h>.
+$(OBJ)/tools/kcovtrace/syscalls.h: | deps-base
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -c -o $@ $<
+	echo '#include <sys/syscall.h>' | $(CC) -dM -E -x c - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/\t{ "\1", \2 },/p' | \
+		LC_ALL=C sort > $@.tmp
+	test -s $@.tmp
+	{ echo 'static const struct { const char *name; int nr; } syscall_table[] = {'; \
+	  cat $@.tmp; echo '};'; } > $@ && rm -f $@.tmp
+
+$(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c tools/kcovtrace/kcovtrace-tool.h include/kcovtrace.h \
+		$(OBJ)/tools/kcovtrace/syscalls.h | deps-lib
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -I$(OBJ)/tools/kcovtrace -c -o $@ $<
 
 $(KCOVTRACE): $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) | $(BIN)/.dir
 	$(CC) -o $@ $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
@@ -19,4 +30,5 @@ all: tools
 install: install-tools
 install-tools: tools
 	install -D -m 0755 $(KCOVTRACE) $(DESTDIR)$(PREFIX)/bin/kcovtrace
+	install -D -m 0644 docs/kcovtrace.1 $(DESTDIR)$(PREFIX)/share/man/man1/kcovtrace.1
 .PHONY: install-tools

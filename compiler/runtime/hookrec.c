@@ -82,6 +82,7 @@ static int main_program_bias(struct dl_phdr_info *info, size_t size, void *data)
 static void __attribute__((destructor)) hookrec_dump(void)
 {
 	struct kct_trace_header h = { .magic = KCT_TRACE_MAGIC };
+	struct kct_stream_header sh = { .syscall = KCT_STREAM_NO_SYSCALL };
 	const char *path = getenv("HOOKREC_OUT");
 	const char *stats = getenv("HOOKREC_STATS");
 	uint64_t count = area[0];
@@ -105,10 +106,13 @@ static void __attribute__((destructor)) hookrec_dump(void)
 	h.flags = KCT_TRACE_F_USER | (count + 1 == HOOKREC_WORDS ? KCT_TRACE_F_OVERFLOW : 0);
 	h.buffer_size = HOOKREC_WORDS;
 	h.records = count;
+	h.nr_streams = 1;
+	sh.records = count;
+	sh.flags = h.flags & KCT_TRACE_F_OVERFLOW ? KCT_STREAM_F_OVERFLOW : 0;
 	if (!uname(&u))
 		snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", u.release);
 	f = fopen(path, "w");
-	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 ||
+	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(&sh, sizeof(sh), 1, f) != 1 ||
 	    fwrite(&area[1], sizeof(uint64_t), count, f) != count || fclose(f)) {
 		perror(path);
 		_exit(99);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kcovtrace replay: the call tree of a trace, one record per line, in the
- * format of the KCOV_TRACE_PC_EXT example in the kernel's documentation.
+ * format of the KCOV_TRACE_PC_EXT example: ENTER, BB and EXIT indented by
+ * call depth, a SKIP line where kcov suppressed records.
  */
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,50 +14,210 @@
 static const char replay_usage[] =
 "usage: kcovtrace replay [options] FILE\n"
 "\n"
-"Print the call tree recorded in FILE (a kcovtrace trace or a raw kcov\n"
-"buffer): ENTER, BB and EXIT records indented by call depth.\n"
+"Print the call tree recorded in FILE (a kcovtrace trace, or a raw kcov\n"
+"buffer: the count, then the records): ENTER, BB and EXIT records indented\n"
+"by call depth, and a SKIP line where kcov suppressed records (context\n"
+"switches).  Frames open before the trace began or still open at its end\n"
+"are marked.\n"
 "\n"
 "  --depth N          hide records nested deeper than N calls\n"
+"  -F, --filter GLOB  show only calls of matching functions and what they\n"
+"                     call (repeatable); depth counts from there\n"
+"  -N, --exclude GLOB hide calls of matching functions and what they call\n"
+"                     (repeatable), e.g. -N '*spin_*lock*' -N 'rcu_*'\n"
 "  --no-blocks        hide BB records, show calls only\n"
-"  --vmlinux FILE     symbols (and DWARF) from an ELF file; --elf is the same\n"
+"  --no-lines         no file:line even where DWARF has it\n"
+"  --stream N         only stream N (default: all, each under a heading)\n"
+SYMBOL_HELP
 "  -h, --help         this text\n";
 
-static void indent(FILE *out, unsigned depth)
+struct globs {
+	const char **v;
+	int n;
+};
+
+static void globs_add(struct globs *g, const char *pattern)
 {
-	for (unsigned i = 0; i < depth; i++)
-		fputs("  ", out);
+	g->v = realloc(g->v, (g->n + 1) * sizeof(*g->v));
+	if (!g->v)
+		die("out of memory");
+	g->v[g->n++] = pattern;
+}
+
+static bool globs_match(const struct globs *g, const struct pc_name *n)
+{
+	char name[512];
+
+	if (!n->name)
+		return false;
+	snprintf(name, sizeof(name), "%.*s", (int)n->len, n->name);
+	for (int i = 0; i < g->n; i++)
+		if (!fnmatch(g->v[i], name, 0))
+			return true;
+	return false;
+}
+
+struct replay {
+	struct kct_symbolizer *sym;
+	struct out out;
+	struct globs filter, exclude;
+	unsigned long max_depth;
+	bool blocks, lines;
+};
+
+static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
+{
+	struct kct_source src[8];
+	int k = r->lines && r->sym ? kct_symbolize_source(r->sym, pc, src, 8) : -1;
+
+	if (k <= 0 || !src[0].file)
+		return;
+	out_str(&r->out, "  ");
+	out_str(&r->out, src[0].file);
+	out_char(&r->out, ':');
+	out_dec(&r->out, src[0].line);
+	/* Code of an inlined function: say which. */
+	if (k > 1 && src[0].function &&
+	    (!n->name || strlen(src[0].function) != n->len ||
+	     memcmp(src[0].function, n->name, n->len))) {
+		out_str(&r->out, " (inlined ");
+		out_str(&r->out, src[0].function);
+		out_char(&r->out, ')');
+	}
+}
+
+static void replay_stream(struct replay *r, struct kct_decoder *dec)
+{
+	/* Depth of the filter frame we are in (-1: none), of an excluded one. */
+	long shown_from = r->filter.n ? -1 : 0, hidden_from = -1;
+	struct pc_name n;
+	int err;
+
+	static struct kct_event batch[256];
+	int got;
+
+	/* Events come in batches, the decoder's fast way; one event a turn. */
+	while ((got = kct_decoder_next_batch(dec, batch, 256)) > 0)
+	for (int at = 0; at < got; at++) {
+		struct kct_event ev = batch[at];
+
+		const char *what;
+		long depth = ev.depth;
+
+		if (ev.type == KCT_EVENT_ENTER) {
+			pc_name(r->sym, ev.pc, &n);
+			if (hidden_from < 0 && r->exclude.n && globs_match(&r->exclude, &n))
+				hidden_from = depth;
+			if (shown_from < 0 && globs_match(&r->filter, &n))
+				shown_from = depth;
+		}
+		if (hidden_from >= 0 || shown_from < 0 || depth < shown_from)
+			goto next;
+		depth -= shown_from;
+		if ((unsigned long)depth > r->max_depth)
+			goto next;
+
+		switch (ev.type) {
+		case KCT_EVENT_ENTER:
+			what = "ENTER ";
+			break;
+		case KCT_EVENT_EXIT:
+			what = "EXIT  ";
+			pc_name(r->sym, ev.pc, &n);
+			break;
+		case KCT_EVENT_BLOCK:
+			if (!r->blocks)
+				goto next;
+			what = "BB    ";
+			pc_name(r->sym, ev.pc, &n);
+			break;
+		case KCT_EVENT_RESYNC:
+			out_spaces(&r->out, 2 * depth);
+			out_str(&r->out, "SKIP  exited=");
+			out_dec(&r->out, ev.exited);
+			out_str(&r->out, " entered=");
+			out_dec(&r->out, ev.entered);
+			if (ev.flags & KCT_EVENT_F_SATURATED)
+				out_str(&r->out, "  [saturated]");
+			out_char(&r->out, '\n');
+			goto next;
+		default:
+			goto next;
+		}
+		/* The SKIP line stands for the frames a resync record reports. */
+		if (ev.flags & KCT_EVENT_F_SUPPRESSED)
+			goto next;
+		out_spaces(&r->out, 2 * depth);
+		out_str(&r->out, what);
+		if (ev.flags & KCT_EVENT_F_UNKNOWN_CALLER) {
+			if (n.name)
+				out_mem(&r->out, n.name, n.len);
+			else
+				out_char(&r->out, '?');
+			out_str(&r->out, "  [entered before the trace began]\n");
+			goto next;
+		}
+		out_pc(&r->out, &n, ev.pc);
+		if (ev.flags & KCT_EVENT_F_UNFINISHED)
+			out_str(&r->out, "  [still running when the trace ended]");
+		else
+			print_source(r, ev.pc, &n);
+		out_char(&r->out, '\n');
+next:
+		/* Leaving the frame that started hiding or showing. */
+		if (ev.type == KCT_EVENT_EXIT) {
+			if (hidden_from == (long)ev.depth)
+				hidden_from = -1;
+			if (r->filter.n && shown_from == (long)ev.depth)
+				shown_from = -1;
+		}
+	}
+	err = got;
+	if (err < 0)
+		die("decoding: %s", kct_strerror(err));
 }
 
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "depth", required_argument, NULL, 'd' },
+		{ "filter", required_argument, NULL, 'F' },
+		{ "exclude", required_argument, NULL, 'N' },
 		{ "no-blocks", no_argument, NULL, 'B' },
-		{ "vmlinux", required_argument, NULL, 'e' },
-		{ "elf", required_argument, NULL, 'e' },
+		{ "no-lines", no_argument, NULL, 'L' },
+		{ "stream", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		SYMBOL_LONGOPTS,
 		{ 0 }
 	};
+	struct replay r = { .max_depth = ~0UL, .blocks = true, .lines = true, .out.f = stdout };
 	struct symbol_opts symopts = { 0 };
-	unsigned long max_depth = ~0UL;
-	bool blocks = true;
-	struct kct_symbolizer *sym;
-	struct kct_decoder *dec;
+	const struct kct_trace_info *info;
+	long only_stream = -1;
 	struct kct_trace *trace;
-	struct kct_event ev;
-	char pcbuf[512];
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "F:N:h", longopts, NULL)) != -1) {
+		if (symbol_option(&symopts, c, optarg))
+			continue;
 		switch (c) {
 		case 'd':
-			max_depth = parse_ulong(optarg, "--depth");
+			r.max_depth = parse_ulong(optarg, "--depth");
+			break;
+		case 'F':
+			globs_add(&r.filter, optarg);
+			break;
+		case 'N':
+			globs_add(&r.exclude, optarg);
 			break;
 		case 'B':
-			blocks = false;
+			r.blocks = false;
 			break;
-		case 'e':
-			symopts.elf = optarg;
+		case 'L':
+			r.lines = false;
+			break;
+		case 's':
+			only_stream = parse_ulong(optarg, "--stream");
 			break;
 		case 'h':
 			fputs(replay_usage, stdout);
@@ -69,50 +231,38 @@ int cmd_replay(int argc, char **argv)
 		die("replay: expected one trace file (see kcovtrace replay --help)");
 
 	trace = open_trace(argv[optind]);
-	sym = open_symbolizer(&symopts);
-	err = kct_trace_decoder(trace, &dec);
-	if (err)
-		die("%s: %s", argv[optind], kct_strerror(err));
+	info = kct_trace_info(trace);
+	if (only_stream >= (long)info->nr_streams)
+		die("replay: %s has %u streams", argv[optind], info->nr_streams);
+	r.sym = open_symbolizer(&symopts);
+	if (info->mode == KCT_MODE_TRACE_PC)
+		warn("%s holds classic KCOV_TRACE_PC coverage: blocks only, no call tree",
+		     argv[optind]);
+	for (uint32_t i = 0; i < info->nr_streams; i++) {
+		struct kct_stream_header sh;
+		struct kct_decoder *dec;
+		char title[64];
 
-	while ((err = kct_decoder_next(dec, &ev)) > 0) {
-		const char *what;
-
-		if (ev.depth > max_depth)
+		if (only_stream >= 0 && i != only_stream)
 			continue;
-		switch (ev.type) {
-		case KCT_EVENT_ENTER:
-			what = "ENTER";
-			break;
-		case KCT_EVENT_EXIT:
-			what = "EXIT ";
-			break;
-		case KCT_EVENT_BLOCK:
-			if (!blocks)
-				continue;
-			what = "BB   ";
-			break;
-		default:
-			continue;
+		kct_trace_stream(trace, i, &sh);
+		if (info->nr_streams > 1 && only_stream < 0) {
+			out_str(&r.out, i ? "\n# " : "# ");
+			out_str(&r.out, stream_title(&sh, title, sizeof(title)));
+			out_str(&r.out, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
 		}
-		indent(stdout, ev.depth);
-		if (ev.flags & KCT_EVENT_F_UNKNOWN_CALLER) {
-			struct kct_symbol s;
-
-			printf("%s %s  [entered before the trace began]\n", what,
-			       sym && !kct_symbolize(sym, ev.pc, &s) ? s.name : "?");
-		} else if (ev.flags & KCT_EVENT_F_UNFINISHED) {
-			printf("%s %s  [still running when the trace ended]\n", what,
-			       format_pc(sym, ev.pc, pcbuf, sizeof(pcbuf)));
-		} else {
-			printf("%s %s\n", what, format_pc(sym, ev.pc, pcbuf, sizeof(pcbuf)));
-		}
+		err = kct_trace_decoder(trace, i, &dec);
+		if (err)
+			die("%s: %s", argv[optind], kct_strerror(err));
+		replay_stream(&r, dec);
+		kct_decoder_free(dec);
 	}
-	if (err < 0)
-		die("%s: %s", argv[optind], kct_strerror(err));
+	out_flush(&r.out);
 	if (fflush(stdout))
 		die("write error");
-	kct_decoder_free(dec);
-	kct_symbolizer_free(sym);
+	kct_symbolizer_free(r.sym);
 	kct_trace_close(trace);
+	free(r.filter.v);
+	free(r.exclude.v);
 	return 0;
 }

@@ -3,25 +3,117 @@
 #ifndef KCOVTRACE_TOOL_H
 #define KCOVTRACE_TOOL_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "kcovtrace.h"
-
-struct symbol_opts {
-	const char *elf;	/* --vmlinux / --elf */
-};
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
 void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
 unsigned long parse_ulong(const char *s, const char *what);
 
-/* Opens a trace file or raw buffer; dies with a one-line error. */
-struct kct_trace *open_trace(const char *path);
+/* ---- symbols: --vmlinux/--elf, --kallsyms, --system-map ---- */
+
+enum {
+	OPT_VMLINUX = 0x100,
+	OPT_KALLSYMS,
+	OPT_SYSTEM_MAP,
+};
+
+#define SYMBOL_LONGOPTS							\
+	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },		\
+	{ "elf", required_argument, NULL, OPT_VMLINUX },		\
+	{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },		\
+	{ "system-map", required_argument, NULL, OPT_SYSTEM_MAP }
+
+#define SYMBOL_HELP							\
+"  --vmlinux FILE     symbols and DWARF (file:line) from an ELF file;\n"	\
+"                     --elf is the same, for user programs\n"		\
+"  --kallsyms FILE    symbols from /proc/kallsyms (KASLR is undone)\n"	\
+"  --system-map FILE  symbols from System.map\n"
+
+struct symbol_opts {
+	const char *elf;
+	const char *kallsyms;
+	const char *system_map;
+};
+
+/* Takes a getopt result; returns false if it is not a symbol option. */
+bool symbol_option(struct symbol_opts *opts, int c, const char *arg);
 /* A symbolizer from the user's options, or NULL when none were given. */
 struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts);
-/* Writes "func+0xoff" (or the bare address) for pc into buf. */
-const char *format_pc(struct kct_symbolizer *sym, uint64_t pc, char *buf, size_t size);
 
+/*
+ * What a command shows of a PC: function and offset, from a cache that
+ * spares the look-up and the strlen() for the PCs a trace repeats.
+ */
+struct pc_name {
+	const char *name;	/* NULL: no symbol */
+	size_t len;
+	uint64_t addr;		/* function start, or pc without a symbol */
+};
+
+void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out);
+
+/* ---- buffered output, for the commands that print a line per record ---- */
+
+struct out {
+	FILE *f;
+	size_t len;
+	char buf[1 << 16];
+};
+
+void out_flush(struct out *o);
+
+static inline void out_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n > sizeof(o->buf)) {
+		out_flush(o);
+		if (n > sizeof(o->buf)) {
+			fwrite(s, 1, n, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static inline void out_str(struct out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+static inline void out_char(struct out *o, char c)
+{
+	if (o->len == sizeof(o->buf))
+		out_flush(o);
+	o->buf[o->len++] = c;
+}
+
+void out_spaces(struct out *o, size_t n);
+void out_hex(struct out *o, uint64_t v);	/* "0x..." */
+void out_dec(struct out *o, uint64_t v);
+/* "name+0xoff", or the bare address. */
+void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
+
+/* ---- traces ---- */
+
+/* Opens a trace file or raw buffer; dies with a one-line error. */
+struct kct_trace *open_trace(const char *path);
+/* The stream's heading, "syscall read (0)", for commands that print several. */
+const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t size);
+
+/* ---- syscalls (x86-64 numbers, from the C library's headers) ---- */
+
+int syscall_number(const char *name_or_number);
+const char *syscall_name(int nr);
+
+bool kernel_has_ext_mode(void);
+
+int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif

@@ -13,7 +13,10 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "record", cmd_record, "trace a command's kernel code into a trace file" },
 	{ "replay", cmd_replay, "print the call tree of a trace" },
+	{ "report", cmd_report, "calls and records per function" },
+	{ "dump", cmd_dump, "write a trace as raw records, folded stacks, Chrome JSON or PCs" },
 };
 
 static void usage(FILE *out)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kcovtrace-tool.h"
+#include "syscalls.h"	/* generated: { "name", nr } pairs */
 
 void die(const char *fmt, ...)
 {
@@ -43,6 +44,130 @@ unsigned long parse_ulong(const char *s, const char *what)
 	return v;
 }
 
+bool symbol_option(struct symbol_opts *opts, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_VMLINUX:
+		opts->elf = arg;
+		return true;
+	case OPT_KALLSYMS:
+		opts->kallsyms = arg;
+		return true;
+	case OPT_SYSTEM_MAP:
+		opts->system_map = arg;
+		return true;
+	}
+	return false;
+}
+
+struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts)
+{
+	struct kct_symbolizer *sym;
+	int err;
+
+	if (!opts->elf && !opts->kallsyms && !opts->system_map)
+		return NULL;
+	err = kct_symbolizer_new(&sym);
+	if (err)
+		die("%s", kct_strerror(err));
+	/* Link-time sources first: kallsyms' KASLR offset is taken against
+	 * them. */
+	if (opts->elf && (err = kct_symbolizer_add_elf(sym, opts->elf)))
+		die("%s: %s", opts->elf, kct_strerror(err));
+	if (opts->system_map && (err = kct_symbolizer_add_system_map(sym, opts->system_map)))
+		die("%s: %s", opts->system_map,
+		    err == -EBADMSG ? "not a System.map" : kct_strerror(err));
+	if (opts->kallsyms && (err = kct_symbolizer_add_kallsyms(sym, opts->kallsyms)))
+		die("%s: %s", opts->kallsyms,
+		    err == -EPERM ? "addresses hidden by kptr_restrict (run as root)" :
+		    err == -EBADMSG ? "not a kallsyms file" : kct_strerror(err));
+	return sym;
+}
+
+#define PC_CACHE 16384
+
+void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
+{
+	static struct {
+		uint64_t pc;
+		struct kct_symbolizer *sym;
+		struct pc_name n;
+	} cache[PC_CACHE];
+	size_t slot = (pc ^ pc >> 14) % PC_CACHE;
+	struct kct_symbol s;
+
+	if (cache[slot].sym == sym && cache[slot].pc == pc && sym) {
+		*out = cache[slot].n;
+		return;
+	}
+	if (sym && !kct_symbolize(sym, pc, &s)) {
+		out->name = s.name;
+		out->len = strlen(s.name);
+		out->addr = s.addr;
+	} else {
+		out->name = NULL;
+		out->len = 0;
+		out->addr = pc;
+	}
+	cache[slot].pc = pc;
+	cache[slot].sym = sym;
+	cache[slot].n = *out;
+}
+
+void out_flush(struct out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
+		die("write error: %s", strerror(errno));
+	o->len = 0;
+}
+
+void out_spaces(struct out *o, size_t n)
+{
+	static const char spaces[64] = "                                                                ";
+
+	while (n) {
+		size_t k = n < sizeof(spaces) ? n : sizeof(spaces);
+
+		out_mem(o, spaces, k);
+		n -= k;
+	}
+}
+
+void out_hex(struct out *o, uint64_t v)
+{
+	char buf[20], *p = buf + sizeof(buf);
+
+	do {
+		*--p = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	out_mem(o, p, buf + sizeof(buf) - p);
+}
+
+void out_dec(struct out *o, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	out_mem(o, p, buf + sizeof(buf) - p);
+}
+
+void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
+{
+	if (n->name) {
+		out_mem(o, n->name, n->len);
+		out_char(o, '+');
+		out_hex(o, pc - n->addr);
+	} else {
+		out_hex(o, pc);
+	}
+}
+
 struct kct_trace *open_trace(const char *path)
 {
 	struct kct_trace *trace;
@@ -53,29 +178,51 @@ struct kct_trace *open_trace(const char *path)
 	return trace;
 }
 
-struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts)
+const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t size)
 {
-	struct kct_symbolizer *sym;
-	int err;
+	const char *name = syscall_name(sh->syscall);
 
-	if (!opts->elf)
-		return NULL;
-	err = kct_symbolizer_new(&sym);
-	if (err)
-		die("%s", kct_strerror(err));
-	err = kct_symbolizer_add_elf(sym, opts->elf);
-	if (err)
-		die("%s: %s", opts->elf, kct_strerror(err));
-	return sym;
+	if (sh->syscall == KCT_STREAM_NO_SYSCALL)
+		snprintf(buf, size, "stream %llu", (unsigned long long)sh->seq);
+	else if (name)
+		snprintf(buf, size, "syscall %s (%d)", name, sh->syscall);
+	else
+		snprintf(buf, size, "syscall %d", sh->syscall);
+	return buf;
 }
 
-const char *format_pc(struct kct_symbolizer *sym, uint64_t pc, char *buf, size_t size)
+int syscall_number(const char *s)
 {
-	struct kct_symbol s;
+	char *end;
+	long nr = strtol(s, &end, 10);
 
-	if (sym && !kct_symbolize(sym, pc, &s))
-		snprintf(buf, size, "%s+0x%llx", s.name, (unsigned long long)(pc - s.addr));
-	else
-		snprintf(buf, size, "0x%llx", (unsigned long long)pc);
-	return buf;
+	if (*s && !*end)
+		return nr >= 0 && nr < 4096 ? (int)nr : -1;
+	for (size_t i = 0; i < sizeof(syscall_table) / sizeof(syscall_table[0]); i++)
+		if (!strcmp(syscall_table[i].name, s))
+			return syscall_table[i].nr;
+	return -1;
+}
+
+const char *syscall_name(int nr)
+{
+	for (size_t i = 0; i < sizeof(syscall_table) / sizeof(syscall_table[0]); i++)
+		if (syscall_table[i].nr == nr)
+			return syscall_table[i].name;
+	return NULL;
+}
+
+bool kernel_has_ext_mode(void)
+{
+	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = 512 };
+	struct kct_session *s;
+	bool ext;
+
+	if (kct_session_open(&opts, &s))
+		return false;
+	ext = !kct_session_enable(s, false);
+	if (ext)
+		kct_session_disable(s);
+	kct_session_close(s);
+	return ext;
 }

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	}
 	prog = argv[optind];
 	if ((err = kct_trace_open(argv[optind + 1], &trace)) ||
-	    (err = kct_trace_decoder(trace, &dec))) {
+	    (err = kct_trace_decoder(trace, 0, &dec))) {
 		fprintf(stderr, "hookcheck: %s: %s\n", argv[optind + 1], kct_strerror(err));
 		return 1;
 	}

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Checks kcovtrace's outputs against the trace file itself.
+
+    props.py TRACE FORMAT OUTPUT
+
+Reads TRACE with its own small reader, written from the format's
+description (include/kcovtrace.h) and not from libkcovtrace, and checks
+what must hold of OUTPUT in FORMAT (replay, report, folded, chrome, pcs,
+raw).  Prints the first violation and exits 1.
+"""
+import json
+import struct
+import sys
+
+ENTRY, EXIT, RESYNC, NORMAL = 0x0, 0x1, 0x2, 0xF
+IP_MASK = 0x00FFFFFFFFFFFFFF
+
+
+def read_trace(path):
+    data = open(path, "rb").read()
+    if data[:8] != b"KCOVTRC\0":
+        count = struct.unpack_from("<Q", data, 0)[0]
+        return 0xFF << 56, [list(struct.unpack_from("<%dQ" % count, data, 8))]
+    (version, header_size, mode, flags, bufsize, records, pc_fill, release,
+     pad, nr_streams, reserved) = struct.unpack_from("<IIIIQQQ65s3sI8s", data, 8)
+    off, streams = header_size, []
+    for _ in range(nr_streams):
+        n, syscall, sflags, seq, _res = struct.unpack_from("<QiIQQ", data, off)
+        off += 32
+        streams.append(list(struct.unpack_from("<%dQ" % n, data, off)))
+        off += 8 * n
+    assert sum(len(s) for s in streams) == records, "header's record count"
+    return pc_fill, streams
+
+
+def fail(msg):
+    print("props: " + msg)
+    sys.exit(1)
+
+
+def walk(stream):
+    """Yields (kind, depth, record): depth relative to the stream's start."""
+    depth = 0
+    for rec in stream:
+        t = rec >> 60
+        if t == ENTRY:
+            yield "ENTER", depth, rec
+            depth += 1
+        elif t == EXIT:
+            depth -= 1
+            yield "EXIT", depth, rec
+        elif t == NORMAL:
+            yield "BB", depth, rec
+        elif t == RESYNC:
+            yield "SKIP", depth, rec
+            depth -= rec & 0x0FFFFFFF
+            depth += (rec >> 28) & 0x0FFFFFFF
+
+
+def lowest(stream):
+    low = 0
+    for kind, depth, rec in walk(stream):
+        low = min(low, depth)
+        if kind == "SKIP":
+            low = min(low, depth - (rec & 0x0FFFFFFF))
+    return low
+
+
+def check_replay(streams, out):
+    """The lines of each stream are its records, at their depths."""
+    lines = [l for l in out.split("\n") if l and not l.startswith("#")]
+    want = []
+    for s in streams:
+        base = -lowest(s)
+        # Frames open before the stream began come first, as lines too.
+        want += [("ENTER", d) for d in range(base)]
+        for kind, depth, rec in walk(s):
+            want.append((kind, depth + base))
+        # Frames still open at its end close last.
+        end = base + sum(1 if k == "ENTER" else -1 if k == "EXIT" else 0
+                         for k, _, _ in walk(s)) + sum(
+            ((r >> 28) & 0x0FFFFFFF) - (r & 0x0FFFFFFF) for k, _, r in walk(s) if k == "SKIP")
+        want += [("EXIT", d) for d in range(end - 1, -1, -1)]
+    got = []
+    for l in lines:
+        stripped = l.lstrip(" ")
+        indent = len(l) - len(stripped)
+        if indent % 2:
+            fail("odd indentation: %r" % l)
+        got.append((stripped.split()[0], indent // 2))
+    # Resync-opened frames have no line; the replay shows the SKIP only.
+    if len(got) != len(want):
+        fail("replay has %d lines, the trace %d records and frames" % (len(got), len(want)))
+    for i, (g, w) in enumerate(zip(got, want)):
+        if g != w:
+            fail("line %d: %s at depth %d, the trace says %s at %d" % (i + 1, g[0], g[1], w[0], w[1]))
+
+
+def check_raw(streams, pc_fill, out):
+    lines = out.split("\n")[:-1]
+    recs = [(i, r) for s in streams for i, r in enumerate(s)]
+    if len(lines) != len(recs):
+        fail("raw has %d lines for %d records" % (len(lines), len(recs)))
+    names = {ENTRY: "ENTER", EXIT: "EXIT", NORMAL: "BB", RESYNC: "RESYNC"}
+    for line, (i, rec) in zip(lines, recs):
+        f = line.split()
+        if int(f[1]) != i or f[2] != names[rec >> 60]:
+            fail("raw line %r for record %d %#x" % (line, i, rec))
+        if rec >> 60 != RESYNC and int(f[3], 16) != (rec & IP_MASK) | pc_fill:
+            fail("raw line %r: wrong pc" % line)
+
+
+def check_pcs(streams, pc_fill, out):
+    want = sorted({(r & IP_MASK) | pc_fill for s in streams for r in s
+                   if r >> 60 in (ENTRY, NORMAL)})
+    got = [int(l, 16) for l in out.split()]
+    if got != want:
+        fail("pcs: %d PCs, the trace has %d unique entry and block PCs" % (len(got), len(want)))
+
+
+def check_folded(streams, out):
+    # Every record inside a frame counts once: all but blocks at depth 0 of
+    # a stream that starts at its outermost frame, and resync records.
+    total = 0
+    for s in streams:
+        base = -lowest(s)
+        total += sum(1 for k, d, _ in walk(s)
+                     if k != "SKIP" and not (k == "BB" and d + base == 0))
+    got = 0
+    for l in out.split("\n")[:-1]:
+        stack, count = l.rsplit(" ", 1)
+        if not stack or ";;" in stack:
+            fail("folded: bad stack %r" % l)
+        got += int(count)
+    if got != total:
+        fail("folded: counts add up to %d, the trace has %d records in frames" % (got, total))
+
+
+def check_chrome(streams, out):
+    doc = json.loads(out)
+    depth, last = {}, {}
+    for ev in doc["traceEvents"]:
+        tid = ev["tid"]
+        if ev["ts"] < last.get(tid, 0):
+            fail("chrome: time goes back in thread %d" % tid)
+        last[tid] = ev["ts"]
+        if ev["ph"] == "B":
+            depth[tid] = depth.get(tid, 0) + 1
+        elif ev["ph"] == "E":
+            depth[tid] = depth.get(tid, 0) - 1
+            if depth[tid] < 0:
+                fail("chrome: an E without its B in thread %d" % tid)
+    if any(depth.values()):
+        fail("chrome: slices left open")
+    entries = sum(1 for s in streams for r in s if r >> 60 == ENTRY)
+    b = sum(1 for ev in doc["traceEvents"] if ev["ph"] == "B")
+    if b < entries:
+        fail("chrome: %d slices for %d entry records" % (b, entries))
+
+
+def check_report(streams, out):
+    rows = out.split("\n")[1:-2]
+    total = int(out.split("\n")[-2].split()[0])
+    records = sum(len(s) for s in streams)
+    if total != records:
+        fail("report: %d records in its total, %d in the trace" % (total, records))
+    excl = sum(int(r.split()[2]) for r in rows)
+    # Exclusive records: every record but resyncs and blocks outside frames.
+    outside = 0
+    for s in streams:
+        base = -lowest(s)
+        outside += sum(1 for k, d, _ in walk(s) if k == "SKIP" or (k == "BB" and d + base == 0))
+    if excl != records - outside:
+        fail("report: exclusive records add up to %d, want %d" % (excl, records - outside))
+    for r in rows:
+        calls, incl, ex = (int(x) for x in r.split()[:3])
+        if incl < ex or calls < 1:
+            fail("report: row %r" % r)
+
+
+def main():
+    path, fmt, output = sys.argv[1:4]
+    pc_fill, streams = read_trace(path)
+    out = open(output).read()
+    {
+        "replay": lambda: check_replay(streams, out),
+        "raw": lambda: check_raw(streams, pc_fill, out),
+        "pcs": lambda: check_pcs(streams, pc_fill, out),
+        "folded": lambda: check_folded(streams, out),
+        "chrome": lambda: check_chrome(streams, out),
+        "report": lambda: check_report(streams, out),
+    }[fmt]()
+
+
+main()

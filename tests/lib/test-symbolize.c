@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the symbolizer: System.map and kallsyms look-ups, the KASLR
+ * offset of kallsyms, module names, hidden addresses, and DWARF lines and
+ * inlined frames of this very program.
+ */
+#include <errno.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kcovtrace.h"
+
+static int tests, failures;
+
+#define CHECK(cond, ...) do {					\
+	tests++;						\
+	if (cond) {						\
+		printf("ok %d - ", tests);			\
+	} else {						\
+		failures++;					\
+		printf("not ok %d - ", tests);			\
+	}							\
+	printf(__VA_ARGS__);					\
+	putchar('\n');						\
+} while (0)
+
+static char paths[8][32];
+static int nr_paths;
+
+static char *write_tmp(const char *text)
+{
+	char *path = paths[nr_paths++];
+	int fd;
+
+	strcpy(path, "/tmp/kct-sym-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		abort();
+	close(fd);
+	return path;
+}
+
+static const char *name_of(struct kct_symbolizer *sym, uint64_t pc)
+{
+	struct kct_symbol s;
+
+	return kct_symbolize(sym, pc, &s) ? "(none)" : s.name;
+}
+
+static void test_system_map(void)
+{
+	struct kct_symbolizer *sym;
+	const char *map = write_tmp("ffffffff81000000 T _text\n"
+				    "ffffffff81000100 t alpha\n"
+				    "ffffffff81000200 T beta\n"
+				    "ffffffff81000200 t beta_alias\n"
+				    "ffffffff81000300 D some_data\n"
+				    "ffffffff81000400 T gamma\n");
+	struct kct_symbol s;
+
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_system_map(sym, map), "System.map loads");
+	CHECK(!strcmp(name_of(sym, 0xffffffff81000100), "alpha"), "a function's first byte");
+	CHECK(!strcmp(name_of(sym, 0xffffffff810001ff), "alpha"), "a function's last byte");
+	CHECK(!strcmp(name_of(sym, 0xffffffff81000250), "beta"),
+	      "of two names at one address, the global one");
+	CHECK(!strcmp(name_of(sym, 0xffffffff81000350), "beta"), "data symbols do not end functions");
+	CHECK(kct_symbolize(sym, 0xffffffff80000000, &s) == -ENOENT, "below the first symbol: ENOENT");
+	CHECK(!kct_symbolize(sym, 0xffffffff81000210, &s) && s.addr == 0xffffffff81000200 &&
+	      !s.module, "start address and no module");
+	kct_symbolizer_free(sym);
+}
+
+static void test_kallsyms(void)
+{
+	/* The kernel ran at _text = 0xffffffff9a000000: 0x19000000 of KASLR. */
+	const char *kallsyms = write_tmp("ffffffff9a000000 T _text\n"
+					 "ffffffff9a000100 t alpha\n"
+					 "ffffffff9a000200 T beta\n"
+					 "ffffffffc0001000 t mod_fn\t[mymod]\n"
+					 "ffffffffc0001100 t mod_other\t[mymod]\n");
+	const char *map = write_tmp("ffffffff80000000 T _text\nffffffff80000100 t alpha\n");
+	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
+	struct kct_symbolizer *sym;
+	struct kct_symbol s;
+
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_kallsyms(sym, kallsyms), "kallsyms loads");
+	CHECK(!strcmp(name_of(sym, 0xffffffff81000150), "alpha"),
+	      "a link-time PC names the function kallsyms shows at its run-time address");
+	CHECK(!kct_symbolize(sym, 0xffffffffa7001010, &s) && !strcmp(s.name, "mod_fn") &&
+	      s.module && !strcmp(s.module, "mymod"),
+	      "module functions move by the same offset and keep their module");
+	kct_symbolizer_free(sym);
+
+	/* With a link-time source, the offset is measured against it. */
+	kct_symbolizer_new(&sym);
+	kct_symbolizer_add_system_map(sym, map);
+	kct_symbolizer_add_kallsyms(sym, kallsyms);
+	CHECK(!strcmp(name_of(sym, 0xffffffff80000150), "alpha"),
+	      "the KASLR offset is taken against a System.map's _text");
+	kct_symbolizer_free(sym);
+
+	kct_symbolizer_new(&sym);
+	CHECK(kct_symbolizer_add_kallsyms(sym, hidden) == -EPERM,
+	      "addresses hidden by kptr_restrict: EPERM");
+	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("garbage\n")) == -EBADMSG,
+	      "a file that is not a symbol list: EBADMSG");
+	CHECK(kct_symbolizer_add_system_map(sym, "/no/such/map") == -ENOENT, "a missing file: ENOENT");
+	kct_symbolizer_free(sym);
+}
+
+static uintptr_t bias;
+
+static int main_bias(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	bias = info->dlpi_addr;
+	return 1;
+}
+
+static volatile int sink;
+
+static inline __attribute__((always_inline)) void inlined_helper(void)
+{
+	sink = 1;	/* INLINED_LINE */
+}
+
+__attribute__((noinline)) void outer_function(void)
+{
+	inlined_helper();
+	sink = 2;
+}
+
+/* The line of the first line of text in this file that contains marker. */
+static unsigned int line_of(const char *marker)
+{
+	FILE *f = fopen(__FILE__, "r");
+	char line[512];
+	unsigned int n = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		n++;
+		if (strstr(line, marker) && !strstr(line, "line_of(")) {
+			fclose(f);
+			return n;
+		}
+	}
+	if (f)
+		fclose(f);
+	return 0;
+}
+
+static void test_dwarf(void)
+{
+	struct kct_symbolizer *sym;
+	struct kct_source src[4];
+	uint64_t start, pc;
+	struct kct_symbol s;
+	int n, found = 0;
+
+	dl_iterate_phdr(main_bias, NULL);
+	start = (uint64_t)(uintptr_t)outer_function - bias;
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_elf(sym, "/proc/self/exe"), "this program's ELF and DWARF load");
+	CHECK(!kct_symbolize(sym, start + 4, &s) && !strcmp(s.name, "outer_function") && s.addr == start,
+	      "its symbol table names outer_function");
+	/* Somewhere in outer_function is the inlined helper's store. */
+	for (pc = start + 1; pc < start + s.size + 1 && !found; pc++) {
+		n = kct_symbolize_source(sym, pc, src, 4);
+		if (n >= 2 && src[0].function && !strcmp(src[0].function, "inlined_helper") &&
+		    src[0].line == line_of("INLINED_LINE") && src[1].function &&
+		    !strcmp(src[1].function, "outer_function") &&
+		    src[1].line == line_of("\tinlined_helper();") &&
+		    strstr(src[0].file, "test-symbolize.c"))
+			found = 1;
+	}
+	CHECK(found, "DWARF: the inlined helper's line, and the line in outer_function that it was inlined at");
+	CHECK(kct_symbolize_source(sym, 0x10, src, 4) == -ENOENT, "no line for an address without code");
+	kct_symbolizer_free(sym);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	test_system_map();
+	test_kallsyms();
+	test_dwarf();
+	for (int i = 0; i < nr_paths; i++)
+		unlink(paths[i]);
+	printf("1..%d\n", tests);
+	return failures ? 1 : 0;
+}
