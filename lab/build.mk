@@ -27,6 +27,14 @@ $(LAB_O)/guest/kcov-u: lab/seed/kcov-u.c | lab-kernel
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -static -isystem $(LAB_UAPI) -o $@ $<
 
+# kcovtrace itself, static, with ELF and DWARF support.
+$(LAB_O)/guest/kcovtrace: $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) | lab-kernel
+	@mkdir -p $(@D)
+	$(CC) -static -o $@ $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) -ldw -lelf -lz -llzma -lbz2 \
+		2>&1 | { grep -v "dlopen\|debuginfod" || true; }
+	test -x $@
+LAB_GUEST_BINS += $(LAB_O)/guest/kcovtrace
+
 $(LAB_O)/initramfs.cpio: lab/guest/init $(LAB_GUEST_BINS) | deps-lab
 	rm -rf $(LAB_O)/root && mkdir -p $(LAB_O)/root/bin $(LAB_O)/root/usr/bin \
 		$(LAB_O)/root/proc $(LAB_O)/root/sys $(LAB_O)/root/dev $(LAB_O)/root/tmp $(LAB_O)/root/lab
