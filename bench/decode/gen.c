@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kcovtrace.h"
 
@@ -35,9 +36,8 @@ int main(int argc, char **argv)
 	struct kct_trace_header h = { .mode = KCT_MODE_TRACE_PC_EXT, .buffer_size = 1ULL << 31,
 				      .pc_fill = KCT_PC_FILL_KERNEL, .kernel_release = "synthetic" };
 	struct kct_stream_header sh = { .syscall = KCT_STREAM_NO_SYSCALL };
-	struct kct_trace_writer *w;
 	uint64_t n, addr = 0xffffffff81000000ULL, written = 0;
-	int stack[MAX_DEPTH + 1], depth = 0, err;
+	int stack[MAX_DEPTH + 1], depth = 0;
 	FILE *map;
 
 	if (argc != 4)
@@ -54,19 +54,23 @@ int main(int argc, char **argv)
 	}
 	fclose(map);
 
-	/* One stream; the writer wants it in one piece, so stream the
-	 * records through a temporary and hand them over in chunks. */
-	sh.records = n;
-	err = kct_trace_writer_open(argv[2], &h, &w);
-	if (err)
-		return fprintf(stderr, "gen: %s: %s\n", argv[2], kct_strerror(err)), 1;
+	/* One stream, written as it is made: the format is a header, a
+	 * stream header and the records (include/kcovtrace.h). */
 	{
-		FILE *tmp = tmpfile();
+		FILE *f = fopen(argv[2], "w");
 		size_t len = 0;
 
+		memcpy(h.magic, KCT_TRACE_MAGIC, sizeof(h.magic));
+		h.version = KCT_TRACE_VERSION;
+		h.header_size = sizeof(h);
+		h.records = n;
+		h.nr_streams = 1;
+		sh.records = n;
+		if (!f || fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(&sh, sizeof(sh), 1, f) != 1)
+			return perror(argv[2]), 1;
 		while (written < n) {
 			uint64_t r = rnd(), rec;
-			int f = depth ? stack[depth - 1] : (int)(rnd() % FUNCS);
+			int f_ = depth ? stack[depth - 1] : (int)(rnd() % FUNCS);
 
 			if (written % 5000 == 4999) {
 				rec = KCT_RECORD_TYPE_RESYNC | 1ULL << 28 | (depth ? 1 : 0);
@@ -80,32 +84,21 @@ int main(int argc, char **argv)
 				rec = KCT_RECORD_TYPE_ENTRY | ((start[g] + 5) & KCT_RECORD_IP_MASK);
 			} else if (r % 4 == 1) {
 				depth--;
-				rec = KCT_RECORD_TYPE_EXIT | ((start[f] + size[f] - 5) & KCT_RECORD_IP_MASK);
+				rec = KCT_RECORD_TYPE_EXIT | ((start[f_] + size[f_] - 5) & KCT_RECORD_IP_MASK);
 			} else {
-				rec = KCT_RECORD_TYPE_NORMAL | ((start[f] + rnd() % size[f]) & KCT_RECORD_IP_MASK);
+				rec = KCT_RECORD_TYPE_NORMAL |
+				      ((start[f_] + rnd() % size[f_]) & KCT_RECORD_IP_MASK);
 			}
 			buf[len++] = rec;
 			written++;
 			if (len == sizeof(buf) / sizeof(buf[0]) || written == n) {
-				if (fwrite(buf, 8, len, tmp) != len)
-					return perror("tmpfile"), 1;
+				if (fwrite(buf, 8, len, f) != len)
+					return perror(argv[2]), 1;
 				len = 0;
 			}
 		}
-		/* The writer takes one stream at a time: map it back in. */
-		fflush(tmp);
-		{
-			uint64_t *all = malloc(n * 8 ? n * 8 : 8);
-
-			rewind(tmp);
-			if (!all || fread(all, 8, n, tmp) != n)
-				return perror("gen"), 1;
-			err = kct_trace_writer_add(w, &sh, all);
-			free(all);
-		}
-		fclose(tmp);
+		if (fclose(f))
+			return perror(argv[2]), 1;
 	}
-	if (err || (err = kct_trace_writer_commit(w)))
-		return fprintf(stderr, "gen: %s: %s\n", argv[2], kct_strerror(err)), 1;
 	return 0;
 }

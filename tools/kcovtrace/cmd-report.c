@@ -30,42 +30,50 @@ struct fn_stats {
 	uint32_t active;	/* frames of it open now */
 };
 
+/* Functions, in the order first seen, and a hash index over their keys: the
+ * frame stack holds indexes, which stay valid as the tables grow. */
 struct fn_table {
 	struct fn_stats *v;
-	size_t nr, cap;		/* open addressing, cap a power of two */
+	size_t nr, cap;
+	uint32_t *slots;	/* index + 1, 0 for empty */
+	size_t nslots;		/* a power of two, at least twice nr */
 };
 
-static struct fn_stats *fn_get(struct fn_table *t, const struct pc_name *n)
+static size_t fn_hash(uint64_t key)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 24);
+}
+
+static uint32_t fn_get(struct fn_table *t, const struct pc_name *n)
 {
 	size_t i;
 
-	if (t->nr * 2 >= t->cap) {
-		struct fn_table grown = { .cap = t->cap ? t->cap * 2 : 1024 };
-
-		grown.v = calloc(grown.cap, sizeof(*grown.v));
-		if (!grown.v)
+	if ((t->nr + 1) * 2 > t->nslots) {
+		free(t->slots);
+		t->nslots = t->nslots ? t->nslots * 2 : 1024;
+		t->slots = calloc(t->nslots, sizeof(*t->slots));
+		if (!t->slots)
 			die("out of memory");
-		for (size_t j = 0; j < t->cap; j++) {
-			if (!t->v[j].name && !t->v[j].key)
-				continue;
-			for (i = (t->v[j].key * 0x9e3779b97f4a7c15ULL) >> 40 & (grown.cap - 1);
-			     grown.v[i].name || grown.v[i].key; i = (i + 1) & (grown.cap - 1))
+		for (size_t j = 0; j < t->nr; j++) {
+			for (i = fn_hash(t->v[j].key) & (t->nslots - 1); t->slots[i];
+			     i = (i + 1) & (t->nslots - 1))
 				;
-			grown.v[i] = t->v[j];
+			t->slots[i] = (uint32_t)j + 1;
 		}
-		grown.nr = t->nr;
-		free(t->v);
-		*t = grown;
 	}
-	for (i = (n->addr * 0x9e3779b97f4a7c15ULL) >> 40 & (t->cap - 1);
-	     t->v[i].name || t->v[i].key; i = (i + 1) & (t->cap - 1))
-		if (t->v[i].key == n->addr)
-			return &t->v[i];
-	t->v[i].key = n->addr;
-	t->v[i].name = n->name ? n->name : "";
-	t->v[i].name_len = n->len;
-	t->nr++;
-	return &t->v[i];
+	for (i = fn_hash(n->addr) & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
+		if (t->v[t->slots[i] - 1].key == n->addr)
+			return t->slots[i] - 1;
+	if (t->nr == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->v = realloc(t->v, t->cap * sizeof(*t->v));
+		if (!t->v)
+			die("out of memory");
+	}
+	t->v[t->nr] = (struct fn_stats){ .key = n->addr, .name = n->name ? n->name : "",
+					 .name_len = n->len };
+	t->slots[i] = (uint32_t)++t->nr;
+	return (uint32_t)(t->nr - 1);
 }
 
 static int sort_key;
@@ -86,8 +94,10 @@ static int cmp_stats(const void *a, const void *b)
 	return (x->key > y->key) - (x->key < y->key);
 }
 
+#define NO_FN UINT32_MAX
+
 struct frame {
-	struct fn_stats *fn;	/* NULL: not known yet */
+	uint32_t fn;		/* index into the table, NO_FN: not known yet */
 	uint64_t start;		/* records seen when it was entered */
 	uint64_t pending;	/* its own records while fn is unknown */
 };
@@ -127,36 +137,42 @@ static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
 			/* Frames a resync opened have no known function until
 			 * their exit record names it. */
 			if (!ev.pc) {
-				stack[ev.depth].fn = NULL;
+				stack[ev.depth].fn = NO_FN;
 				stack[ev.depth].start = *records;
 				stack[ev.depth].pending = 0;
 				break;
 			}
 			pc_name(sym, ev.pc, &n);
-			fn = fn_get(t, &n);
+			stack[ev.depth].fn = fn_get(t, &n); /* may move t->v */
+			fn = &t->v[stack[ev.depth].fn];
 			fn->calls++;
 			fn->excl += real;
 			fn->active++;
-			stack[ev.depth].fn = fn;
 			stack[ev.depth].start = *records - real;
 			break;
 		case KCT_EVENT_BLOCK:
-			if (ev.depth && stack[ev.depth - 1].fn)
-				stack[ev.depth - 1].fn->excl++;
-			else if (ev.depth)
+			if (!ev.depth)
+				break;
+			if (stack[ev.depth - 1].fn != NO_FN)
+				t->v[stack[ev.depth - 1].fn].excl++;
+			else
 				stack[ev.depth - 1].pending++;
 			break;
 		case KCT_EVENT_EXIT:
-			fn = stack[ev.depth].fn;
-			if (!fn && ev.pc) {
+			if (stack[ev.depth].fn == NO_FN) {
+				if (!ev.pc)
+					break;
+				uint32_t i;
+
 				pc_name(sym, ev.pc, &n);
-				fn = fn_get(t, &n);
+				i = fn_get(t, &n); /* may move t->v */
+				fn = &t->v[i];
 				fn->calls++;
 				fn->excl += stack[ev.depth].pending;
 				fn->active++;
+			} else {
+				fn = &t->v[stack[ev.depth].fn];
 			}
-			if (!fn)
-				break;
 			fn->excl += real;
 			/* An outer call of the same function counts these. */
 			if (--fn->active == 0)
@@ -230,9 +246,8 @@ int cmd_report(int argc, char **argv)
 	sorted = malloc((t.nr ? t.nr : 1) * sizeof(*sorted));
 	if (!sorted)
 		die("out of memory");
-	for (size_t i = 0; i < t.cap; i++)
-		if (t.v[i].name || t.v[i].key)
-			sorted[nr++] = t.v[i];
+	for (size_t i = 0; i < t.nr; i++)
+		sorted[nr++] = t.v[i];
 	qsort(sorted, nr, sizeof(*sorted), cmp_stats);
 	printf("%10s %12s %12s  %s\n", "calls", "incl", "excl", "function");
 	for (size_t i = 0; i < nr && i < limit; i++) {
@@ -248,6 +263,7 @@ int cmd_report(int argc, char **argv)
 		die("write error");
 	free(sorted);
 	free(t.v);
+	free(t.slots);
 	kct_symbolizer_free(sym);
 	kct_trace_close(trace);
 	return 0;
