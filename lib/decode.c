@@ -462,8 +462,8 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 	while (n < max) {
 		const uint64_t *w;
 		uint64_t *stack, pos, end, fill;
-		uint32_t depth, cap, max_depth;
-		uint64_t enters = 0, exits = 0, blocks = 0;
+		uint32_t depth, cap, max_depth, start_depth;
+		uint64_t enters = 0, exits, blocks;
 
 		if (unlikely(dec->pending != PENDING_NONE)) {
 			err = emit_pending(dec, &evs[n]);
@@ -498,14 +498,17 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 		cap = dec->stack_cap;
 		max_depth = dec->st.max_depth;
 		fill = dec->pc_fill;
+		start_depth = depth;
 		for (; pos < end; pos++, n++) {
-			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill;
+			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill, cur;
 			unsigned int t = rec >> 60;
 			uint32_t is_enter = t == 0, is_exit = t == 1, is_block = t == 0xf;
+			/* One branch, almost never taken: | rather than ||. */
+			uint32_t odd = (uint32_t)((is_enter | is_exit | is_block) == 0) |
+				       (is_enter & (depth == cap)) | (is_exit & (depth == 0));
 			struct kct_event *ev = &evs[n];
 
-			if (unlikely(!(is_enter | is_exit | is_block) || (is_enter & (depth == cap)) ||
-				     (is_exit & (depth == 0))))
+			if (unlikely(odd))
 				break;
 			depth -= is_exit;
 			ev->type = event_type[t];
@@ -515,14 +518,17 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 			ev->pc = pc;
 			ev->exited = 0;
 			ev->entered = 0;
-			stack[depth] = is_enter ? pc : stack[depth];
+			/* An entry pushes its PC; the others rewrite what is there. */
+			cur = stack[depth];
+			stack[depth] = cur ^ ((cur ^ pc) & -(uint64_t)is_enter);
 			ev->entry_pc = stack[(int64_t)depth - is_block];
 			depth += is_enter;
 			max_depth = depth > max_depth ? depth : max_depth;
 			enters += is_enter;
-			exits += is_exit;
-			blocks += is_block;
 		}
+		/* Exits follow from entries and the change in depth. */
+		exits = enters - ((int64_t)depth - start_depth);
+		blocks = (pos - dec->pos) - enters - exits;
 		dec->st.records += pos - dec->pos;
 		dec->st.enters += enters;
 		dec->st.exits += exits;
