@@ -245,9 +245,11 @@ void kct_session_close(struct kct_session *s);
 
 struct kct_symbol {
 	const char *name;	/* function; valid while the symbolizer lives */
+	size_t name_len;	/* strlen(name) */
 	const char *module;	/* kernel module, or NULL */
 	uint64_t addr;		/* start of the function */
-	uint64_t size;		/* 0 if unknown */
+	uint64_t size;		/* up to the next function if the source has no
+				   sizes; 0 for the last one then */
 };
 
 struct kct_symbolizer;

@@ -52,6 +52,8 @@ void kct_symbolizer_free(struct kct_symbolizer *sym)
 	free(sym->link.syms);
 	free(sym->runtime.syms);
 	free(sym->table.syms);
+	free(sym->addrs);
+	free(sym->index);
 	free(sym->strings);
 	free(sym);
 }
@@ -98,7 +100,8 @@ int symbolizer_add_symbol(struct kct_symbolizer *sym, struct sym_table *t, uint6
 			  uint64_t size, const char *name, size_t name_len, uint32_t module,
 			  uint8_t prio)
 {
-	struct sym_entry e = { .addr = addr, .size = size, .module = module, .prio = prio };
+	struct sym_entry e = { .addr = addr, .size = size, .module = module, .prio = prio,
+			       .name_len = name_len > UINT16_MAX ? UINT16_MAX : (uint16_t)name_len };
 	int err = symbolizer_add_string(sym, name, name_len, &e.name);
 
 	if (err)
@@ -236,20 +239,51 @@ static int finalize(struct kct_symbolizer *sym)
 		t->syms[out++] = t->syms[i];
 	}
 	t->nr = out;
+	/* A symbol without a size ends where the next one starts. */
+	for (size_t i = 0; i + 1 < t->nr; i++)
+		if (!t->syms[i].size)
+			t->syms[i].size = t->syms[i + 1].addr - t->syms[i].addr;
+	free(sym->addrs);
+	sym->addrs = malloc((t->nr ? t->nr : 1) * sizeof(*sym->addrs));
+	if (!sym->addrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nr; i++)
+		sym->addrs[i] = t->syms[i].addr;
+	free(sym->index);
+	sym->index_nr = (t->nr + 63) / 64;
+	sym->index = malloc((sym->index_nr ? sym->index_nr : 1) * sizeof(*sym->index));
+	if (!sym->index)
+		return -ENOMEM;
+	for (size_t i = 0; i < sym->index_nr; i++)
+		sym->index[i] = sym->addrs[i * 64];
 	sym->final = true;
 	return 0;
 }
 
-static int lookup(const struct sym_table *t, uint64_t pc)
+static int lookup(const struct kct_symbolizer *sym, uint64_t pc)
 {
-	size_t lo = 0, hi = t->nr;
+	const struct sym_table *t = &sym->table;
+	size_t lo = 0, hi = sym->index_nr;
 	const struct sym_entry *e;
 
-	/* Last entry with addr <= pc. */
+	/* The block: the last index entry <= pc. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (t->syms[mid].addr <= pc)
+		if (sym->index[mid] <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -1;
+	/* In it, the last entry with addr <= pc. */
+	hi = lo * 64 < t->nr ? lo * 64 : t->nr;
+	lo = (lo - 1) * 64;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sym->addrs[mid] <= pc)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -278,7 +312,7 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	if (sym->cache[slot].valid && sym->cache[slot].pc == pc) {
 		index = sym->cache[slot].index == ~0u ? -1 : (int)sym->cache[slot].index;
 	} else {
-		index = lookup(&sym->table, pc);
+		index = lookup(sym, pc);
 		sym->cache[slot].pc = pc;
 		sym->cache[slot].index = index < 0 ? ~0u : (uint32_t)index;
 		sym->cache[slot].valid = true;
@@ -287,6 +321,7 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 		return -ENOENT;
 	e = &sym->table.syms[index];
 	out->name = sym->strings + e->name;
+	out->name_len = e->name_len;
 	out->module = e->module ? sym->strings + e->module : NULL;
 	out->addr = e->addr;
 	out->size = e->size;

@@ -6,8 +6,10 @@
  *   gen RECORDS TRACE MAP
  *
  * 40,000 functions of 64 to 2,048 bytes from 0xffffffff81000000, as in a
- * vmlinux; a walk that enters a function (25%), runs a block (50%) or
- * returns (25%), kept between depth 0 and 40, a resync record now and then.
+ * vmlinux.  The walk follows what a real lab trace (kcovtrace record of
+ * busybox find, 438k records) shows: 19% entries, 19% exits, 62% blocks,
+ * a mean depth near 10, calls mostly to a hot set of 2,000 functions, and
+ * eight block sites per function; plus a resync record every 5,000 records.
  * Deterministic.
  */
 #include <stdint.h>
@@ -18,6 +20,7 @@
 #include "kcovtrace.h"
 
 #define FUNCS 40000
+#define HOT 2000
 #define MAX_DEPTH 40
 
 static uint64_t state = 0x9e3779b97f4a7c15ULL;
@@ -77,17 +80,18 @@ int main(int argc, char **argv)
 				if (depth)
 					depth--;
 				stack[depth++] = (int)(rnd() % FUNCS);
-			} else if ((r % 4 == 0 && depth < MAX_DEPTH) || !depth) {
-				int g = (int)(rnd() % FUNCS);
+			} else if ((r % 100 < (depth < 10 ? 21u : 17u) && depth < MAX_DEPTH) || !depth) {
+				/* A call, nine in ten to the hot set. */
+				int g = (int)(rnd() % 10 ? rnd() % HOT : rnd() % FUNCS);
 
 				stack[depth++] = g;
 				rec = KCT_RECORD_TYPE_ENTRY | ((start[g] + 5) & KCT_RECORD_IP_MASK);
-			} else if (r % 4 == 1) {
+			} else if (r % 100 < 39) {
 				depth--;
 				rec = KCT_RECORD_TYPE_EXIT | ((start[f_] + size[f_] - 5) & KCT_RECORD_IP_MASK);
 			} else {
 				rec = KCT_RECORD_TYPE_NORMAL |
-				      ((start[f_] + rnd() % size[f_]) & KCT_RECORD_IP_MASK);
+				      ((start[f_] + (rnd() % 8) * size[f_] / 8 + 4) & KCT_RECORD_IP_MASK);
 			}
 			buf[len++] = rec;
 			written++;

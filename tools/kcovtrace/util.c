@@ -84,34 +84,30 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts)
 	return sym;
 }
 
-#define PC_CACHE 16384
-
 void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 {
-	static struct {
-		uint64_t pc;
-		struct kct_symbolizer *sym;
-		struct pc_name n;
-	} cache[PC_CACHE];
-	size_t slot = (pc ^ pc >> 14) % PC_CACHE;
+	/* Records come in runs within one function: try the last first. */
+	static struct kct_symbolizer *last_sym;
+	static struct pc_name last;
+	static uint64_t last_size;
 	struct kct_symbol s;
 
-	if (cache[slot].sym == sym && cache[slot].pc == pc && sym) {
-		*out = cache[slot].n;
+	if (sym && sym == last_sym && pc - last.addr < last_size) {
+		*out = last;
 		return;
 	}
 	if (sym && !kct_symbolize(sym, pc, &s)) {
 		out->name = s.name;
-		out->len = strlen(s.name);
+		out->len = s.name_len;
 		out->addr = s.addr;
+		last_sym = sym;
+		last = *out;
+		last_size = s.size;
 	} else {
 		out->name = NULL;
 		out->len = 0;
 		out->addr = pc;
 	}
-	cache[slot].pc = pc;
-	cache[slot].sym = sym;
-	cache[slot].n = *out;
 }
 
 void out_flush(struct out *o)
@@ -123,12 +119,15 @@ void out_flush(struct out *o)
 
 void out_spaces(struct out *o, size_t n)
 {
-	static const char spaces[64] = "                                                                ";
-
 	while (n) {
-		size_t k = n < sizeof(spaces) ? n : sizeof(spaces);
+		size_t k;
 
-		out_mem(o, spaces, k);
+		if (o->len == sizeof(o->buf))
+			out_flush(o);
+		k = sizeof(o->buf) - o->len;
+		k = n < k ? n : k;
+		memset(o->buf + o->len, ' ', k);
+		o->len += k;
 		n -= k;
 	}
 }
