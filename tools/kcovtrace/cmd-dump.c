@@ -208,16 +208,12 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 	uint32_t *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
-	int err;
+	static struct event_reader events;
+	const struct kct_event *evp;
 
-	static struct kct_event batch[256];
-	int got;
-
-	/* Events come in batches, the decoder's fast way; one event a turn. */
-	while ((got = kct_decoder_next_batch(dec, batch, 256)) > 0)
-	for (int at = 0; at < got; at++) {
-		struct kct_event ev = batch[at];
-
+	event_reader_init(&events, dec);
+	while ((evp = next_event(&events))) {
+		struct kct_event ev = *evp;
 		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC;
 
 		switch (fmt) {
@@ -294,9 +290,6 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			break;
 		}
 	}
-	err = got;
-	if (err < 0)
-		die("decoding: %s", kct_strerror(err));
 	free(stack);
 }
 
@@ -315,7 +308,7 @@ int cmd_dump(int argc, char **argv)
 	struct kct_symbolizer *sym;
 	struct kct_trace *trace;
 	bool first_json = true;
-	int fmt = -1, c, err;
+	int fmt = -1, c;
 
 	if (!o)
 		die("out of memory");
@@ -348,11 +341,8 @@ int cmd_dump(int argc, char **argv)
 		out_str(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
 			   "\"traceEvents\":[");
 	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
-		struct kct_decoder *dec;
+		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
-		err = kct_trace_decoder(trace, i, &dec);
-		if (err)
-			die("%s: %s", argv[optind], kct_strerror(err));
 		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json);
 		kct_decoder_free(dec);
 	}

@@ -91,16 +91,12 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec)
 	/* Depth of the filter frame we are in (-1: none), of an excluded one. */
 	long shown_from = r->filter.n ? -1 : 0, hidden_from = -1;
 	struct pc_name n;
-	int err;
+	static struct event_reader events;
+	const struct kct_event *evp;
 
-	static struct kct_event batch[256];
-	int got;
-
-	/* Events come in batches, the decoder's fast way; one event a turn. */
-	while ((got = kct_decoder_next_batch(dec, batch, 256)) > 0)
-	for (int at = 0; at < got; at++) {
-		struct kct_event ev = batch[at];
-
+	event_reader_init(&events, dec);
+	while ((evp = next_event(&events))) {
+		struct kct_event ev = *evp;
 		const char *what;
 		long depth = ev.depth;
 
@@ -172,9 +168,6 @@ next:
 				shown_from = -1;
 		}
 	}
-	err = got;
-	if (err < 0)
-		die("decoding: %s", kct_strerror(err));
 }
 
 int cmd_replay(int argc, char **argv)
@@ -195,7 +188,7 @@ int cmd_replay(int argc, char **argv)
 	const struct kct_trace_info *info;
 	long only_stream = -1;
 	struct kct_trace *trace;
-	int c, err;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "F:N:h", longopts, NULL)) != -1) {
 		if (symbol_option(&symopts, c, optarg))
@@ -251,9 +244,7 @@ int cmd_replay(int argc, char **argv)
 			out_str(&r.out, stream_title(&sh, title, sizeof(title)));
 			out_str(&r.out, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
 		}
-		err = kct_trace_decoder(trace, i, &dec);
-		if (err)
-			die("%s: %s", argv[optind], kct_strerror(err));
+		dec = open_stream(trace, i, argv[optind]);
 		replay_stream(&r, dec);
 		kct_decoder_free(dec);
 	}

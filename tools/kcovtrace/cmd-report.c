@@ -108,16 +108,12 @@ static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
 	struct frame *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
-	int err;
+	static struct event_reader events;
+	const struct kct_event *evp;
 
-	static struct kct_event batch[256];
-	int got;
-
-	/* Events come in batches, the decoder's fast way; one event a turn. */
-	while ((got = kct_decoder_next_batch(dec, batch, 256)) > 0)
-	for (int at = 0; at < got; at++) {
-		struct kct_event ev = batch[at];
-
+	event_reader_init(&events, dec);
+	while ((evp = next_event(&events))) {
+		struct kct_event ev = *evp;
 		bool real = !(ev.flags & KCT_EVENT_F_SYNTHETIC);
 		struct fn_stats *fn;
 
@@ -182,9 +178,6 @@ static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
 			break;
 		}
 	}
-	err = got;
-	if (err < 0)
-		die("decoding: %s", kct_strerror(err));
 	free(stack);
 }
 
@@ -205,7 +198,7 @@ int cmd_report(int argc, char **argv)
 	unsigned long limit = ~0UL;
 	uint64_t records = 0;
 	size_t nr = 0;
-	int c, err;
+	int c;
 
 	sort_key = 'i';
 	while ((c = getopt_long(argc, argv, "s:n:h", longopts, NULL)) != -1) {
@@ -235,11 +228,8 @@ int cmd_report(int argc, char **argv)
 	trace = open_trace(argv[optind]);
 	sym = open_symbolizer(&symopts);
 	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
-		struct kct_decoder *dec;
+		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
-		err = kct_trace_decoder(trace, i, &dec);
-		if (err)
-			die("%s: %s", argv[optind], kct_strerror(err));
 		report_stream(dec, sym, &t, &records);
 		kct_decoder_free(dec);
 	}

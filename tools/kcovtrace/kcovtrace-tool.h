@@ -103,6 +103,42 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 struct kct_trace *open_trace(const char *path);
 /* The stream's heading, "syscall read (0)", for commands that print several. */
 const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t size);
+/* The decoder of a trace's stream; dies with a one-line error. */
+struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
+				const char *path);
+
+/*
+ * A stream's events one at a time, taken from the decoder in batches (its
+ * fast way).  Inline, so the loop of every command stays free of calls;
+ * a decoding error ends the command with a one-line message.
+ */
+struct event_reader {
+	struct kct_decoder *dec;
+	int nr, at;
+	struct kct_event batch[256];
+};
+
+void event_reader_failed(int err) __attribute__((noreturn));
+
+static inline void event_reader_init(struct event_reader *r, struct kct_decoder *dec)
+{
+	r->dec = dec;
+	r->nr = r->at = 0;
+}
+
+static inline const struct kct_event *next_event(struct event_reader *r)
+{
+	if (r->at == r->nr) {
+		r->nr = kct_decoder_next_batch(r->dec, r->batch, 256);
+		if (r->nr <= 0) {
+			if (r->nr < 0)
+				event_reader_failed(r->nr);
+			return NULL;
+		}
+		r->at = 0;
+	}
+	return &r->batch[r->at++];
+}
 
 /* ---- syscalls (x86-64 numbers, from the C library's headers) ---- */
 

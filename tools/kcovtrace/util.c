@@ -190,6 +190,22 @@ const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t s
 	return buf;
 }
 
+struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
+				const char *path)
+{
+	struct kct_decoder *dec;
+	int err = kct_trace_decoder(trace, stream, &dec);
+
+	if (err)
+		die("%s: %s", path, kct_strerror(err));
+	return dec;
+}
+
+void event_reader_failed(int err)
+{
+	die("decoding: %s", kct_strerror(err));
+}
+
 int syscall_number(const char *s)
 {
 	char *end;
