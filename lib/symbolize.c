@@ -260,6 +260,20 @@ static int finalize(struct kct_symbolizer *sym)
 	return 0;
 }
 
+/* The end of the run of v[lo..hi) that is <= pc (v sorted ascending). */
+static inline size_t count_le(const uint64_t *v, size_t lo, size_t hi, uint64_t pc)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int lookup(const struct kct_symbolizer *sym, uint64_t pc)
 {
 	const struct sym_table *t = &sym->table;
@@ -267,27 +281,12 @@ static int lookup(const struct kct_symbolizer *sym, uint64_t pc)
 	const struct sym_entry *e;
 
 	/* The block: the last index entry <= pc. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sym->index[mid] <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = count_le(sym->index, lo, hi, pc);
 	if (!lo)
 		return -1;
 	/* In it, the last entry with addr <= pc. */
 	hi = lo * 64 < t->nr ? lo * 64 : t->nr;
-	lo = (lo - 1) * 64;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (sym->addrs[mid] <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = count_le(sym->addrs, (lo - 1) * 64, hi, pc);
 	if (!lo)
 		return -1;
 	e = &t->syms[lo - 1];

@@ -858,11 +858,11 @@ int main(int argc, char **argv)
 		if (c == 'n') {
 			ext = false;
 			trace_mode = KCOV_TRACE_PC;
-		}
-		else if (c == 'm')
+		} else if (c == 'm') {
 			map = optarg;
-		else
+		} else {
 			return 2;
+		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (load_symbols(map))
