@@ -6,9 +6,11 @@
  * as a kcovtrace trace file to $HOOKREC_OUT.  Must itself be built without
  * coverage.
  *
- * Recording follows kernel/kcov.c: claim the slot by storing the new count
- * before the record, so that a signal handler that records in between takes
- * the next slot instead of overwriting this one.
+ * Recording claims the slot before writing the record, as kernel/kcov.c
+ * does, but with one read-modify-write of the count: kcov never records in
+ * interrupt context, while here a signal handler that records can land
+ * anywhere, also between a load and a store of the count, and would have its
+ * records overwritten.  A single instruction cannot be split by a signal.
  */
 #include <link.h>
 #include <signal.h>
@@ -25,17 +27,13 @@
 static uint64_t area[HOOKREC_WORDS];
 static volatile sig_atomic_t cmp_calls;
 
-#define barrier() __asm__ __volatile__("" ::: "memory")
-
 static inline __attribute__((always_inline)) void record(uint64_t type, void *ret)
 {
-	uint64_t pos = __atomic_load_n(&area[0], __ATOMIC_RELAXED) + 1;
+	uint64_t pos = __atomic_fetch_add(&area[0], 1, __ATOMIC_RELAXED) + 1;
 
-	if (pos < HOOKREC_WORDS) {
-		__atomic_store_n(&area[0], pos, __ATOMIC_RELAXED);
-		barrier();
+	/* Past the end, the count goes on growing: the dump caps it. */
+	if (pos < HOOKREC_WORDS)
 		area[pos] = ((uint64_t)(uintptr_t)ret & KCT_RECORD_IP_MASK) | type;
-	}
 }
 
 void __sanitizer_cov_trace_pc(void)
@@ -85,14 +83,15 @@ static void __attribute__((destructor)) hookrec_dump(void)
 	struct kct_stream_header sh = { .syscall = KCT_STREAM_NO_SYSCALL };
 	const char *path = getenv("HOOKREC_OUT");
 	const char *stats = getenv("HOOKREC_STATS");
-	uint64_t count = area[0];
+	uint64_t claimed = area[0];
+	uint64_t count = claimed < HOOKREC_WORDS ? claimed : HOOKREC_WORDS - 1;
 	uintptr_t bias = 0;
 	struct utsname u;
 	FILE *f;
 
 	if (stats)
 		fprintf(stderr, "hookrec: %llu records, %d comparison hooks\n",
-			(unsigned long long)count, (int)cmp_calls);
+			(unsigned long long)claimed, (int)cmp_calls);
 	if (!path)
 		return;
 	/* The symbolizer reads link-time addresses: undo PIE relocation. */
