@@ -16,7 +16,11 @@ lab-kernel-noext: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant noext
 lab-kernel-sched: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant sched
-.PHONY: lab-kernel lab-kernel-noext lab-kernel-sched
+lab-kernel-full: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant full
+lab-kernel-full-noext: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant full-noext
+.PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext
 
 $(LAB_O)/guest/%: lab/guest/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
 	@mkdir -p $(@D)
