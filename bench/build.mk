@@ -10,7 +10,10 @@ bench: bench-instrumentation
 bench-kernel: lab lab-kernel-noext
 	@O=$(O) bench/kernel/run
 bench: bench-kernel
-.PHONY: bench-kernel
+# The same on the full variant (not part of make bench: two long builds).
+bench-kernel-full: lab lab-kernel-full lab-kernel-full-noext
+	@O=$(O) VARIANT=full bench/kernel/run
+.PHONY: bench-kernel bench-kernel-full
 
 $(O)/bench/decode/%: bench/decode/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h
 	@mkdir -p $(@D)

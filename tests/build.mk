@@ -35,6 +35,12 @@ check-deps: $(TESTS_O)/lib/test-decode
 SUITES += tests/lab/run
 check-deps: lab lab-kernel-noext lab-kernel-sched
 
+# The in-guest tests on a real-world kernel (defconfig, KASAN, debug objects):
+# too long for make check (its first build takes about half an hour).
+check-full: all lab lab-kernel-full | deps-test
+	@O=$(O) tests/run tests/lab/full
+.PHONY: check-full
+
 # ---- fuzzing ----
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
