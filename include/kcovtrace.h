@@ -26,6 +26,7 @@ extern "C" {
  */
 #define KCT_RECORD_IP_MASK		0x00ffffffffffffffULL
 #define KCT_RECORD_TYPE_MASK		0xf000000000000000ULL
+#define KCT_RECORD_TYPE_SHIFT		60
 #define KCT_RECORD_TYPE_ENTRY		0x0000000000000000ULL
 #define KCT_RECORD_TYPE_EXIT		0x1000000000000000ULL
 #define KCT_RECORD_TYPE_NORMAL		0xf000000000000000ULL
@@ -41,6 +42,16 @@ extern "C" {
 #define KCT_RESYNC_MAX			0x0fffffffULL
 #define KCT_RESYNC_EXITED(rec)		((rec) & KCT_RESYNC_MAX)
 #define KCT_RESYNC_ENTERED(rec)		(((rec) >> 28) & KCT_RESYNC_MAX)
+
+/* A record's type, its top four bits: KCT_RECORD_KIND(rec) is one of these
+ * or a type this library does not know, which the decoder skips. */
+enum kct_record_kind {
+	KCT_RECORD_KIND_ENTRY	= 0x0,
+	KCT_RECORD_KIND_EXIT	= 0x1,
+	KCT_RECORD_KIND_RESYNC	= 0x2,
+	KCT_RECORD_KIND_NORMAL	= 0xf,
+};
+#define KCT_RECORD_KIND(rec)	((unsigned int)((uint64_t)(rec) >> KCT_RECORD_TYPE_SHIFT))
 
 /* What to OR into a record's 56 PC bits to get a kernel address back. */
 #define KCT_PC_FILL_KERNEL		0xff00000000000000ULL

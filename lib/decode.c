@@ -41,7 +41,9 @@ enum pending {
 
 /* Record type nibble -> event type, for the types the fast path takes. */
 static const uint8_t event_type[16] = {
-	[0x0] = KCT_EVENT_ENTER, [0x1] = KCT_EVENT_EXIT, [0xf] = KCT_EVENT_BLOCK,
+	[KCT_RECORD_KIND_ENTRY] = KCT_EVENT_ENTER,
+	[KCT_RECORD_KIND_EXIT] = KCT_EVENT_EXIT,
+	[KCT_RECORD_KIND_NORMAL] = KCT_EVENT_BLOCK,
 };
 
 struct kct_decoder {
@@ -239,12 +241,12 @@ static int find_unknown_callers(struct kct_decoder *dec)
 
 		for (; pos < dec->win_end; pos++) {
 			uint64_t rec = w[pos];
-			unsigned int t = rec >> 60;
+			unsigned int t = KCT_RECORD_KIND(rec);
 
-			depth += (t == 0) - (t == 1);
-			if (likely(depth >= low && t != 2))
+			depth += (t == KCT_RECORD_KIND_ENTRY) - (t == KCT_RECORD_KIND_EXIT);
+			if (likely(depth >= low && t != KCT_RECORD_KIND_RESYNC))
 				continue;
-			if (t == 2) {
+			if (t == KCT_RECORD_KIND_RESYNC) {
 				if (resync_saturated(rec))
 					continue;
 				/* Frames it closes below the start are of
@@ -410,12 +412,12 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 {
 	uint64_t rec = dec->win[dec->pos - dec->win_start];
-	unsigned int t = rec >> 60;
+	unsigned int t = KCT_RECORD_KIND(rec);
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->index = dec->pos;
-	if (t == 0) {
+	if (t == KCT_RECORD_KIND_ENTRY) {
 		err = stack_grow(dec, dec->depth + 1);
 		if (err)
 			return err;
@@ -424,9 +426,9 @@ static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 	}
 	dec->pos++;
 	dec->st.records++;
-	if (t == 1)
+	if (t == KCT_RECORD_KIND_EXIT)
 		return -EIO;
-	if (t != 2) {
+	if (t != KCT_RECORD_KIND_RESYNC) {
 		dec->st.unknown++;
 		return 0;
 	}
@@ -501,8 +503,9 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 		start_depth = depth;
 		for (; pos < end; pos++, n++) {
 			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill, cur;
-			unsigned int t = rec >> 60;
-			uint32_t is_enter = t == 0, is_exit = t == 1, is_block = t == 0xf;
+			unsigned int t = KCT_RECORD_KIND(rec);
+			uint32_t is_enter = t == KCT_RECORD_KIND_ENTRY, is_exit = t == KCT_RECORD_KIND_EXIT,
+				 is_block = t == KCT_RECORD_KIND_NORMAL;
 			/* One branch, almost never taken: | rather than ||. */
 			uint32_t odd = (uint32_t)((is_enter | is_exit | is_block) == 0) |
 				       (is_enter & (depth == cap)) | (is_exit & (depth == 0));

@@ -10,16 +10,21 @@ what must hold of OUTPUT in FORMAT (replay, report, folded, chrome, pcs,
 raw).  Prints the first violation and exits 1.
 """
 import json
+import os
 import struct
 import sys
 
-ENTRY, EXIT, RESYNC, NORMAL = 0x0, 0x1, 0x2, 0xF
-IP_MASK = 0x00FFFFFFFFFFFFFF
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import kcovformat as kf  # noqa: E402
+
+ENTRY, EXIT, RESYNC, NORMAL = (kf.RECORD_KIND_ENTRY, kf.RECORD_KIND_EXIT, kf.RECORD_KIND_RESYNC,
+                               kf.RECORD_KIND_NORMAL)
+IP_MASK = kf.RECORD_IP_MASK
 
 
 def read_trace(path):
     data = open(path, "rb").read()
-    if data[:8] != b"KCOVTRC\0":
+    if data[:8] != kf.TRACE_MAGIC.encode() + b"\0":
         count = struct.unpack_from("<Q", data, 0)[0]
         return 0xFF << 56, [list(struct.unpack_from("<%dQ" % count, data, 8))]
     (version, header_size, mode, flags, bufsize, records, pc_fill, release,
@@ -43,7 +48,7 @@ def walk(stream):
     """Yields (kind, depth, record): depth relative to the stream's start."""
     depth = 0
     for rec in stream:
-        t = rec >> 60
+        t = kf.kind(rec)
         if t == ENTRY:
             yield "ENTER", depth, rec
             depth += 1
@@ -105,15 +110,15 @@ def check_raw(streams, pc_fill, out):
     names = {ENTRY: "ENTER", EXIT: "EXIT", NORMAL: "BB", RESYNC: "RESYNC"}
     for line, (i, rec) in zip(lines, recs):
         f = line.split()
-        if int(f[1]) != i or f[2] != names[rec >> 60]:
+        if int(f[1]) != i or f[2] != names[kf.kind(rec)]:
             fail("raw line %r for record %d %#x" % (line, i, rec))
-        if rec >> 60 != RESYNC and int(f[3], 16) != (rec & IP_MASK) | pc_fill:
+        if kf.kind(rec) != RESYNC and int(f[3], 16) != (rec & IP_MASK) | pc_fill:
             fail("raw line %r: wrong pc" % line)
 
 
 def check_pcs(streams, pc_fill, out):
     want = sorted({(r & IP_MASK) | pc_fill for s in streams for r in s
-                   if r >> 60 in (ENTRY, NORMAL)})
+                   if kf.kind(r) in (ENTRY, NORMAL)})
     got = [int(l, 16) for l in out.split()]
     if got != want:
         fail("pcs: %d PCs, the trace has %d unique entry and block PCs" % (len(got), len(want)))
@@ -153,7 +158,7 @@ def check_chrome(streams, out):
                 fail("chrome: an E without its B in thread %d" % tid)
     if any(depth.values()):
         fail("chrome: slices left open")
-    entries = sum(1 for s in streams for r in s if r >> 60 == ENTRY)
+    entries = sum(1 for s in streams for r in s if kf.kind(r) == ENTRY)
     b = sum(1 for ev in doc["traceEvents"] if ev["ph"] == "B")
     if b < entries:
         fail("chrome: %d slices for %d entry records" % (b, entries))
