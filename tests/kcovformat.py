@@ -41,3 +41,31 @@ def kind(rec):
 
 def pc_bits(rec):
     return rec & RECORD_IP_MASK  # noqa: F821
+
+
+def _s16(field):
+    """A 16-bit EESUM field as the signed value it holds."""
+    return field - (EESUM_FIELD_MASK + 1) if field > EESUM_CLAMP_MAX else field  # noqa: F821
+
+
+def eesum_delta(rec):
+    return _s16(rec >> EESUM_DELTA_SHIFT & EESUM_FIELD_MASK)  # noqa: F821
+
+
+def eesum_mindelta(rec):
+    return _s16(rec >> EESUM_MINDELTA_SHIFT & EESUM_FIELD_MASK)  # noqa: F821
+
+
+def eesum_record(delta, mindelta):
+    """KCT_EESUM_RECORD(delta, mindelta)."""
+    return (RECORD_TYPE_EESUM  # noqa: F821
+            | (delta & EESUM_FIELD_MASK) << EESUM_DELTA_SHIFT  # noqa: F821
+            | (mindelta & EESUM_FIELD_MASK) << EESUM_MINDELTA_SHIFT)  # noqa: F821
+
+
+def eesum_unbalanceable(rec):
+    """kct_eesum_unbalanceable(): a saturated or malformed EESUM record."""
+    delta, mindelta = eesum_delta(rec), eesum_mindelta(rec)
+    return (delta in (EESUM_CLAMP_MIN, EESUM_CLAMP_MAX)  # noqa: F821
+            or mindelta == EESUM_CLAMP_MIN  # noqa: F821
+            or mindelta > 0 or delta < mindelta)

@@ -2,7 +2,8 @@
 /*
  * kcovtrace dump: a trace in the formats other tools read.
  *
- *   raw      one record per line: index, type, PC (and symbol)
+ *   raw      one record per line: index, type, PC (and symbol), or an
+ *            EESUM record's delta and mindelta
  *   folded   "caller;callee;... count" stacks for flame graph tools, each
  *            record counting once for the stack it was recorded in
  *   chrome   Chrome trace-event JSON (Perfetto, chrome://tracing): a slice
@@ -20,7 +21,9 @@ static const char dump_usage[] =
 "usage: kcovtrace dump [options] --format FORMAT FILE\n"
 "\n"
 "Write the trace in FILE to standard output as:\n"
-"  raw     one record per line: stream, index, type, PC, symbol\n"
+"  raw     one record per line: stream, index, type, PC, symbol; for an\n"
+"          EESUM record, delta=D mindelta=M (and saturated or malformed\n"
+"          where the call tree restarts)\n"
 "  folded  stacks with record counts, for flamegraph.pl and similar\n"
 "  chrome  Chrome trace-event JSON, for Perfetto (ui.perfetto.dev);\n"
 "          time is the record index, one thread per stream\n"
@@ -204,7 +207,7 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			struct kct_symbolizer *sym, struct out *o, struct counter *pcs,
 			struct folded *f, bool *first_json)
 {
-	static const char *const type_name[] = { "ENTER", "BB", "EXIT", "RESYNC" };
+	static const char *const type_name[] = { "ENTER", "BB", "EXIT", "EESUM" };
 	uint32_t *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
@@ -225,11 +228,13 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			out_dec(o, ev.index);
 			out_char(o, ' ');
 			out_str(o, type_name[ev.type]);
-			if (ev.type == KCT_EVENT_RESYNC) {
-				out_str(o, " exited=");
-				out_dec(o, ev.exited);
-				out_str(o, " entered=");
-				out_dec(o, ev.entered);
+			if (ev.type == KCT_EVENT_EESUM) {
+				out_str(o, " delta=");
+				out_int(o, ev.delta);
+				out_str(o, " mindelta=");
+				out_int(o, ev.mindelta);
+				if (ev.flags & KCT_EVENT_F_SATURATED)
+					out_str(o, eesum_malformed(&ev) ? " malformed" : " saturated");
 			} else {
 				pc_name(sym, ev.pc, &n);
 				out_char(o, ' ');
@@ -270,11 +275,14 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 				break;
 			out_str(o, *first_json ? "\n" : ",\n");
 			*first_json = false;
-			if (ev.type == KCT_EVENT_RESYNC) {
-				out_str(o, "{\"name\":\"SKIP exited=");
-				out_dec(o, ev.exited);
-				out_str(o, " entered=");
-				out_dec(o, ev.entered);
+			if (ev.type == KCT_EVENT_EESUM) {
+				out_str(o, "{\"name\":\"EESUM delta=");
+				out_int(o, ev.delta);
+				out_str(o, " mindelta=");
+				out_int(o, ev.mindelta);
+				if (ev.flags & KCT_EVENT_F_SATURATED)
+					out_str(o, eesum_malformed(&ev) ? " (malformed: the call tree restarts)" :
+						" (saturated: the call tree restarts)");
 				out_str(o, "\",\"ph\":\"i\",\"s\":\"t\"");
 			} else {
 				pc_name(sym, ev.pc, &n);

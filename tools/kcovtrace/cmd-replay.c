@@ -2,7 +2,7 @@
 /*
  * kcovtrace replay: the call tree of a trace, one record per line, in the
  * format of the KCOV_TRACE_PC_EXT example: ENTER, BB and EXIT indented by
- * call depth, a SKIP line where kcov suppressed records.
+ * call depth, an EESUM line where kcov summed up an untraced stretch.
  */
 #include <fnmatch.h>
 #include <getopt.h>
@@ -16,9 +16,9 @@ static const char replay_usage[] =
 "\n"
 "Print the call tree recorded in FILE (a kcovtrace trace, or a raw kcov\n"
 "buffer: the count, then the records): ENTER, BB and EXIT records indented\n"
-"by call depth, and a SKIP line where kcov suppressed records (context\n"
-"switches).  Frames open before the trace began or still open at its end\n"
-"are marked.\n"
+"by call depth, and an EESUM line (delta, mindelta) where kcov summed up\n"
+"the calls and returns of a stretch it did not trace (a context switch).\n"
+"Frames open before the trace began or still open at its end are marked.\n"
 "\n"
 "  --depth N          hide records nested deeper than N calls\n"
 "  -F, --filter GLOB  show only calls of matching functions and what they\n"
@@ -127,20 +127,23 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec)
 			what = "BB    ";
 			pc_name(r->sym, ev.pc, &n);
 			break;
-		case KCT_EVENT_RESYNC:
+		case KCT_EVENT_EESUM:
 			out_spaces(&r->out, 2 * depth);
-			out_str(&r->out, "SKIP  exited=");
-			out_dec(&r->out, ev.exited);
-			out_str(&r->out, " entered=");
-			out_dec(&r->out, ev.entered);
+			out_str(&r->out, "EESUM delta=");
+			out_int(&r->out, ev.delta);
+			out_str(&r->out, " mindelta=");
+			out_int(&r->out, ev.mindelta);
 			if (ev.flags & KCT_EVENT_F_SATURATED)
-				out_str(&r->out, "  [saturated]");
+				out_str(&r->out, eesum_malformed(&ev) ?
+					"  [malformed: the call tree restarts]" :
+					"  [saturated: the call tree restarts]");
 			out_char(&r->out, '\n');
 			goto next;
 		default:
 			goto next;
 		}
-		/* The SKIP line stands for the frames a resync record reports. */
+		/* The EESUM line stands for the frames its record pops and
+		 * pushes. */
 		if (ev.flags & KCT_EVENT_F_SUPPRESSED)
 			goto next;
 		out_spaces(&r->out, 2 * depth);

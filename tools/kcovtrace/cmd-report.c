@@ -117,7 +117,7 @@ static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
 		bool real = !(ev.flags & KCT_EVENT_F_SYNTHETIC);
 		struct fn_stats *fn;
 
-		if (ev.type == KCT_EVENT_RESYNC) {
+		if (ev.type == KCT_EVENT_EESUM) {
 			(*records)++;
 			continue;
 		}
@@ -130,8 +130,8 @@ static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
 		*records += real;
 		switch (ev.type) {
 		case KCT_EVENT_ENTER:
-			/* Frames a resync opened have no known function until
-			 * their exit record names it. */
+			/* Frames an EESUM record pushed have no known function
+			 * until their exit record names it. */
 			if (!ev.pc) {
 				stack[ev.depth].fn = NO_FN;
 				stack[ev.depth].start = *records;

@@ -94,6 +94,7 @@ static inline void out_char(struct out *o, char c)
 void out_spaces(struct out *o, size_t n);
 void out_hex(struct out *o, uint64_t v);	/* "0x..." */
 void out_dec(struct out *o, uint64_t v);
+void out_int(struct out *o, int64_t v);		/* signed decimal */
 /* "name+0xoff", or the bare address. */
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 
@@ -106,6 +107,13 @@ const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t s
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 				const char *path);
+
+/* Whether an EESUM event flagged KCT_EVENT_F_SATURATED stems from a
+ * malformed record rather than a saturated one. */
+static inline bool eesum_malformed(const struct kct_event *ev)
+{
+	return ev->mindelta > 0 || ev->delta < ev->mindelta;
+}
 
 /*
  * A stream's events one at a time, taken from the decoder in batches (its

@@ -156,6 +156,16 @@ void out_dec(struct out *o, uint64_t v)
 	out_mem(o, p, buf + sizeof(buf) - p);
 }
 
+void out_int(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		out_char(o, '-');
+		out_dec(o, -(uint64_t)v);
+	} else {
+		out_dec(o, (uint64_t)v);
+	}
+}
+
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 {
 	if (n->name) {
