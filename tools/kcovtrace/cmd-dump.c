@@ -205,7 +205,7 @@ static void json_name(struct out *o, const struct pc_name *n, uint64_t pc)
 
 static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fmt,
 			struct kct_symbolizer *sym, struct out *o, struct counter *pcs,
-			struct folded *f, bool *first_json)
+			struct folded *f, bool *first_json, struct unbalanced *unbalanced)
 {
 	static const char *const type_name[] = { "ENTER", "BB", "EXIT", "EESUM" };
 	uint32_t *stack = NULL;
@@ -214,7 +214,7 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 	static struct event_reader events;
 	const struct kct_event *evp;
 
-	event_reader_init(&events, dec);
+	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC;
@@ -310,6 +310,7 @@ int cmd_dump(int argc, char **argv)
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
+	struct unbalanced unbalanced = { 0 };
 	struct out *o = calloc(1, sizeof(*o));
 	struct counter pcs = { 0 };
 	struct folded f = { 0 };
@@ -351,7 +352,7 @@ int cmd_dump(int argc, char **argv)
 	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
 		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
-		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json);
+		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json, &unbalanced);
 		kct_decoder_free(dec);
 	}
 	if (fmt == CHROME) {
@@ -377,6 +378,7 @@ int cmd_dump(int argc, char **argv)
 	out_flush(o);
 	if (fflush(stdout))
 		die("write error");
+	warn_unbalanced(argv[optind], &unbalanced);
 	kct_symbolizer_free(sym);
 	kct_trace_close(trace);
 	return 0;
