@@ -66,8 +66,9 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 		return -EBADMSG;
 	if (h.version > KCT_TRACE_VERSION)
 		return -EPROTO;
-	/* Its type 0x2 records are not EESUM records: refused, not misread. */
-	if (h.version < KCT_TRACE_VERSION)
+	/* Version 1 stored resync records where EESUM records are now:
+	 * refused, not misread. */
+	if (h.version == 1)
 		return -EPROTONOSUPPORT;
 	if (h.mode != KCT_MODE_TRACE_PC && h.mode != KCT_MODE_TRACE_PC_EXT)
 		return -EBADMSG;
