@@ -26,21 +26,65 @@ extern "C" {
  */
 #define KCT_RECORD_IP_MASK		0x00ffffffffffffffULL
 #define KCT_RECORD_TYPE_MASK		0xf000000000000000ULL
+#define KCT_RECORD_TYPE_SHIFT		60
 #define KCT_RECORD_TYPE_ENTRY		0x0000000000000000ULL
 #define KCT_RECORD_TYPE_EXIT		0x1000000000000000ULL
-#define KCT_RECORD_TYPE_NORMAL		0xf000000000000000ULL
 /*
- * A resync record follows a window in which the kernel suppressed records
- * (a context switch) while the task kept running instrumented code: of the
- * frames open when the window began, EXITED have returned, and ENTERED frames
- * entered during the window are still open.  Each count saturates at
- * KCT_RESYNC_MAX; a saturated count means the stream cannot balance, and
- * the decoder applies neither count of such a record (it flags the event).
+ * Summarized entry/exit events that occurred in an untraced region
+ * (KCOV_RECORDFLAG_TYPE_EESUM): while the kernel recorded nothing (a context
+ * switch), the task kept running instrumented code.  In place of a PC, bits
+ * 0-15 hold delta, the net depth change across the region, and bits 16-31
+ * mindelta, the lowest depth the region reached relative to its start
+ * (never above 0), both signed 16-bit; bits 32-55 are zero.  A consumer must
+ * apply the record to stay balanced: pop -mindelta frames, then push
+ * delta - mindelta frames.
+ *
+ * The kernel clamps delta to [-32768, 32767] and mindelta to [-32768, 0].
+ * A clamped field (delta -32768 or 32767, mindelta -32768) means the record
+ * is saturated: the stream cannot be balanced across it.  No kernel writes
+ * mindelta > 0 or delta < mindelta; such a malformed record is treated like
+ * a saturated one.  kct_eesum_unbalanceable() tells both.
  */
-#define KCT_RECORD_TYPE_RESYNC		0x2000000000000000ULL
-#define KCT_RESYNC_MAX			0x0fffffffULL
-#define KCT_RESYNC_EXITED(rec)		((rec) & KCT_RESYNC_MAX)
-#define KCT_RESYNC_ENTERED(rec)		(((rec) >> 28) & KCT_RESYNC_MAX)
+#define KCT_RECORD_TYPE_EESUM		0x2000000000000000ULL
+#define KCT_RECORD_TYPE_NORMAL		0xf000000000000000ULL
+
+/* A record's type, its top four bits: KCT_RECORD_KIND(rec) is one of these
+ * or a reserved type (0x3-0xe: 0x3 memory access, 0x4 wait and 0x5 wake in
+ * the series author's tree), which the decoder skips and counts. */
+enum kct_record_kind {
+	KCT_RECORD_KIND_ENTRY	= 0x0,
+	KCT_RECORD_KIND_EXIT	= 0x1,
+	KCT_RECORD_KIND_EESUM	= 0x2,
+	KCT_RECORD_KIND_NORMAL	= 0xf,
+};
+#define KCT_RECORD_KIND(rec)	((unsigned int)((uint64_t)(rec) >> KCT_RECORD_TYPE_SHIFT))
+
+#define KCT_EESUM_DELTA_SHIFT		0
+#define KCT_EESUM_MINDELTA_SHIFT	16
+#define KCT_EESUM_FIELD_MASK		0xffffULL
+#define KCT_EESUM_CLAMP_MIN		(-32768)	/* delta or mindelta saturated */
+#define KCT_EESUM_CLAMP_MAX		32767		/* delta saturated */
+/* An EESUM record's fields, as KCOV_EESUM_DELTA() and KCOV_EESUM_MINDELTA(). */
+#define KCT_EESUM_DELTA(rec)						\
+	((int16_t)(((rec) >> KCT_EESUM_DELTA_SHIFT) & KCT_EESUM_FIELD_MASK))
+#define KCT_EESUM_MINDELTA(rec)						\
+	((int16_t)(((rec) >> KCT_EESUM_MINDELTA_SHIFT) & KCT_EESUM_FIELD_MASK))
+/* The EESUM record of delta and mindelta, each in [-32768, 32767]: for tests
+ * and generators. */
+#define KCT_EESUM_RECORD(delta, mindelta)					\
+	(KCT_RECORD_TYPE_EESUM |						\
+	 (uint64_t)(uint16_t)(delta) << KCT_EESUM_DELTA_SHIFT |		\
+	 (uint64_t)(uint16_t)(mindelta) << KCT_EESUM_MINDELTA_SHIFT)
+
+/* Whether the stream cannot be balanced across EESUM record rec: a field is
+ * saturated, or the record is malformed. */
+static inline bool kct_eesum_unbalanceable(uint64_t rec)
+{
+	int delta = KCT_EESUM_DELTA(rec), mindelta = KCT_EESUM_MINDELTA(rec);
+
+	return delta == KCT_EESUM_CLAMP_MIN || delta == KCT_EESUM_CLAMP_MAX ||
+	       mindelta == KCT_EESUM_CLAMP_MIN || mindelta > 0 || delta < mindelta;
+}
 
 /* What to OR into a record's 56 PC bits to get a kernel address back. */
 #define KCT_PC_FILL_KERNEL		0xff00000000000000ULL
@@ -51,22 +95,37 @@ enum kct_event_type {
 	KCT_EVENT_ENTER,	/* a function was entered */
 	KCT_EVENT_BLOCK,	/* a basic block of the current function ran */
 	KCT_EVENT_EXIT,		/* the current function returned */
-	KCT_EVENT_RESYNC,	/* records were suppressed; see exited/entered */
+	KCT_EVENT_EESUM,	/* an EESUM record; see delta and mindelta */
 };
 
 /*
  * Event flags.  Every ENTER has its EXIT, even where the stream lacks one of
  * the two records: the decoder makes up the missing half and says so.
+ *
+ * An EESUM record is applied: its EESUM event comes first, then an EXIT for
+ * each frame it pops and an ENTER (pc 0) for each it pushes, flagged
+ * SUPPRESSED.  Across an EESUM record that cannot be balanced the decoder
+ * does not guess: it closes every open frame (EXITs flagged UNFINISHED, with
+ * the record's index), emits the EESUM event flagged SATURATED at depth 0,
+ * and decodes the records after it as a new tree starting at depth 0, as if a
+ * new stream began there (its UNKNOWN_CALLER frames carry the index of the
+ * record after the EESUM).
  */
 #define KCT_EVENT_F_SYNTHETIC	(1u << 0) /* no record behind this event */
 #define KCT_EVENT_F_UNKNOWN_CALLER (1u << 1) /* ENTER of a frame that was open
-					     before the stream began; pc is
-					     that of its first EXIT/BLOCK */
+					     before the stream (or the tree
+					     after a SATURATED EESUM) began;
+					     pc is that of its first
+					     EXIT/BLOCK, 0 if an EESUM
+					     record popped it */
 #define KCT_EVENT_F_UNFINISHED	(1u << 2) /* EXIT of a frame still open when
-					     the stream ended */
-#define KCT_EVENT_F_SUPPRESSED	(1u << 3) /* ENTER/EXIT that a RESYNC
+					     the stream ended (index: the
+					     record count) or at a SATURATED
+					     EESUM (index: that record's) */
+#define KCT_EVENT_F_SUPPRESSED	(1u << 3) /* ENTER/EXIT that an EESUM
 					     record reported */
-#define KCT_EVENT_F_SATURATED	(1u << 4) /* RESYNC whose counts saturated */
+#define KCT_EVENT_F_SATURATED	(1u << 4) /* EESUM that cannot be balanced
+					     (saturated or malformed) */
 
 struct kct_event {
 	enum kct_event_type type;
@@ -77,8 +136,8 @@ struct kct_event {
 	uint64_t pc;		/* canonical PC (0 if unknown) */
 	uint64_t entry_pc;	/* ENTER/EXIT: PC of the frame's entry record,
 				   0 if the frame began before the stream */
-	uint32_t exited;	/* RESYNC: frames that exited while suppressed */
-	uint32_t entered;	/* RESYNC: frames entered and still open */
+	int32_t delta;		/* EESUM: the record's delta */
+	int32_t mindelta;	/* EESUM: the record's mindelta */
 };
 
 struct kct_decoder_opts {
@@ -90,11 +149,14 @@ struct kct_decoder_opts {
 
 struct kct_decoder_stats {
 	uint64_t records;	/* records read */
-	uint64_t enters, exits, blocks, resyncs;
+	uint64_t enters, exits, blocks, eesums;
 	uint64_t unknown;	/* records of unknown type, skipped */
-	uint64_t orphan_exits;	/* frames open before the stream began */
-	uint64_t unfinished;	/* frames still open when it ended */
-	uint64_t saturated;	/* resync records with a saturated count */
+	uint64_t orphan_exits;	/* frames open before the stream (or a tree
+				   after a saturated EESUM) began */
+	uint64_t unfinished;	/* frames still open when it ended or at a
+				   saturated EESUM */
+	uint64_t saturated;	/* EESUM records that cannot be balanced
+				   (saturated or malformed) */
 	uint32_t max_depth;	/* deepest nesting seen */
 };
 
@@ -130,7 +192,9 @@ void kct_decoder_free(struct kct_decoder *dec);
  * dump it; the magic tells the two apart.
  */
 #define KCT_TRACE_MAGIC		"KCOVTRC"	/* 8 bytes with the NUL */
-#define KCT_TRACE_VERSION	1
+/* 2: type 0x2 records are EESUM records.  Version 1 stored an older
+ * encoding of type 0x2 and is refused, not converted. */
+#define KCT_TRACE_VERSION	2
 
 /* kcov modes, as in <linux/kcov.h> */
 #define KCT_MODE_TRACE_PC	0
@@ -181,8 +245,8 @@ struct kct_trace_info {
 struct kct_trace;
 
 /* Opens and validates a trace file or raw buffer: -EBADMSG for a foreign
- * or corrupt file, -EPROTO for a newer format version, -ENODATA for a
- * truncated one. */
+ * or corrupt file, -EPROTO for a newer format version, -EPROTONOSUPPORT for
+ * version 1 (before EESUM records), -ENODATA for a truncated one. */
 int kct_trace_open(const char *path, struct kct_trace **out);
 const struct kct_trace_info *kct_trace_info(const struct kct_trace *trace);
 /* The header of stream i, 0 <= i < nr_streams. */

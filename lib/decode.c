@@ -11,9 +11,18 @@
  * exits belong to), the second pass emits events with the right depths.
  * Memory is bounded by the call depth, never by the trace length.
  *
+ * An EESUM record sums up the entries and exits of a stretch the kernel did
+ * not trace: both passes apply it, popping -mindelta frames and pushing
+ * delta - mindelta.  Across an EESUM record that cannot be balanced
+ * (saturated or malformed) nothing is known of the depth, so the decoder
+ * does not guess: the second pass closes the frames open there and starts a
+ * new tree at depth 0 after the record, and the first pass, which stops at
+ * such a record, runs again from there to find the new tree's frames of
+ * unknown callers.  Each record is still read twice.
+ *
  * Both passes are written for speed, since traces run to hundreds of
  * millions of records: the common records (block, entry, exit) take no
- * branch that depends on their type, and everything else (resync records,
+ * branch that depends on their type, and everything else (EESUM records,
  * unknown types, a full frame stack, a file that changed) leaves the fast
  * loop for a slow path.
  */
@@ -33,15 +42,19 @@
 
 enum pending {
 	PENDING_NONE,
-	PENDING_UNKNOWN_CALLERS, /* frames open before the stream began */
-	PENDING_RESYNC,		/* frames a resync record closed and opened */
+	PENDING_UNKNOWN_CALLERS, /* frames open before the stream (or tree) began */
+	PENDING_EESUM,		/* frames an EESUM record popped and pushed */
+	PENDING_RESTART,	/* frames open at an EESUM record that cannot be
+				   balanced, then the record's event */
 	PENDING_UNFINISHED,	/* frames still open at its end */
 	PENDING_DONE,
 };
 
 /* Record type nibble -> event type, for the types the fast path takes. */
 static const uint8_t event_type[16] = {
-	[0x0] = KCT_EVENT_ENTER, [0x1] = KCT_EVENT_EXIT, [0xf] = KCT_EVENT_BLOCK,
+	[KCT_RECORD_KIND_ENTRY] = KCT_EVENT_ENTER,
+	[KCT_RECORD_KIND_EXIT] = KCT_EVENT_EXIT,
+	[KCT_RECORD_KIND_NORMAL] = KCT_EVENT_BLOCK,
 };
 
 struct kct_decoder {
@@ -70,14 +83,16 @@ struct kct_decoder {
 	uint64_t *stack;
 	uint32_t depth, stack_cap;
 
-	/* PCs that name the frames open before the stream began, outermost
-	 * first, and how many of them are still to be announced. */
+	/* PCs that name the frames open before the stream (or the tree after
+	 * an unbalanceable EESUM) began, outermost first, how many of them
+	 * are still to be announced, and the index their events carry. */
 	uint64_t *unknown_pcs;
 	uint32_t nr_unknown, unknown_done, unknown_cap;
+	uint64_t unknown_index;
 
 	enum pending pending;
-	uint32_t resync_pops, resync_pushes;
-	uint64_t resync_index;
+	uint32_t eesum_pops, eesum_pushes;
+	uint64_t eesum_index, eesum_rec;
 	int err;
 	struct kct_decoder_stats st;
 };
@@ -172,6 +187,9 @@ static int window_load(struct kct_decoder *dec, uint64_t pos)
 
 	if (pos >= dec->count)
 		return 1;
+	/* Already there: a tree that restarts mid-window rereads nothing. */
+	if (pos >= dec->win_start && pos < dec->win_end)
+		return 0;
 	if (dec->mem) {
 		dec->win = dec->mem;
 		dec->win_start = 0;
@@ -209,12 +227,7 @@ static inline uint64_t record_pc(const struct kct_decoder *dec, uint64_t rec)
 	return (rec & KCT_RECORD_IP_MASK) | dec->pc_fill;
 }
 
-static inline bool resync_saturated(uint64_t rec)
-{
-	return KCT_RESYNC_EXITED(rec) == KCT_RESYNC_MAX || KCT_RESYNC_ENTERED(rec) == KCT_RESYNC_MAX;
-}
-
-/* First pass, one level lower: the exit (or resync) at pc closed it. */
+/* First pass, one level lower: the exit (or EESUM record) at pc closed it. */
 static int note_lower(struct kct_decoder *dec, int64_t depth, uint64_t pc)
 {
 	int err = unknown_grow(dec, (uint32_t)-depth);
@@ -225,13 +238,15 @@ static int note_lower(struct kct_decoder *dec, int64_t depth, uint64_t pc)
 }
 
 /*
- * First pass: the lowest depth the stream reaches relative to its start, and
- * the PC of the exit that first reaches each level below zero.
+ * First pass over one tree: the records from start up to the next EESUM
+ * record that cannot be balanced, or the end.  Finds the lowest depth they
+ * reach relative to start, and the PC of the exit that first reaches each
+ * level below zero (0 where an EESUM record pops it).
  */
-static int find_unknown_callers(struct kct_decoder *dec)
+static int find_unknown_callers(struct kct_decoder *dec, uint64_t start)
 {
 	int64_t depth = 0, low = 0;
-	uint64_t pos = 0;
+	uint64_t pos = start;
 	int err;
 
 	while ((err = window_load(dec, pos)) == 0) {
@@ -239,23 +254,25 @@ static int find_unknown_callers(struct kct_decoder *dec)
 
 		for (; pos < dec->win_end; pos++) {
 			uint64_t rec = w[pos];
-			unsigned int t = rec >> 60;
+			unsigned int t = KCT_RECORD_KIND(rec);
 
-			depth += (t == 0) - (t == 1);
-			if (likely(depth >= low && t != 2))
+			depth += (t == KCT_RECORD_KIND_ENTRY) - (t == KCT_RECORD_KIND_EXIT);
+			if (likely(depth >= low && t != KCT_RECORD_KIND_EESUM))
 				continue;
-			if (t == 2) {
-				if (resync_saturated(rec))
-					continue;
-				/* Frames it closes below the start are of
+			if (t == KCT_RECORD_KIND_EESUM) {
+				/* The tree ends here; the second pass starts
+				 * the next one. */
+				if (kct_eesum_unbalanceable(rec))
+					goto done;
+				/* Frames it pops below the start are of
 				 * unknown function. */
-				depth -= KCT_RESYNC_EXITED(rec);
+				depth += KCT_EESUM_MINDELTA(rec);
 				if (depth < low && -depth > dec->max_depth)
 					return -E2BIG;
 				for (; low > depth; low--)
 					if ((err = note_lower(dec, low - 1, 0)))
 						return err;
-				depth += KCT_RESYNC_ENTERED(rec);
+				depth += KCT_EESUM_DELTA(rec) - KCT_EESUM_MINDELTA(rec);
 				continue;
 			}
 			low = depth;
@@ -266,6 +283,7 @@ static int find_unknown_callers(struct kct_decoder *dec)
 	}
 	if (err < 0)
 		return err;
+done:
 	/* unknown_pcs[] is innermost first; the events go outermost first. */
 	dec->nr_unknown = (uint32_t)-low;
 	for (uint32_t i = 0; i < dec->nr_unknown / 2; i++) {
@@ -274,7 +292,9 @@ static int find_unknown_callers(struct kct_decoder *dec)
 		dec->unknown_pcs[i] = dec->unknown_pcs[dec->nr_unknown - 1 - i];
 		dec->unknown_pcs[dec->nr_unknown - 1 - i] = t;
 	}
-	dec->st.orphan_exits = dec->nr_unknown;
+	dec->unknown_done = 0;
+	dec->unknown_index = start;
+	dec->st.orphan_exits += dec->nr_unknown;
 	dec->pending = dec->nr_unknown ? PENDING_UNKNOWN_CALLERS : PENDING_NONE;
 	return 0;
 }
@@ -310,7 +330,7 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 			return -ENOMEM;
 		}
 	}
-	err = find_unknown_callers(dec);
+	err = find_unknown_callers(dec, 0);
 	if (!err)
 		err = stack_grow(dec, dec->nr_unknown + 1);
 	if (err) {
@@ -354,29 +374,30 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 		ev->type = KCT_EVENT_ENTER;
 		ev->flags = KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_UNKNOWN_CALLER;
 		ev->depth = dec->depth;
+		ev->index = dec->unknown_index;
 		ev->pc = dec->unknown_pcs[dec->unknown_done];
 		push_frame(dec, 0);
 		if (++dec->unknown_done == dec->nr_unknown)
 			dec->pending = PENDING_NONE;
 		return 1;
 	}
-	if (dec->pending == PENDING_RESYNC) {
-		ev->index = dec->resync_index;
+	if (dec->pending == PENDING_EESUM) {
+		ev->index = dec->eesum_index;
 		ev->flags = KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_SUPPRESSED;
-		if (dec->resync_pops) {
+		if (dec->eesum_pops) {
 			/* The first pass made these frames, as for exits. */
-			dec->resync_pops--;
+			dec->eesum_pops--;
 			ev->type = KCT_EVENT_EXIT;
 			ev->depth = --dec->depth;
 			ev->pc = ev->entry_pc = dec->stack[dec->depth];
 			return 1;
 		}
-		if (dec->resync_pushes) {
+		if (dec->eesum_pushes) {
 			int err = stack_grow(dec, dec->depth + 1);
 
 			if (err)
 				return err;
-			dec->resync_pushes--;
+			dec->eesum_pushes--;
 			ev->type = KCT_EVENT_ENTER;
 			ev->depth = dec->depth;
 			push_frame(dec, 0);
@@ -384,6 +405,34 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 		}
 		dec->pending = PENDING_NONE;
 		return 0;
+	}
+	if (dec->pending == PENDING_RESTART) {
+		int err;
+
+		if (dec->depth) {
+			ev->type = KCT_EVENT_EXIT;
+			ev->flags = KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_UNFINISHED;
+			ev->depth = --dec->depth;
+			ev->index = dec->eesum_index;
+			ev->pc = ev->entry_pc = dec->stack[dec->depth];
+			dec->st.unfinished++;
+			return 1;
+		}
+		/* The next tree, as at the start of a stream.  If the first
+		 * pass moved the window on, the second loads its own again. */
+		err = find_unknown_callers(dec, dec->pos);
+		if (!err)
+			err = stack_grow(dec, dec->nr_unknown + 1);
+		if (err)
+			return err;
+		if (dec->pos < dec->win_start || dec->pos >= dec->win_end)
+			dec->win_start = dec->win_end = dec->pos;
+		ev->type = KCT_EVENT_EESUM;
+		ev->flags = KCT_EVENT_F_SATURATED;
+		ev->index = dec->eesum_index;
+		ev->delta = KCT_EESUM_DELTA(dec->eesum_rec);
+		ev->mindelta = KCT_EESUM_MINDELTA(dec->eesum_rec);
+		return 1;
 	}
 	if (dec->pending == PENDING_UNFINISHED) {
 		if (!dec->depth) {
@@ -402,20 +451,20 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 }
 
 /*
- * The record at dec->pos that the fast loop would not take: a resync record,
+ * The record at dec->pos that the fast loop would not take: an EESUM record,
  * an unknown type, an entry with the frame stack full, or an exit with no
  * frame (the file changed between the passes).  Returns 1 with an event,
- * 0 after skipping the record, or -errno.
+ * 0 after skipping the record or leaving its events pending, or -errno.
  */
 static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 {
 	uint64_t rec = dec->win[dec->pos - dec->win_start];
-	unsigned int t = rec >> 60;
+	unsigned int t = KCT_RECORD_KIND(rec);
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->index = dec->pos;
-	if (t == 0) {
+	if (t == KCT_RECORD_KIND_ENTRY) {
 		err = stack_grow(dec, dec->depth + 1);
 		if (err)
 			return err;
@@ -424,31 +473,31 @@ static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 	}
 	dec->pos++;
 	dec->st.records++;
-	if (t == 1)
+	if (t == KCT_RECORD_KIND_EXIT)
 		return -EIO;
-	if (t != 2) {
+	if (t != KCT_RECORD_KIND_EESUM) {
 		dec->st.unknown++;
 		return 0;
 	}
-	dec->st.resyncs++;
-	ev->type = KCT_EVENT_RESYNC;
-	ev->depth = dec->depth;
-	ev->exited = KCT_RESYNC_EXITED(rec);
-	ev->entered = KCT_RESYNC_ENTERED(rec);
-	/* Counts that saturated are unknown: apply neither, in both passes
-	 * alike. */
-	if (resync_saturated(rec)) {
-		ev->flags = KCT_EVENT_F_SATURATED;
+	dec->st.eesums++;
+	dec->eesum_index = ev->index;
+	if (kct_eesum_unbalanceable(rec)) {
+		/* The depth after it is unknown: no guess, a new tree. */
 		dec->st.saturated++;
-		return 1;
+		dec->eesum_rec = rec;
+		dec->pending = PENDING_RESTART;
+		return 0;
 	}
-	if (ev->exited > dec->depth)
+	ev->type = KCT_EVENT_EESUM;
+	ev->depth = dec->depth;
+	ev->delta = KCT_EESUM_DELTA(rec);
+	ev->mindelta = KCT_EESUM_MINDELTA(rec);
+	if ((uint32_t)-ev->mindelta > dec->depth)
 		return -EIO; /* the file changed */
-	dec->resync_pops = ev->exited;
-	dec->resync_pushes = ev->entered;
-	dec->resync_index = ev->index;
-	if (ev->exited || ev->entered)
-		dec->pending = PENDING_RESYNC;
+	dec->eesum_pops = (uint32_t)-ev->mindelta;
+	dec->eesum_pushes = (uint32_t)(ev->delta - ev->mindelta);
+	if (dec->eesum_pops || dec->eesum_pushes)
+		dec->pending = PENDING_EESUM;
 	return 1;
 }
 
@@ -501,8 +550,9 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 		start_depth = depth;
 		for (; pos < end; pos++, n++) {
 			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill, cur;
-			unsigned int t = rec >> 60;
-			uint32_t is_enter = t == 0, is_exit = t == 1, is_block = t == 0xf;
+			unsigned int t = KCT_RECORD_KIND(rec);
+			uint32_t is_enter = t == KCT_RECORD_KIND_ENTRY, is_exit = t == KCT_RECORD_KIND_EXIT,
+				 is_block = t == KCT_RECORD_KIND_NORMAL;
 			/* One branch, almost never taken: | rather than ||. */
 			uint32_t odd = (uint32_t)((is_enter | is_exit | is_block) == 0) |
 				       (is_enter & (depth == cap)) | (is_exit & (depth == 0));
@@ -516,8 +566,8 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 			ev->depth = depth;
 			ev->index = pos;
 			ev->pc = pc;
-			ev->exited = 0;
-			ev->entered = 0;
+			ev->delta = 0;
+			ev->mindelta = 0;
 			/* An entry pushes its PC; the others rewrite what is there. */
 			cur = stack[depth];
 			stack[depth] = cur ^ ((cur ^ pc) & -(uint64_t)is_enter);

@@ -66,6 +66,10 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 		return -EBADMSG;
 	if (h.version > KCT_TRACE_VERSION)
 		return -EPROTO;
+	/* Version 1 stored resync records where EESUM records are now:
+	 * refused, not misread. */
+	if (h.version == 1)
+		return -EPROTONOSUPPORT;
 	if (h.mode != KCT_MODE_TRACE_PC && h.mode != KCT_MODE_TRACE_PC_EXT)
 		return -EBADMSG;
 	if (h.nr_streams > MAX_STREAMS)
@@ -342,6 +346,8 @@ const char *kct_strerror(int err)
 		return "not a kcov trace or buffer";
 	case EPROTO:
 		return "trace format is newer than this program";
+	case EPROTONOSUPPORT:
+		return "trace format version 1 predates EESUM records; record it again";
 	case ENODATA:
 		return "truncated trace";
 	case E2BIG:

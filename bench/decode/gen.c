@@ -9,7 +9,8 @@
  * vmlinux.  The walk follows what a real lab trace (kcovtrace record of
  * busybox find, 438k records) shows: 19% entries, 19% exits, 62% blocks,
  * a mean depth near 10, calls mostly to a hot set of 2,000 functions, and
- * eight block sites per function; plus a resync record every 5,000 records.
+ * eight block sites per function; plus an EESUM record every 5,000 records
+ * (a switch away that returned from the current function and called another).
  * Deterministic.
  */
 #include <stdint.h>
@@ -76,7 +77,8 @@ int main(int argc, char **argv)
 			int f_ = depth ? stack[depth - 1] : (int)(rnd() % FUNCS);
 
 			if (written % 5000 == 4999) {
-				rec = KCT_RECORD_TYPE_RESYNC | 1ULL << 28 | (depth ? 1 : 0);
+				/* Pops the current frame, if any, and pushes one. */
+				rec = depth ? KCT_EESUM_RECORD(0, -1) : KCT_EESUM_RECORD(1, 0);
 				if (depth)
 					depth--;
 				stack[depth++] = (int)(rnd() % FUNCS);

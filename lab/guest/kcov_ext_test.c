@@ -198,7 +198,8 @@ static void check_stream(const unsigned long *recs, unsigned long n, struct stre
 	}
 	while ((err = kct_decoder_next(dec, &ev)) > 0) {
 		struct kct_symbol s;
-		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC;
+		/* Synthetic events and EESUM records carry no PC. */
+		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC || ev.type == KCT_EVENT_EESUM;
 		const char *fn = NULL;
 
 		if (!synthetic && (ev.pc < text_start || ev.pc >= text_end)) {
@@ -246,7 +247,7 @@ static void check_stream(const unsigned long *recs, unsigned long n, struct stre
 
 static bool balanced(const struct stream_check *c)
 {
-	return !c->st.orphan_exits && !c->st.unfinished && !c->st.unknown;
+	return !c->st.orphan_exits && !c->st.unfinished && !c->st.unknown && !c->st.saturated;
 }
 
 static bool entered(const struct stream_check *c, const char *needle)
@@ -281,8 +282,10 @@ static void test_ext_syscall(const char *what, void (*fn)(void *), const char *n
 	       "%s: ENTER, BB and EXIT records (%lu records: %llu enter, %llu bb, %llu exit)",
 	       what, n, (unsigned long long)c.st.enters, (unsigned long long)c.st.blocks,
 	       (unsigned long long)c.st.exits);
-	report(balanced(&c), "%s: well nested (%llu exits without entry, %llu frames left open)",
-	       what, (unsigned long long)c.st.orphan_exits, (unsigned long long)c.st.unfinished);
+	report(balanced(&c), "%s: well nested (%llu exits without entry, %llu frames left open, "
+	       "%llu EESUM records that cannot be balanced)", what,
+	       (unsigned long long)c.st.orphan_exits, (unsigned long long)c.st.unfinished,
+	       (unsigned long long)c.st.saturated);
 	report(c.in_text && c.symbolized, "%s: every PC lies in kernel text and symbolizes%s%s",
 	       what, c.bad[0] && !c.in_text ? ": " : "", !c.in_text ? c.bad : "");
 	report(c.frames_right, "%s: blocks and exits lie in the function of their frame%s%s",

@@ -8,13 +8,13 @@
  * Threads ping-pong over a futex and over a pipe, call sched_yield() and
  * nanosleep(), and take page faults, while a CPU hog keeps the vCPUs busy so
  * that the scheduler preempts them.  Each traced operation resets cover[0]
- * before and reads it after, and its stream is decoded twice: with resync
- * records applied (as userspace is meant to), and with them dropped, which
- * is the stream a kernel without depth accounting writes, since accounting
- * changes nothing else.  A violation is a stream that exits a frame it never
- * entered or leaves one open.
+ * before and reads it after, and its stream is decoded twice: with EESUM
+ * records applied (as userspace must), and with them dropped, which is the
+ * stream a kernel without depth accounting writes, since accounting changes
+ * nothing else.  A violation is a stream that exits a frame it never entered
+ * or leaves one open, or one with an EESUM record that cannot be balanced.
  *
- * Fails if any stream with resync records applied is unbalanced, and, with
+ * Fails if any stream with EESUM records applied is unbalanced, and, with
  * --expect-raw-violations (for a kernel whose scheduler is instrumented), if
  * no stream without them is.  N counts syscalls; page faults come on top.
  *
@@ -45,7 +45,7 @@
 
 static atomic_long ops_left;
 static atomic_bool stop;
-static atomic_long total_ops, total_faults, total_records, total_resyncs, violations,
+static atomic_long total_ops, total_faults, total_records, total_eesums, violations,
 	raw_violations, total_switches, failed_ops, total_ns;
 static unsigned long trace_mode = KCOV_TRACE_PC_EXT;
 /* The benchmark leaves the streams unchecked: checking would slow the
@@ -85,7 +85,7 @@ static bool balanced(const uint64_t *recs, unsigned long n)
 
 static void traced(struct worker *w, void (*fn)(struct worker *w))
 {
-	unsigned long n, kept = 0, resyncs = 0;
+	unsigned long n, kept = 0, eesums = 0;
 	const uint64_t *recs = (const uint64_t *)w->cover + 1;
 
 	struct timespec t0, t1;
@@ -101,14 +101,14 @@ static void traced(struct worker *w, void (*fn)(struct worker *w))
 		return;
 	}
 	for (unsigned long i = 0; i < n; i++) {
-		if ((recs[i] & KCT_RECORD_TYPE_MASK) == KCT_RECORD_TYPE_RESYNC)
-			resyncs++;
+		if (KCT_RECORD_KIND(recs[i]) == KCT_RECORD_KIND_EESUM)
+			eesums++;
 		else
 			w->scratch[kept++] = recs[i];
 	}
 	atomic_fetch_add(w->is_fault ? &total_faults : &total_ops, 1);
 	atomic_fetch_add(&total_records, n);
-	atomic_fetch_add(&total_resyncs, resyncs);
+	atomic_fetch_add(&total_eesums, eesums);
 	/* Classic streams have no frames to balance. */
 	if (trace_mode != KCOV_TRACE_PC_EXT || !check_streams)
 		return;
@@ -222,7 +222,7 @@ static void *hog(void *arg)
 
 struct phase {
 	double seconds, op_ns;
-	long ops, faults, records, resyncs, switches, violations, raw_violations, failed;
+	long ops, faults, records, eesums, switches, violations, raw_violations, failed;
 };
 
 static void run_phase(long ops, unsigned long mode, struct phase *ph)
@@ -240,7 +240,7 @@ static void run_phase(long ops, unsigned long mode, struct phase *ph)
 	atomic_store(&total_ops, 0);
 	atomic_store(&total_faults, 0);
 	atomic_store(&total_records, 0);
-	atomic_store(&total_resyncs, 0);
+	atomic_store(&total_eesums, 0);
 	atomic_store(&violations, 0);
 	atomic_store(&raw_violations, 0);
 	atomic_store(&total_switches, 0);
@@ -281,7 +281,7 @@ static void run_phase(long ops, unsigned long mode, struct phase *ph)
 	ph->ops = atomic_load(&total_ops);
 	ph->faults = atomic_load(&total_faults);
 	ph->records = atomic_load(&total_records);
-	ph->resyncs = atomic_load(&total_resyncs);
+	ph->eesums = atomic_load(&total_eesums);
 	ph->switches = atomic_load(&total_switches);
 	ph->violations = atomic_load(&violations);
 	ph->raw_violations = atomic_load(&raw_violations);
@@ -292,10 +292,10 @@ static void run_phase(long ops, unsigned long mode, struct phase *ph)
 static void print_phase(const char *mode, const struct phase *p)
 {
 	printf("kcov_stress %s: %ld traced syscalls and %ld page faults in %.1f s, %ld records, "
-	       "%ld resync records, %ld context switches (%.1f resyncs per 1000), "
-	       "%ld unbalanced with resync applied, %ld unbalanced without, %ld failed\n",
-	       mode, p->ops, p->faults, p->seconds, p->records, p->resyncs, p->switches,
-	       p->switches ? 1000.0 * p->resyncs / p->switches : 0.0, p->violations,
+	       "%ld EESUM records, %ld context switches (%.1f EESUM records per 1000), "
+	       "%ld unbalanced with EESUM applied, %ld unbalanced without, %ld failed\n",
+	       mode, p->ops, p->faults, p->seconds, p->records, p->eesums, p->switches,
+	       p->switches ? 1000.0 * p->eesums / p->switches : 0.0, p->violations,
 	       p->raw_violations, p->failed);
 }
 
@@ -342,8 +342,8 @@ int main(int argc, char **argv)
 		       (double)ext.records / (ext.ops + ext.faults),
 		       ((double)ext.records / (ext.ops + ext.faults)) /
 		       ((double)pc.records / (pc.ops + pc.faults)));
-		printf("%-28s %14s %14.1f\n", "resyncs per 1000 switches", "-",
-		       ext.switches ? 1000.0 * ext.resyncs / ext.switches : 0.0);
+		printf("%-28s %14s %14.1f\n", "EESUMs per 1000 switches", "-",
+		       ext.switches ? 1000.0 * ext.eesums / ext.switches : 0.0);
 		return ext.violations ? 1 : 0;
 	}
 	run_phase(ops, KCOV_TRACE_PC_EXT, &ext);

@@ -85,13 +85,14 @@ int main(int argc, char **argv)
 		static const char *const what[] = { "ENTER", "BB   ", "EXIT " };
 		struct kct_symbol s;
 
-		/* Frames without a record of their own (those a resync record
-		 * closed or opened, which the SKIP line stands for) get no line. */
+		/* Frames without a record of their own (those an EESUM record
+		 * popped or pushed, which its line stands for) get no line. */
 		if (ev.flags & KCT_EVENT_F_SYNTHETIC)
 			continue;
-		if (ev.type == KCT_EVENT_RESYNC) {
-			printf("%*sSKIP  exited=%u entered=%u\n", (int)ev.depth * 2, "",
-			       ev.exited, ev.entered);
+		if (ev.type == KCT_EVENT_EESUM) {
+			printf("%*sEESUM delta=%d mindelta=%d%s\n", (int)ev.depth * 2, "",
+			       ev.delta, ev.mindelta, ev.flags & KCT_EVENT_F_SATURATED ?
+			       "  [cannot be balanced: the call tree restarts]" : "");
 			continue;
 		}
 		printf("%*s%s ", (int)ev.depth * 2, "", what[ev.type]);

@@ -30,18 +30,58 @@ static const char *as_file(const uint8_t *data, size_t size)
 	return path;
 }
 
+/*
+ * Whatever the records, the events nest: each ENTER one level deeper, each
+ * EXIT back, an EESUM that cannot be balanced at depth 0 with every frame
+ * closed.  A stream decoded to its end closes every frame and has one event
+ * per record of a known type, plus one per frame made up: of an unknown
+ * caller, unfinished, or reported by an EESUM record.
+ */
 static void drain(struct kct_decoder *dec)
 {
+	uint64_t events = 0, synthetic = 0, suppressed = 0, reported = 0, eesums = 0, saturated = 0;
 	struct kct_decoder_stats st;
 	struct kct_event ev;
-	uint64_t events = 0;
+	int64_t depth = 0;
+	int err;
 
-	while (kct_decoder_next(dec, &ev) > 0)
+	while ((err = kct_decoder_next(dec, &ev)) > 0) {
 		events++;
+		synthetic += !!(ev.flags & KCT_EVENT_F_SYNTHETIC);
+		suppressed += !!(ev.flags & KCT_EVENT_F_SUPPRESSED);
+		switch (ev.type) {
+		case KCT_EVENT_ENTER:
+			if (ev.depth != depth++)
+				abort();
+			break;
+		case KCT_EVENT_EXIT:
+			if (ev.depth != --depth)
+				abort();
+			break;
+		case KCT_EVENT_BLOCK:
+			if (ev.depth != depth)
+				abort();
+			break;
+		case KCT_EVENT_EESUM:
+			eesums++;
+			if (ev.flags & KCT_EVENT_F_SATURATED) {
+				saturated++;
+				if (depth || ev.depth)
+					abort();
+			} else {
+				if (ev.depth != depth || ev.mindelta > 0 || ev.delta < ev.mindelta)
+					abort();
+				reported += (uint64_t)(ev.delta - 2 * ev.mindelta);
+			}
+			break;
+		default:
+			abort();
+		}
+	}
 	kct_decoder_stats(dec, &st);
-	/* Every event stems from a record or a frame: a bound on runaway. */
-	if (events > 4 * (st.records + st.orphan_exits + st.unfinished) + 64 * st.resyncs + 64 &&
-	    !st.resyncs)
+	if (!err && (depth || events - synthetic != st.records - st.unknown ||
+		     synthetic != st.orphan_exits + st.unfinished + reported ||
+		     suppressed != reported || eesums != st.eesums || saturated != st.saturated))
 		abort();
 	kct_decoder_free(dec);
 }

@@ -10,20 +10,26 @@ what must hold of OUTPUT in FORMAT (replay, report, folded, chrome, pcs,
 raw).  Prints the first violation and exits 1.
 """
 import json
+import os
 import struct
 import sys
 
-ENTRY, EXIT, RESYNC, NORMAL = 0x0, 0x1, 0x2, 0xF
-IP_MASK = 0x00FFFFFFFFFFFFFF
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import kcovformat as kf  # noqa: E402
+
+ENTRY, EXIT, EESUM, NORMAL = (kf.RECORD_KIND_ENTRY, kf.RECORD_KIND_EXIT, kf.RECORD_KIND_EESUM,
+                              kf.RECORD_KIND_NORMAL)
+IP_MASK = kf.RECORD_IP_MASK
 
 
 def read_trace(path):
     data = open(path, "rb").read()
-    if data[:8] != b"KCOVTRC\0":
+    if data[:8] != kf.TRACE_MAGIC.encode() + b"\0":
         count = struct.unpack_from("<Q", data, 0)[0]
         return 0xFF << 56, [list(struct.unpack_from("<%dQ" % count, data, 8))]
     (version, header_size, mode, flags, bufsize, records, pc_fill, release,
      pad, nr_streams, reserved) = struct.unpack_from("<IIIIQQQ65s3sI8s", data, 8)
+    assert version == kf.TRACE_VERSION, "trace format version %d" % version
     off, streams = header_size, []
     for _ in range(nr_streams):
         n, syscall, sflags, seq, _res = struct.unpack_from("<QiIQQ", data, off)
@@ -39,49 +45,66 @@ def fail(msg):
     sys.exit(1)
 
 
-def walk(stream):
-    """Yields (kind, depth, record): depth relative to the stream's start."""
-    depth = 0
+def split(stream):
+    """The stream's trees: the runs of records between the EESUM records that
+    cannot be balanced, each with the record that ends it (None at the end)."""
+    tree = []
     for rec in stream:
-        t = rec >> 60
-        if t == ENTRY:
-            yield "ENTER", depth, rec
-            depth += 1
-        elif t == EXIT:
-            depth -= 1
-            yield "EXIT", depth, rec
-        elif t == NORMAL:
-            yield "BB", depth, rec
-        elif t == RESYNC:
-            yield "SKIP", depth, rec
-            depth -= rec & 0x0FFFFFFF
-            depth += (rec >> 28) & 0x0FFFFFFF
+        if kf.kind(rec) == EESUM and kf.eesum_unbalanceable(rec):
+            yield tree, rec
+            tree = []
+        else:
+            tree.append(rec)
+    yield tree, None
 
 
-def lowest(stream):
-    low = 0
-    for kind, depth, rec in walk(stream):
-        low = min(low, depth)
-        if kind == "SKIP":
-            low = min(low, depth - (rec & 0x0FFFFFFF))
-    return low
+def rebuild(stream):
+    """The stream's call tree, as the record format describes it: yields
+    (kind, depth, record) for each record (kind None for a reserved type),
+    and (kind, depth, None) for each frame made up: an ENTER for each level
+    a tree's exits and EESUM pops reach below its start, an EXIT for each
+    frame still open at its end.  An EESUM record pops -mindelta frames and
+    pushes delta - mindelta, which have no line of their own; one that
+    cannot be balanced ends the tree, at depth 0 once its frames closed."""
+    for tree, end in split(stream):
+        depth = low = 0
+        for rec in tree:
+            t = kf.kind(rec)
+            if t == EESUM:
+                low = min(low, depth + kf.eesum_mindelta(rec))
+                depth += kf.eesum_delta(rec)
+            else:
+                depth += (t == ENTRY) - (t == EXIT)
+            low = min(low, depth)
+        for d in range(-low):
+            yield "ENTER", d, None
+        depth = -low
+        for rec in tree:
+            t = kf.kind(rec)
+            if t == ENTRY:
+                yield "ENTER", depth, rec
+                depth += 1
+            elif t == EXIT:
+                depth -= 1
+                yield "EXIT", depth, rec
+            elif t == NORMAL:
+                yield "BB", depth, rec
+            elif t == EESUM:
+                yield "EESUM", depth, rec
+                depth += kf.eesum_delta(rec)
+            else:
+                yield None, depth, rec
+        for d in range(depth - 1, -1, -1):
+            yield "EXIT", d, None
+        if end is not None:
+            yield "EESUM", 0, end
 
 
 def check_replay(streams, out):
-    """The lines of each stream are its records, at their depths."""
+    """The lines of each stream are its records and made-up frames, at their
+    depths."""
     lines = [l for l in out.split("\n") if l and not l.startswith("#")]
-    want = []
-    for s in streams:
-        base = -lowest(s)
-        # Frames open before the stream began come first, as lines too.
-        want += [("ENTER", d) for d in range(base)]
-        for kind, depth, rec in walk(s):
-            want.append((kind, depth + base))
-        # Frames still open at its end close last.
-        end = base + sum(1 if k == "ENTER" else -1 if k == "EXIT" else 0
-                         for k, _, _ in walk(s)) + sum(
-            ((r >> 28) & 0x0FFFFFFF) - (r & 0x0FFFFFFF) for k, _, r in walk(s) if k == "SKIP")
-        want += [("EXIT", d) for d in range(end - 1, -1, -1)]
+    want = [(k, d) for s in streams for k, d, _ in rebuild(s) if k]
     got = []
     for l in lines:
         stripped = l.lstrip(" ")
@@ -89,7 +112,6 @@ def check_replay(streams, out):
         if indent % 2:
             fail("odd indentation: %r" % l)
         got.append((stripped.split()[0], indent // 2))
-    # Resync-opened frames have no line; the replay shows the SKIP only.
     if len(got) != len(want):
         fail("replay has %d lines, the trace %d records and frames" % (len(got), len(want)))
     for i, (g, w) in enumerate(zip(got, want)):
@@ -102,31 +124,35 @@ def check_raw(streams, pc_fill, out):
     recs = [(i, r) for s in streams for i, r in enumerate(s)]
     if len(lines) != len(recs):
         fail("raw has %d lines for %d records" % (len(lines), len(recs)))
-    names = {ENTRY: "ENTER", EXIT: "EXIT", NORMAL: "BB", RESYNC: "RESYNC"}
+    names = {ENTRY: "ENTER", EXIT: "EXIT", NORMAL: "BB", EESUM: "EESUM"}
     for line, (i, rec) in zip(lines, recs):
         f = line.split()
-        if int(f[1]) != i or f[2] != names[rec >> 60]:
+        if int(f[1]) != i or f[2] != names[kf.kind(rec)]:
             fail("raw line %r for record %d %#x" % (line, i, rec))
-        if rec >> 60 != RESYNC and int(f[3], 16) != (rec & IP_MASK) | pc_fill:
+        if kf.kind(rec) == EESUM:
+            delta, mindelta = kf.eesum_delta(rec), kf.eesum_mindelta(rec)
+            want = ["delta=%d" % delta, "mindelta=%d" % mindelta]
+            if kf.eesum_unbalanceable(rec):
+                want.append("malformed" if mindelta > 0 or delta < mindelta else "saturated")
+            if f[3:] != want:
+                fail("raw line %r: the EESUM record says %s" % (line, " ".join(want)))
+        elif int(f[3], 16) != (rec & IP_MASK) | pc_fill:
             fail("raw line %r: wrong pc" % line)
 
 
 def check_pcs(streams, pc_fill, out):
     want = sorted({(r & IP_MASK) | pc_fill for s in streams for r in s
-                   if r >> 60 in (ENTRY, NORMAL)})
+                   if kf.kind(r) in (ENTRY, NORMAL)})
     got = [int(l, 16) for l in out.split()]
     if got != want:
         fail("pcs: %d PCs, the trace has %d unique entry and block PCs" % (len(got), len(want)))
 
 
 def check_folded(streams, out):
-    # Every record inside a frame counts once: all but blocks at depth 0 of
-    # a stream that starts at its outermost frame, and resync records.
-    total = 0
-    for s in streams:
-        base = -lowest(s)
-        total += sum(1 for k, d, _ in walk(s)
-                     if k != "SKIP" and not (k == "BB" and d + base == 0))
+    # Every record inside a frame counts once: all entries, exits and blocks
+    # but blocks at depth 0 (of a tree that starts at its outermost frame).
+    total = sum(1 for s in streams for k, d, r in rebuild(s)
+                if r is not None and k in ("ENTER", "EXIT", "BB") and not (k == "BB" and d == 0))
     got = 0
     for l in out.split("\n")[:-1]:
         stack, count = l.rsplit(" ", 1)
@@ -153,7 +179,7 @@ def check_chrome(streams, out):
                 fail("chrome: an E without its B in thread %d" % tid)
     if any(depth.values()):
         fail("chrome: slices left open")
-    entries = sum(1 for s in streams for r in s if r >> 60 == ENTRY)
+    entries = sum(1 for s in streams for r in s if kf.kind(r) == ENTRY)
     b = sum(1 for ev in doc["traceEvents"] if ev["ph"] == "B")
     if b < entries:
         fail("chrome: %d slices for %d entry records" % (b, entries))
@@ -166,11 +192,10 @@ def check_report(streams, out):
     if total != records:
         fail("report: %d records in its total, %d in the trace" % (total, records))
     excl = sum(int(r.split()[2]) for r in rows)
-    # Exclusive records: every record but resyncs and blocks outside frames.
-    outside = 0
-    for s in streams:
-        base = -lowest(s)
-        outside += sum(1 for k, d, _ in walk(s) if k == "SKIP" or (k == "BB" and d + base == 0))
+    # Exclusive records: every record but EESUM records and blocks outside
+    # frames.
+    outside = sum(1 for s in streams for k, d, r in rebuild(s)
+                  if r is not None and (k == "EESUM" or (k == "BB" and d == 0)))
     if excl != records - outside:
         fail("report: exclusive records add up to %d, want %d" % (excl, records - outside))
     for r in rows:

@@ -6,10 +6,13 @@
  *
  *   records:  E1 = entry at pc 1, X1 = exit at pc 1, B1 = block at pc 1,
  *             ?1 = a record of unknown type 0x5 at pc 1,
- *             R2.1 = resync record, 2 frames exited, 1 entered
- *   events:   "depth:type:pc[:flags]" with type E/B/X, "depth:R:exited.entered"
- *             for resync, flags u (unknown caller), f (unfinished),
- *             s (synthetic), S (reported by a resync), x (saturated)
+ *             D1/-2 = EESUM record, delta 1, mindelta -2
+ *   events:   "depth:type:pc[:flags]" with type E/B/X, "depth:D:delta/mindelta"
+ *             for EESUM, flags u (unknown caller), f (unfinished),
+ *             s (synthetic), S (reported by an EESUM), x (cannot be balanced)
+ *
+ * A random stream is also checked against a reference decoder written the
+ * obvious way, holding the whole stream.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,12 +38,12 @@ static uint64_t parse_record(const char *tok)
 		return KCT_RECORD_TYPE_NORMAL | pc;
 	case '?':
 		return 0x5000000000000000ULL | pc;
-	case 'R': {
-		unsigned long long exited, entered;
+	case 'D': {
+		int delta, mindelta;
 
-		if (sscanf(tok + 1, "%llu.%llu", &exited, &entered) != 2)
+		if (sscanf(tok + 1, "%d/%d", &delta, &mindelta) != 2)
 			abort();
-		return KCT_RECORD_TYPE_RESYNC | exited | entered << 28;
+		return KCT_EESUM_RECORD(delta, mindelta);
 	}
 	}
 	abort();
@@ -59,11 +62,11 @@ static size_t parse_records(const char *spec, uint64_t *out)
 
 static void format_event(const struct kct_event *ev, char *buf, size_t size)
 {
-	static const char type[] = { 'E', 'B', 'X', 'R' };
+	static const char type[] = { 'E', 'B', 'X', 'D' };
 	int n;
 
-	if (ev->type == KCT_EVENT_RESYNC)
-		n = snprintf(buf, size, "%u:R:%u.%u", ev->depth, ev->exited, ev->entered);
+	if (ev->type == KCT_EVENT_EESUM)
+		n = snprintf(buf, size, "%u:D:%d/%d", ev->depth, ev->delta, ev->mindelta);
 	else
 		n = snprintf(buf, size, "%u:%c:%llx", ev->depth, type[ev->type],
 			     (unsigned long long)(ev->pc & KCT_RECORD_IP_MASK));
@@ -132,28 +135,82 @@ static void check_case(const char *name, const char *records, const char *want)
 	close(fd);
 }
 
-static void check_stats(void)
+static void decode_stats(const char *spec, struct kct_decoder_stats *st)
 {
-	uint64_t recs[16];
-	size_t n = parse_records("X1 B2 ?3 E4 E5 X5", recs);
-	struct kct_decoder_stats st;
+	uint64_t recs[64];
+	size_t n = parse_records(spec, recs);
 	struct kct_decoder *dec;
 	struct kct_event ev;
 
+	memset(st, 0xff, sizeof(*st));
 	if (kct_decoder_new_mem(recs, n, NULL, &dec))
-		abort();
+		return;
 	while (kct_decoder_next(dec, &ev) > 0)
 		;
-	kct_decoder_stats(dec, &st);
+	kct_decoder_stats(dec, st);
+	kct_decoder_free(dec);
+}
+
+static void check_stats(void)
+{
+	struct kct_decoder_stats st;
+
+	decode_stats("X1 B2 ?3 E4 E5 X5", &st);
 	tests++;
 	if (st.records != 6 || st.enters != 2 || st.exits != 2 || st.blocks != 1 ||
-	    st.unknown != 1 || st.orphan_exits != 1 || st.unfinished != 1 || st.max_depth != 2) {
+	    st.unknown != 1 || st.orphan_exits != 1 || st.unfinished != 1 || st.max_depth != 2 ||
+	    st.eesums || st.saturated) {
 		failures++;
 		printf("not ok %d - statistics\n", tests);
 	} else {
 		printf("ok %d - statistics\n", tests);
 	}
+
+	/* Two trees: "X1 D0/-1 E2" two levels below its start, closed with
+	 * two frames open; "X3 D1/0 ?4 B5" one level below, one left open. */
+	decode_stats("X1 D0/-1 E2 D32767/0 X3 D1/0 ?4 B5", &st);
+	tests++;
+	if (st.records != 8 || st.enters != 1 || st.exits != 2 || st.blocks != 1 ||
+	    st.eesums != 3 || st.saturated != 1 || st.unknown != 1 || st.orphan_exits != 3 ||
+	    st.unfinished != 3 || st.max_depth != 2) {
+		failures++;
+		printf("not ok %d - statistics with EESUM records: records %llu enters %llu exits %llu "
+		       "blocks %llu eesums %llu saturated %llu unknown %llu orphan_exits %llu "
+		       "unfinished %llu max_depth %u\n", tests,
+		       (unsigned long long)st.records, (unsigned long long)st.enters,
+		       (unsigned long long)st.exits, (unsigned long long)st.blocks,
+		       (unsigned long long)st.eesums, (unsigned long long)st.saturated,
+		       (unsigned long long)st.unknown, (unsigned long long)st.orphan_exits,
+		       (unsigned long long)st.unfinished, st.max_depth);
+	} else {
+		printf("ok %d - statistics with EESUM records, across a restart\n", tests);
+	}
+}
+
+/* Events as "type@index": synthetic events carry the index of the record
+ * that caused them. */
+static void check_indexes(const char *name, const char *records, const char *want)
+{
+	static const char type[] = { 'E', 'B', 'X', 'D' };
+	uint64_t recs[64];
+	size_t n = parse_records(records, recs), len = 0;
+	struct kct_decoder *dec;
+	struct kct_event ev;
+	char got[1024] = "";
+
+	if (kct_decoder_new_mem(recs, n, NULL, &dec))
+		dec = NULL;
+	while (dec && kct_decoder_next(dec, &ev) > 0 && len < sizeof(got) - 32)
+		len += sprintf(got + len, "%s%c@%llu", len ? " " : "", type[ev.type],
+			       (unsigned long long)ev.index);
 	kct_decoder_free(dec);
+	tests++;
+	if (strcmp(got, want)) {
+		failures++;
+		printf("not ok %d - %s\n# want: %s\n# got:  %s\n", tests, name, want, got);
+	} else {
+		printf("ok %d - %s\n", tests, name);
+	}
 }
 
 static void check_depth_limit(void)
@@ -181,8 +238,11 @@ static void check_depth_limit(void)
 }
 
 /* Across many windows, the file-backed decoder sees what memory sees: from
- * an aligned offset it maps the file, from an odd one it reads it. */
-static void check_chunking(unsigned int pad)
+ * an aligned offset it maps the file, from an odd one it reads it.  With
+ * restart_every, every so many records an EESUM record that cannot be
+ * balanced restarts the tree: each restart rereads the next tree, which
+ * must not reload the window it is in (or this test takes hours). */
+static void check_chunking(unsigned int pad, unsigned int restart_every)
 {
 	enum { N = 2500003 };	/* more than one window either way */
 	uint64_t *recs = malloc(N * sizeof(*recs)), x = 12345;
@@ -200,7 +260,20 @@ static void check_chunking(unsigned int pad)
 		case 1: recs[i] = KCT_RECORD_TYPE_NORMAL | (x >> 8 & 0xffff); break;
 		default: recs[i] = KCT_RECORD_TYPE_EXIT | (x >> 8 & 0xffff); depth--; break;
 		}
+		if (i % 997 == 0) {
+			int mindelta = -(int)(x >> 20 & 3);
+
+			recs[i] = KCT_EESUM_RECORD(mindelta + (int)(x >> 24 & 5), mindelta);
+		}
 	}
+	/* Trees that restart at the edges of read chunks and mapped windows,
+	 * and in between. */
+	recs[65535] = KCT_EESUM_RECORD(32767, 0);
+	recs[1000000] = KCT_EESUM_RECORD(-32768, -32768);
+	recs[(1 << 21) - 1] = KCT_EESUM_RECORD(0, 1);
+	recs[(1 << 21) + 5] = KCT_EESUM_RECORD(2, -32768);
+	for (unsigned int i = restart_every; restart_every && i <= N; i += restart_every)
+		recs[i - 1] = KCT_EESUM_RECORD(32767, 0);
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, "padding", pad) != pad ||
 	    write(fd, recs, N * sizeof(*recs)) != N * (ssize_t)sizeof(*recs))
@@ -218,17 +291,246 @@ static void check_chunking(unsigned int pad)
 	tests++;
 	if (!same || events < N) {
 		failures++;
-		printf("not ok %d - %s file decoding equals memory decoding\n", tests,
-		       pad % 8 ? "read" : "mapped");
+		printf("not ok %d - %s file decoding equals memory decoding%s\n", tests,
+		       pad % 8 ? "read" : "mapped", restart_every ? ", restarting often" : "");
 	} else {
-		printf("ok %d - %s file decoding equals memory decoding (%llu events)\n",
-		       tests, pad % 8 ? "read" : "mapped", (unsigned long long)events);
+		printf("ok %d - %s file decoding equals memory decoding%s (%llu events)\n",
+		       tests, pad % 8 ? "read" : "mapped",
+		       restart_every ? ", with frequent restarts" : "",
+		       (unsigned long long)events);
 	}
 	kct_decoder_free(a);
 	kct_decoder_free(b);
 	close(fd);
 	free(recs);
 	(void)depth;
+}
+
+/* ---- a reference decoder, for random streams ---- */
+
+struct model {
+	char *out;
+	size_t len, size;
+};
+
+/* Every field of an event, so that the decoder and the model must agree on
+ * all of them. */
+static void format_full(const struct kct_event *ev, char *buf, size_t size)
+{
+	snprintf(buf, size, "%d:%u:%u:%llu:%llx:%llx:%d/%d", ev->type, ev->flags, ev->depth,
+		 (unsigned long long)ev->index, (unsigned long long)ev->pc,
+		 (unsigned long long)ev->entry_pc, ev->delta, ev->mindelta);
+}
+
+static void model_emit(struct model *m, enum kct_event_type type, uint32_t flags, uint32_t depth,
+		       uint64_t index, uint64_t pc, uint64_t entry_pc, int delta, int mindelta)
+{
+	struct kct_event ev = { .type = type, .flags = flags, .depth = depth, .index = index,
+				.pc = pc, .entry_pc = entry_pc, .delta = delta, .mindelta = mindelta };
+	char buf[128];
+
+	format_full(&ev, buf, sizeof(buf));
+	m->len += snprintf(m->out + m->len, m->size - m->len, "%s%s", m->len ? " " : "", buf);
+}
+
+/*
+ * The decoder's contract, spelled out: the stream splits into trees at the
+ * EESUM records that cannot be balanced; each tree starts with a frame of
+ * unknown caller for each level its exits and EESUM pops reach below its
+ * start (named by the exit that reaches the level first, 0 for a pop) and
+ * ends with its open frames closed; the EESUM record that ends a tree
+ * follows at depth 0.  PCs are below 2^16 here, so there is no PC fill.
+ */
+static void model_decode(const uint64_t *recs, size_t n, struct model *m)
+{
+	uint64_t stack[512], lowpc[512];
+	size_t start = 0, end;
+
+	for (;; start = end + 1) {
+		int64_t d = 0, low = 0;
+		uint32_t depth = 0;
+
+		for (end = start; end < n; end++)
+			if (KCT_RECORD_KIND(recs[end]) == KCT_RECORD_KIND_EESUM &&
+			    kct_eesum_unbalanceable(recs[end]))
+				break;
+		for (size_t i = start; i < end; i++) {
+			uint64_t rec = recs[i];
+
+			switch (KCT_RECORD_KIND(rec)) {
+			case KCT_RECORD_KIND_ENTRY:
+				d++;
+				break;
+			case KCT_RECORD_KIND_EXIT:
+				if (--d < low)
+					lowpc[-(low = d) - 1] = rec & KCT_RECORD_IP_MASK;
+				break;
+			case KCT_RECORD_KIND_EESUM:
+				for (int k = 0; k < -KCT_EESUM_MINDELTA(rec); k++)
+					if (--d < low)
+						lowpc[-(low = d) - 1] = 0;
+				d += KCT_EESUM_DELTA(rec) - KCT_EESUM_MINDELTA(rec);
+				break;
+			}
+		}
+		for (int64_t lvl = -low - 1; lvl >= 0; lvl--) {
+			model_emit(m, KCT_EVENT_ENTER, KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_UNKNOWN_CALLER,
+				   depth, start, lowpc[lvl], 0, 0, 0);
+			stack[depth++] = 0;
+		}
+		for (size_t i = start; i < end; i++) {
+			uint64_t rec = recs[i], pc = rec & KCT_RECORD_IP_MASK;
+			int delta = KCT_EESUM_DELTA(rec), mindelta = KCT_EESUM_MINDELTA(rec);
+
+			switch (KCT_RECORD_KIND(rec)) {
+			case KCT_RECORD_KIND_ENTRY:
+				model_emit(m, KCT_EVENT_ENTER, 0, depth, i, pc, pc, 0, 0);
+				stack[depth++] = pc;
+				break;
+			case KCT_RECORD_KIND_EXIT:
+				depth--;
+				model_emit(m, KCT_EVENT_EXIT, 0, depth, i, pc, stack[depth], 0, 0);
+				break;
+			case KCT_RECORD_KIND_NORMAL:
+				model_emit(m, KCT_EVENT_BLOCK, 0, depth, i, pc,
+					   depth ? stack[depth - 1] : 0, 0, 0);
+				break;
+			case KCT_RECORD_KIND_EESUM:
+				model_emit(m, KCT_EVENT_EESUM, 0, depth, i, 0, 0, delta, mindelta);
+				for (int k = 0; k < -mindelta; k++) {
+					depth--;
+					model_emit(m, KCT_EVENT_EXIT,
+						   KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_SUPPRESSED,
+						   depth, i, stack[depth], stack[depth], 0, 0);
+				}
+				for (int k = 0; k < delta - mindelta; k++) {
+					model_emit(m, KCT_EVENT_ENTER,
+						   KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_SUPPRESSED,
+						   depth, i, 0, 0, 0, 0);
+					stack[depth++] = 0;
+				}
+				break;
+			}
+		}
+		while (depth) {
+			depth--;
+			model_emit(m, KCT_EVENT_EXIT, KCT_EVENT_F_SYNTHETIC | KCT_EVENT_F_UNFINISHED,
+				   depth, end, stack[depth], stack[depth], 0, 0);
+		}
+		if (end == n)
+			break;
+		model_emit(m, KCT_EVENT_EESUM, KCT_EVENT_F_SATURATED, 0, end, 0, 0,
+			   KCT_EESUM_DELTA(recs[end]), KCT_EESUM_MINDELTA(recs[end]));
+	}
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+static uint64_t random_record(uint64_t *x)
+{
+	uint64_t r = xorshift(x), pc = 1 + (r >> 32 & 0xff);
+	int mindelta = -(int)(r >> 40 & 3);
+
+	if (r % 20 < 6)
+		return KCT_RECORD_TYPE_ENTRY | pc;
+	if (r % 20 < 12)
+		return KCT_RECORD_TYPE_EXIT | pc;
+	if (r % 20 < 14)
+		return KCT_RECORD_TYPE_NORMAL | pc;
+	if (r % 20 < 15)	/* a reserved type */
+		return (uint64_t)(3 + (r >> 48) % 12) << KCT_RECORD_TYPE_SHIFT | pc;
+	if (r % 20 < 19)	/* delta from mindelta to mindelta + 7 */
+		return KCT_EESUM_RECORD(mindelta + (int)(r >> 44 & 7), mindelta);
+	/* One that cannot be balanced, of each kind. */
+	switch (r >> 50 & 7) {
+	case 0:
+		return KCT_EESUM_RECORD(32767, mindelta);
+	case 1:
+		return KCT_EESUM_RECORD(-32768, -32768);
+	case 2:
+		return KCT_EESUM_RECORD(mindelta, -32768);
+	case 3:
+		return KCT_EESUM_RECORD(2, 1);		/* mindelta > 0 */
+	default:
+		return KCT_EESUM_RECORD(mindelta - 1, mindelta); /* delta < mindelta */
+	}
+}
+
+static bool decoder_agrees(struct kct_decoder *dec, const char *want, char *got, size_t size)
+{
+	struct kct_event evs[3];
+	size_t len = 0;
+	int k;
+
+	/* In small batches, so that pending events straddle them. */
+	got[0] = '\0';
+	while ((k = kct_decoder_next_batch(dec, evs, 3)) > 0)
+		for (int i = 0; i < k; i++) {
+			char buf[128];
+
+			format_full(&evs[i], buf, sizeof(buf));
+			len += snprintf(got + len, size - len, "%s%s", len ? " " : "", buf);
+		}
+	return k == 0 && !strcmp(got, want);
+}
+
+static void check_model(void)
+{
+	enum { ROUNDS = 20000, MAX = 48 };
+	static char want[1 << 16], got[1 << 16];
+	uint64_t recs[MAX], x = 0x2545f4914f6cdd1dULL;
+	char path[] = "/tmp/kct-test-XXXXXX";
+	int fd = mkstemp(path), bad = -1;
+	unsigned long eesums = 0, restarts = 0;
+	size_t n = 0;
+
+	if (fd < 0)
+		abort();
+	unlink(path);
+	for (int round = 0; round < ROUNDS && bad < 0; round++) {
+		struct model m = { want, 0, sizeof(want) };
+		struct kct_decoder *dec;
+
+		n = (size_t)(xorshift(&x) % MAX);
+		for (size_t i = 0; i < n; i++) {
+			recs[i] = random_record(&x);
+			if (KCT_RECORD_KIND(recs[i]) == KCT_RECORD_KIND_EESUM) {
+				eesums++;
+				restarts += kct_eesum_unbalanceable(recs[i]);
+			}
+		}
+		want[0] = '\0';
+		model_decode(recs, n, &m);
+		if (kct_decoder_new_mem(recs, n, NULL, &dec) ||
+		    !decoder_agrees(dec, want, got, sizeof(got)))
+			bad = round;
+		kct_decoder_free(dec);
+		if (bad >= 0)
+			break;
+		if (ftruncate(fd, 0) || pwrite(fd, recs, n * 8, 4) != (ssize_t)(n * 8) ||
+		    kct_decoder_new_fd(fd, 4, n, NULL, &dec) ||
+		    !decoder_agrees(dec, want, got, sizeof(got)))
+			bad = round;
+		kct_decoder_free(dec);
+	}
+	close(fd);
+	tests++;
+	if (bad >= 0) {
+		failures++;
+		printf("not ok %d - random streams: the decoder agrees with the reference (round %d)\n"
+		       "# records:", tests, bad);
+		for (size_t i = 0; i < n; i++)
+			printf(" %016llx", (unsigned long long)recs[i]);
+		printf("\n# want: %s\n# got:  %s\n", want, got);
+	} else {
+		printf("ok %d - %d random streams (%lu EESUM records, %lu that cannot be balanced): "
+		       "memory and file decoders agree with the reference\n", tests, ROUNDS, eesums,
+		       restarts);
+	}
 }
 
 int main(void)
@@ -250,25 +552,63 @@ int main(void)
 		   "0:E:1:us 0:X:1 0:E:2 0:X:2:fs");
 	check_case("unknown record types are skipped", "E1 ?2 B3 ?4 X5",
 		   "0:E:1 1:B:3 0:X:5");
-	check_case("resync: a frame entered while suppressed is still open",
-		   "E1 B2 R0.1 X3 X4",
-		   "0:E:1 1:B:2 1:R:0.1 1:E:0:sS 1:X:3 0:X:4");
-	check_case("resync: a frame open before the window exited in it",
-		   "E1 E2 R1.0 B3 X4",
-		   "0:E:1 1:E:2 2:R:1.0 1:X:2:sS 1:B:3 0:X:4");
-	check_case("resync: both, after several frames",
-		   "E1 E2 E3 R3.2 X4 X5 X6",
-		   "0:E:6:us 1:E:1 2:E:2 3:E:3 4:R:3.2 3:X:3:sS 2:X:2:sS 1:X:1:sS "
-		   "1:E:0:sS 2:E:0:sS 2:X:4 1:X:5 0:X:6");
-	check_case("resync: nothing happened", "E1 R0.0 X2", "0:E:1 1:R:0.0 0:X:2");
-	check_case("resync: past the start of the stream",
-		   "R1.0 B2", "0:E:0:us 1:R:1.0 0:X:0:sS 0:B:2");
-	check_case("resync: a saturated count is flagged and not applied",
-		   "E1 R0.268435455 X2", "0:E:1 1:R:0.268435455:x 0:X:2");
+	check_case("EESUM: a frame entered in the untraced region is still open",
+		   "E1 B2 D1/0 X3 X4",
+		   "0:E:1 1:B:2 1:D:1/0 1:E:0:sS 1:X:3 0:X:4");
+	check_case("EESUM: a frame open before the region returned in it",
+		   "E1 E2 D-1/-1 B3 X4",
+		   "0:E:1 1:E:2 2:D:-1/-1 1:X:2:sS 1:B:3 0:X:4");
+	check_case("EESUM: pops -mindelta frames, then pushes delta - mindelta (delta > 0)",
+		   "E1 E2 E3 D1/-2 X4 X5 X6 X7",
+		   "0:E:1 1:E:2 2:E:3 3:D:1/-2 2:X:3:sS 1:X:2:sS 1:E:0:sS 2:E:0:sS 3:E:0:sS "
+		   "3:X:4 2:X:5 1:X:6 0:X:7");
+	check_case("EESUM: a dip below the net drop (delta > mindelta, both < 0)",
+		   "E1 E2 E3 D-1/-3 X4 X5",
+		   "0:E:1 1:E:2 2:E:3 3:D:-1/-3 2:X:3:sS 1:X:2:sS 0:X:1:sS 0:E:0:sS 1:E:0:sS "
+		   "1:X:4 0:X:5");
+	check_case("EESUM: nothing happened", "E1 D0/0 X2", "0:E:1 1:D:0/0 0:X:2");
+	check_case("EESUM: pops below the start of the stream are frames of unknown callers",
+		   "B1 D0/-2 X3",
+		   "0:E:0:us 1:E:0:us 2:B:1 2:D:0/-2 1:X:0:sS 0:X:0:sS 0:E:0:sS 1:E:0:sS 1:X:3 "
+		   "0:X:0:fs");
+	check_case("EESUM: an exit, then an EESUM pop, below the start",
+		   "X5 D1/-1 X6",
+		   "0:E:0:us 1:E:5:us 1:X:5 1:D:1/-1 0:X:0:sS 0:E:0:sS 1:E:0:sS 1:X:6 0:X:0:fs");
+	check_case("EESUM: delta 32767 is saturated: frames closed, a new tree after it",
+		   "E1 E2 D32767/0 X3 B4",
+		   "0:E:1 1:E:2 1:X:2:fs 0:X:1:fs 0:D:32767/0:x 0:E:3:us 0:X:3 0:B:4");
+	check_case("EESUM: delta -32768 is saturated",
+		   "E1 B2 D-32768/-32768 X3",
+		   "0:E:1 1:B:2 0:X:1:fs 0:D:-32768/-32768:x 0:E:3:us 0:X:3");
+	check_case("EESUM: mindelta -32768 is saturated",
+		   "E1 D5/-32768 E2",
+		   "0:E:1 0:X:1:fs 0:D:5/-32768:x 0:E:2 0:X:2:fs");
+	check_case("EESUM: malformed, mindelta > 0: treated as saturated",
+		   "E1 D3/1 B2 X3",
+		   "0:E:1 0:X:1:fs 0:D:3/1:x 0:E:3:us 1:B:2 0:X:3");
+	check_case("EESUM: malformed, delta < mindelta; the new tree's orphan exits get "
+		   "frames of unknown callers, the first tree none",
+		   "E1 E2 D-3/-1 B3 X4 X5 E6",
+		   "0:E:1 1:E:2 1:X:2:fs 0:X:1:fs 0:D:-3/-1:x 0:E:5:us 1:E:4:us 2:B:3 1:X:4 "
+		   "0:X:5 0:E:6 0:X:6:fs");
+	check_case("EESUM: unbalanceable first, twice in a row, and empty trees",
+		   "D32767/0 X1 D0/1 D0/1 E2",
+		   "0:D:32767/0:x 0:E:1:us 0:X:1 0:D:0/1:x 0:D:0/1:x 0:E:2 0:X:2:fs");
+	check_case("EESUM: unbalanceable last", "E1 D-32768/-32768",
+		   "0:E:1 0:X:1:fs 0:D:-32768/-32768:x");
+	check_case("EESUM: applied in a tree after a restart, below its start",
+		   "E1 D32767/0 D0/-1 X2",
+		   "0:E:1 0:X:1:fs 0:D:32767/0:x 0:E:0:us 1:D:0/-1 0:X:0:sS 0:E:0:sS 0:X:2");
+	check_indexes("EESUM: synthetic events carry the index of the record behind them",
+		      "E1 D1/-1 E2 D32767/0 X3 B4",
+		      "E@0 D@1 X@1 E@1 E@1 E@2 X@3 X@3 X@3 D@3 E@4 X@4 B@5");
 	check_stats();
 	check_depth_limit();
-	check_chunking(0);
-	check_chunking(4);
+	check_chunking(0, 0);
+	check_chunking(4, 0);
+	check_chunking(0, 4);
+	check_chunking(4, 4);
+	check_model();
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;
 }

@@ -2,7 +2,8 @@
 /*
  * kcovtrace dump: a trace in the formats other tools read.
  *
- *   raw      one record per line: index, type, PC (and symbol)
+ *   raw      one record per line: index, type, PC (and symbol), or an
+ *            EESUM record's delta and mindelta
  *   folded   "caller;callee;... count" stacks for flame graph tools, each
  *            record counting once for the stack it was recorded in
  *   chrome   Chrome trace-event JSON (Perfetto, chrome://tracing): a slice
@@ -20,7 +21,9 @@ static const char dump_usage[] =
 "usage: kcovtrace dump [options] --format FORMAT FILE\n"
 "\n"
 "Write the trace in FILE to standard output as:\n"
-"  raw     one record per line: stream, index, type, PC, symbol\n"
+"  raw     one record per line: stream, index, type, PC, symbol; for an\n"
+"          EESUM record, delta=D mindelta=M (and saturated or malformed\n"
+"          where the call tree restarts)\n"
 "  folded  stacks with record counts, for flamegraph.pl and similar\n"
 "  chrome  Chrome trace-event JSON, for Perfetto (ui.perfetto.dev);\n"
 "          time is the record index, one thread per stream\n"
@@ -202,16 +205,16 @@ static void json_name(struct out *o, const struct pc_name *n, uint64_t pc)
 
 static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fmt,
 			struct kct_symbolizer *sym, struct out *o, struct counter *pcs,
-			struct folded *f, bool *first_json)
+			struct folded *f, bool *first_json, struct unbalanced *unbalanced)
 {
-	static const char *const type_name[] = { "ENTER", "BB", "EXIT", "RESYNC" };
+	static const char *const type_name[] = { "ENTER", "BB", "EXIT", "EESUM" };
 	uint32_t *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
 	static struct event_reader events;
 	const struct kct_event *evp;
 
-	event_reader_init(&events, dec);
+	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC;
@@ -225,11 +228,13 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			out_dec(o, ev.index);
 			out_char(o, ' ');
 			out_str(o, type_name[ev.type]);
-			if (ev.type == KCT_EVENT_RESYNC) {
-				out_str(o, " exited=");
-				out_dec(o, ev.exited);
-				out_str(o, " entered=");
-				out_dec(o, ev.entered);
+			if (ev.type == KCT_EVENT_EESUM) {
+				out_str(o, " delta=");
+				out_int(o, ev.delta);
+				out_str(o, " mindelta=");
+				out_int(o, ev.mindelta);
+				if (ev.flags & KCT_EVENT_F_SATURATED)
+					out_str(o, eesum_malformed(&ev) ? " malformed" : " saturated");
 			} else {
 				pc_name(sym, ev.pc, &n);
 				out_char(o, ' ');
@@ -270,11 +275,14 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 				break;
 			out_str(o, *first_json ? "\n" : ",\n");
 			*first_json = false;
-			if (ev.type == KCT_EVENT_RESYNC) {
-				out_str(o, "{\"name\":\"SKIP exited=");
-				out_dec(o, ev.exited);
-				out_str(o, " entered=");
-				out_dec(o, ev.entered);
+			if (ev.type == KCT_EVENT_EESUM) {
+				out_str(o, "{\"name\":\"EESUM delta=");
+				out_int(o, ev.delta);
+				out_str(o, " mindelta=");
+				out_int(o, ev.mindelta);
+				if (ev.flags & KCT_EVENT_F_SATURATED)
+					out_str(o, eesum_malformed(&ev) ? " (malformed: the call tree restarts)" :
+						" (saturated: the call tree restarts)");
 				out_str(o, "\",\"ph\":\"i\",\"s\":\"t\"");
 			} else {
 				pc_name(sym, ev.pc, &n);
@@ -302,6 +310,7 @@ int cmd_dump(int argc, char **argv)
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
+	struct unbalanced unbalanced = { 0 };
 	struct out *o = calloc(1, sizeof(*o));
 	struct counter pcs = { 0 };
 	struct folded f = { 0 };
@@ -343,7 +352,7 @@ int cmd_dump(int argc, char **argv)
 	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
 		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
-		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json);
+		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json, &unbalanced);
 		kct_decoder_free(dec);
 	}
 	if (fmt == CHROME) {
@@ -369,6 +378,7 @@ int cmd_dump(int argc, char **argv)
 	out_flush(o);
 	if (fflush(stdout))
 		die("write error");
+	warn_unbalanced(argv[optind], &unbalanced);
 	kct_symbolizer_free(sym);
 	kct_trace_close(trace);
 	return 0;

@@ -2,7 +2,7 @@
 /*
  * kcovtrace replay: the call tree of a trace, one record per line, in the
  * format of the KCOV_TRACE_PC_EXT example: ENTER, BB and EXIT indented by
- * call depth, a SKIP line where kcov suppressed records.
+ * call depth, an EESUM line where kcov summed up an untraced stretch.
  */
 #include <fnmatch.h>
 #include <getopt.h>
@@ -16,9 +16,10 @@ static const char replay_usage[] =
 "\n"
 "Print the call tree recorded in FILE (a kcovtrace trace, or a raw kcov\n"
 "buffer: the count, then the records): ENTER, BB and EXIT records indented\n"
-"by call depth, and a SKIP line where kcov suppressed records (context\n"
-"switches).  Frames open before the trace began or still open at its end\n"
-"are marked.\n"
+"by call depth, and an EESUM line (delta, mindelta) where kcov summed up\n"
+"the calls and returns of a stretch it did not trace (a context switch).\n"
+"Frames open before the trace began or still open at its end are marked;\n"
+"after an EESUM record that cannot be balanced the tree starts again.\n"
 "\n"
 "  --depth N          hide records nested deeper than N calls\n"
 "  -F, --filter GLOB  show only calls of matching functions and what they\n"
@@ -86,7 +87,8 @@ static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
 	}
 }
 
-static void replay_stream(struct replay *r, struct kct_decoder *dec)
+static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t stream,
+			  uint64_t records, struct unbalanced *unbalanced)
 {
 	/* Depth of the filter frame we are in (-1: none), of an excluded one. */
 	long shown_from = r->filter.n ? -1 : 0, hidden_from = -1;
@@ -94,7 +96,7 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec)
 	static struct event_reader events;
 	const struct kct_event *evp;
 
-	event_reader_init(&events, dec);
+	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		const char *what;
@@ -127,20 +129,23 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec)
 			what = "BB    ";
 			pc_name(r->sym, ev.pc, &n);
 			break;
-		case KCT_EVENT_RESYNC:
+		case KCT_EVENT_EESUM:
 			out_spaces(&r->out, 2 * depth);
-			out_str(&r->out, "SKIP  exited=");
-			out_dec(&r->out, ev.exited);
-			out_str(&r->out, " entered=");
-			out_dec(&r->out, ev.entered);
+			out_str(&r->out, "EESUM delta=");
+			out_int(&r->out, ev.delta);
+			out_str(&r->out, " mindelta=");
+			out_int(&r->out, ev.mindelta);
 			if (ev.flags & KCT_EVENT_F_SATURATED)
-				out_str(&r->out, "  [saturated]");
+				out_str(&r->out, eesum_malformed(&ev) ?
+					"  [malformed: the call tree restarts]" :
+					"  [saturated: the call tree restarts]");
 			out_char(&r->out, '\n');
 			goto next;
 		default:
 			goto next;
 		}
-		/* The SKIP line stands for the frames a resync record reports. */
+		/* The EESUM line stands for the frames its record pops and
+		 * pushes. */
 		if (ev.flags & KCT_EVENT_F_SUPPRESSED)
 			goto next;
 		out_spaces(&r->out, 2 * depth);
@@ -150,12 +155,17 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec)
 				out_mem(&r->out, n.name, n.len);
 			else
 				out_char(&r->out, '?');
-			out_str(&r->out, "  [entered before the trace began]\n");
+			/* The first tree starts at record 0, a restarted one
+			 * after its EESUM record. */
+			out_str(&r->out, ev.index ? "  [entered before the call tree restarted]\n" :
+				"  [entered before the trace began]\n");
 			goto next;
 		}
 		out_pc(&r->out, &n, ev.pc);
 		if (ev.flags & KCT_EVENT_F_UNFINISHED)
-			out_str(&r->out, "  [still running when the trace ended]");
+			out_str(&r->out, ev.index < records ?
+				"  [still running where the call tree restarts]" :
+				"  [still running when the trace ended]");
 		else
 			print_source(r, ev.pc, &n);
 		out_char(&r->out, '\n');
@@ -185,6 +195,7 @@ int cmd_replay(int argc, char **argv)
 	};
 	struct replay r = { .max_depth = ~0UL, .blocks = true, .lines = true, .out.f = stdout };
 	struct symbol_opts symopts = { 0 };
+	struct unbalanced unbalanced = { 0 };
 	const struct kct_trace_info *info;
 	long only_stream = -1;
 	struct kct_trace *trace;
@@ -245,12 +256,13 @@ int cmd_replay(int argc, char **argv)
 			out_str(&r.out, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
 		}
 		dec = open_stream(trace, i, argv[optind]);
-		replay_stream(&r, dec);
+		replay_stream(&r, dec, i, sh.records, &unbalanced);
 		kct_decoder_free(dec);
 	}
 	out_flush(&r.out);
 	if (fflush(stdout))
 		die("write error");
+	warn_unbalanced(argv[optind], &unbalanced);
 	kct_symbolizer_free(r.sym);
 	kct_trace_close(trace);
 	free(r.filter.v);

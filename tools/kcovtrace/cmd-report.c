@@ -102,8 +102,8 @@ struct frame {
 	uint64_t pending;	/* its own records while fn is unknown */
 };
 
-static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
-			  struct fn_table *t, uint64_t *records)
+static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_symbolizer *sym,
+			  struct fn_table *t, uint64_t *records, struct unbalanced *unbalanced)
 {
 	struct frame *stack = NULL;
 	size_t cap = 0;
@@ -111,13 +111,13 @@ static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
 	static struct event_reader events;
 	const struct kct_event *evp;
 
-	event_reader_init(&events, dec);
+	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		bool real = !(ev.flags & KCT_EVENT_F_SYNTHETIC);
 		struct fn_stats *fn;
 
-		if (ev.type == KCT_EVENT_RESYNC) {
+		if (ev.type == KCT_EVENT_EESUM) {
 			(*records)++;
 			continue;
 		}
@@ -130,8 +130,8 @@ static void report_stream(struct kct_decoder *dec, struct kct_symbolizer *sym,
 		*records += real;
 		switch (ev.type) {
 		case KCT_EVENT_ENTER:
-			/* Frames a resync opened have no known function until
-			 * their exit record names it. */
+			/* Frames an EESUM record pushed have no known function
+			 * until their exit record names it. */
 			if (!ev.pc) {
 				stack[ev.depth].fn = NO_FN;
 				stack[ev.depth].start = *records;
@@ -191,6 +191,7 @@ int cmd_report(int argc, char **argv)
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
+	struct unbalanced unbalanced = { 0 };
 	struct fn_table t = { 0 };
 	struct kct_symbolizer *sym;
 	struct kct_trace *trace;
@@ -230,7 +231,7 @@ int cmd_report(int argc, char **argv)
 	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
 		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
-		report_stream(dec, sym, &t, &records);
+		report_stream(dec, i, sym, &t, &records, &unbalanced);
 		kct_decoder_free(dec);
 	}
 	sorted = malloc((t.nr ? t.nr : 1) * sizeof(*sorted));
@@ -251,6 +252,7 @@ int cmd_report(int argc, char **argv)
 	printf("%10s %12llu %12s  (records in the trace)\n", "", (unsigned long long)records, "");
 	if (fflush(stdout))
 		die("write error");
+	warn_unbalanced(argv[optind], &unbalanced);
 	free(sorted);
 	free(t.v);
 	free(t.slots);

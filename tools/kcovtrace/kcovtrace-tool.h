@@ -94,6 +94,7 @@ static inline void out_char(struct out *o, char c)
 void out_spaces(struct out *o, size_t n);
 void out_hex(struct out *o, uint64_t v);	/* "0x..." */
 void out_dec(struct out *o, uint64_t v);
+void out_int(struct out *o, int64_t v);		/* signed decimal */
 /* "name+0xoff", or the bare address. */
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 
@@ -108,35 +109,59 @@ struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 				const char *path);
 
 /*
+ * EESUM records across which a trace's streams cannot be balanced (saturated
+ * or malformed; the call tree restarts after each), for one warning per
+ * trace.
+ */
+struct unbalanced {
+	uint64_t count;
+	uint64_t index;		/* the first one's record index */
+	uint32_t stream;	/* and stream */
+	bool malformed;		/* it is malformed, not saturated */
+};
+
+/* After reading every stream of the trace at path: warns once if any. */
+void warn_unbalanced(const char *path, const struct unbalanced *u);
+
+/* Whether an EESUM event flagged KCT_EVENT_F_SATURATED stems from a
+ * malformed record rather than a saturated one. */
+static inline bool eesum_malformed(const struct kct_event *ev)
+{
+	return ev->mindelta > 0 || ev->delta < ev->mindelta;
+}
+
+/*
  * A stream's events one at a time, taken from the decoder in batches (its
  * fast way).  Inline, so the loop of every command stays free of calls;
- * a decoding error ends the command with a one-line message.
+ * a decoding error ends the command with a one-line message.  EESUM records
+ * that cannot be balanced are tallied in *unbalanced.
  */
 struct event_reader {
 	struct kct_decoder *dec;
+	struct unbalanced *unbalanced;
+	uint32_t stream;
+	uint64_t saturated;	/* unbalanceable EESUM events seen */
 	int nr, at;
 	struct kct_event batch[256];
 };
 
-void event_reader_failed(int err) __attribute__((noreturn));
-
-static inline void event_reader_init(struct event_reader *r, struct kct_decoder *dec)
+static inline void event_reader_init(struct event_reader *r, struct kct_decoder *dec,
+				     uint32_t stream, struct unbalanced *unbalanced)
 {
 	r->dec = dec;
+	r->unbalanced = unbalanced;
+	r->stream = stream;
+	r->saturated = 0;
 	r->nr = r->at = 0;
 }
 
+/* The next batch; false at the end of the stream. */
+bool event_reader_fill(struct event_reader *r);
+
 static inline const struct kct_event *next_event(struct event_reader *r)
 {
-	if (r->at == r->nr) {
-		r->nr = kct_decoder_next_batch(r->dec, r->batch, 256);
-		if (r->nr <= 0) {
-			if (r->nr < 0)
-				event_reader_failed(r->nr);
-			return NULL;
-		}
-		r->at = 0;
-	}
+	if (r->at == r->nr && !event_reader_fill(r))
+		return NULL;
 	return &r->batch[r->at++];
 }
 

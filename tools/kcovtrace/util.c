@@ -156,6 +156,16 @@ void out_dec(struct out *o, uint64_t v)
 	out_mem(o, p, buf + sizeof(buf) - p);
 }
 
+void out_int(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		out_char(o, '-');
+		out_dec(o, -(uint64_t)v);
+	} else {
+		out_dec(o, (uint64_t)v);
+	}
+}
+
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 {
 	if (n->name) {
@@ -201,9 +211,50 @@ struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 	return dec;
 }
 
-void event_reader_failed(int err)
+bool event_reader_fill(struct event_reader *r)
 {
-	die("decoding: %s", kct_strerror(err));
+	struct kct_decoder_stats st;
+
+	r->nr = kct_decoder_next_batch(r->dec, r->batch, 256);
+	r->at = 0;
+	if (r->nr <= 0) {
+		if (r->nr < 0)
+			die("decoding: %s", kct_strerror(r->nr));
+		r->nr = 0;
+		return false;
+	}
+	/* The decoder counts such a record before its event comes: look for
+	 * the event only while some are still to come. */
+	kct_decoder_stats(r->dec, &st);
+	for (int i = 0; i < r->nr && st.saturated != r->saturated; i++) {
+		const struct kct_event *ev = &r->batch[i];
+		struct unbalanced *u = r->unbalanced;
+
+		if (ev->type != KCT_EVENT_EESUM || !(ev->flags & KCT_EVENT_F_SATURATED))
+			continue;
+		r->saturated++;
+		if (!u->count++) {
+			u->index = ev->index;
+			u->stream = r->stream;
+			u->malformed = eesum_malformed(ev);
+		}
+	}
+	return true;
+}
+
+void warn_unbalanced(const char *path, const struct unbalanced *u)
+{
+	const char *what = u->malformed ? "malformed" : "saturated";
+
+	if (u->count == 1)
+		warn("%s: stream %u cannot be balanced across a %s EESUM record at index %llu; "
+		     "the call tree restarts after it", path, u->stream, what,
+		     (unsigned long long)u->index);
+	else if (u->count)
+		warn("%s: stream %u cannot be balanced across a %s EESUM record at index %llu, "
+		     "nor across %llu more such records; the call tree restarts after each",
+		     path, u->stream, what, (unsigned long long)u->index,
+		     (unsigned long long)(u->count - 1));
 }
 
 int syscall_number(const char *s)
