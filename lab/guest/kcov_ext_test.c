@@ -2,10 +2,11 @@
 /*
  * kcov_ext_test: the in-guest TAP suite of the KCOV_TRACE_PC_EXT series.
  *
- *   kcov_ext_test [--no-ext] [--system-map FILE]
+ *   kcov_ext_test [--no-ext] [--system-map FILE] [--module KO]
  *
  * --no-ext runs the checks for a kernel built without CONFIG_KCOV_EXT_RECORDS
- * instead.  Symbols come from FILE (default /lab/System.map, which lab/run
+ * instead.  --module loads the lab's module (lab/module), whose remote
+ * sections the remote tests collect.  Symbols come from FILE (default /lab/System.map, which lab/run
  * copies in).  Every check that the kernel did not misbehave in the kernel
  * log (WARNING, BUG, KASAN) is lab/run's: it fails the run.
  */
@@ -477,6 +478,162 @@ static void test_remote(bool ext)
 	close(fd);
 }
 
+/*
+ * Remote sections through KCOV_REMOTE_ENABLE, run by the lab's module
+ * (lab/module/kcov_lab.c): in a kernel thread with the common handle, and in
+ * a softirq with a USB handle.  Each section must be one balanced frame of
+ * the module's function that ran it, found by walking the buffer with the
+ * UAPI's own definitions.
+ */
+#define LAB_REMOTE "/sys/kernel/debug/kcov_lab/remote"
+#define LAB_SOFTIRQ_INSTANCE 0x1ab
+
+struct sections {
+	unsigned long records, frames, eesums, lowest_below_zero;
+	long depth;
+	char first_fn[8][64];	/* the function of each section's entry */
+	bool ends_with_eesum[8];
+};
+
+static void walk_sections(struct kct_symbolizer *ks, const unsigned long *recs, unsigned long n,
+			  struct sections *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->records = n;
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long rec = recs[i];
+		struct kct_symbol s;
+
+		switch (rec & KCOV_RECORDFLAG_TYPEMASK) {
+		case KCOV_RECORDFLAG_TYPE_ENTRY:
+			if (!w->depth && w->frames < 8 &&
+			    !kct_symbolize(ks, (rec & KCOV_RECORD_IP_MASK) | KCT_PC_FILL_KERNEL, &s))
+				snprintf(w->first_fn[w->frames], 64, "%s", s.name);
+			w->depth++;
+			break;
+		case KCOV_RECORDFLAG_TYPE_EXIT:
+			if (--w->depth == 0) {
+				if (w->frames < 8)
+					w->ends_with_eesum[w->frames] = i &&
+						(recs[i - 1] & KCOV_RECORDFLAG_TYPEMASK) ==
+						KCOV_RECORDFLAG_TYPE_EESUM;
+				w->frames++;
+			}
+			break;
+		case KCOV_RECORDFLAG_TYPE_EESUM:
+			w->eesums++;
+			w->depth += KCOV_EESUM_MINDELTA(rec);
+			if (w->depth < 1)
+				w->lowest_below_zero++;
+			w->depth += KCOV_EESUM_DELTA(rec) - KCOV_EESUM_MINDELTA(rec);
+			break;
+		}
+		if (w->depth < 0)
+			w->lowest_below_zero++;
+	}
+}
+
+static int lab_write(const char *path, const char *what)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, what, strlen(what)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* KCOV_REMOTE_ENABLE in the extended mode for the module's handles. */
+static int remote_enable(struct kcov *k, unsigned long words, unsigned int area_size)
+{
+	struct {
+		struct kcov_remote_arg arg;
+		__u64 handle[1];
+	} r = { .arg = { .trace_mode = KCOV_TRACE_PC_EXT, .area_size = area_size,
+			 .num_handles = 1,
+			 .common_handle = kcov_remote_handle(KCOV_SUBSYSTEM_COMMON, 0x4c41) },
+		.handle = { kcov_remote_handle(KCOV_SUBSYSTEM_USB, LAB_SOFTIRQ_INSTANCE) } };
+	int err = kcov_open(k, words);
+
+	if (!err && ioctl(k->fd, KCOV_REMOTE_ENABLE, &r))
+		err = -errno;
+	return err;
+}
+
+static void test_remote_sections(void)
+{
+	struct kct_symbolizer *ks = NULL;
+	struct sections w;
+	struct kcov k;
+	unsigned long n;
+	int err;
+
+	if (kct_symbolizer_new(&ks) || kct_symbolizer_add_kallsyms(ks, "/proc/kallsyms")) {
+		report(false, "remote sections: /proc/kallsyms unreadable");
+		kct_symbolizer_free(ks);
+		return;
+	}
+	/* A 16-word area per task section: a chain of 40 frames loses records. */
+	err = remote_enable(&k, BIG_WORDS, 16);
+	if (!err)
+		err = lab_write(LAB_REMOTE, "task 40 3");
+	if (!err)
+		err = lab_write(LAB_REMOTE, "softirq 5 2");
+	if (!err)
+		err = lab_write(LAB_REMOTE, "task 3 1");
+	n = k.cover ? __atomic_load_n(&k.cover[0], __ATOMIC_RELAXED) : 0;
+	kcov_disable(&k);
+	if (err) {
+		report(false, "remote sections: the lab module ran none (%s)", strerror(-err));
+		kcov_close(&k);
+		kct_symbolizer_free(ks);
+		return;
+	}
+	walk_sections(ks, k.cover + 1, n, &w);
+	report(w.frames == 6 && w.depth == 0 && !w.lowest_below_zero,
+	       "remote sections: 6 sections, each one balanced frame (%lu frames, depth %ld at the end, %lu times below a section's start, %lu records)",
+	       w.frames, w.depth, w.lowest_below_zero, n);
+	report(!strcmp(w.first_fn[0], "kcov_lab_thread") && !strcmp(w.first_fn[3], "kcov_lab_softirq") &&
+	       !strcmp(w.first_fn[5], "kcov_lab_thread"),
+	       "remote sections: each is a frame of the module's function that ran it (%s, %s, %s)",
+	       w.first_fn[0], w.first_fn[3], w.first_fn[5]);
+	report(w.ends_with_eesum[0] && w.ends_with_eesum[1] && w.ends_with_eesum[2] &&
+	       !w.ends_with_eesum[3] && !w.ends_with_eesum[4] && !w.ends_with_eesum[5] &&
+	       w.eesums == 3,
+	       "remote sections: the three that overflowed their 16-word area end with an EESUM record, the others are whole (%lu EESUM records)",
+	       w.eesums);
+	kcov_close(&k);
+
+	/* A 64-word buffer: the first deep section is cut, the rest dropped. */
+	err = remote_enable(&k, 64, 1 << 12);
+	if (!err)
+		err = lab_write(LAB_REMOTE, "task 40 3");
+	n = k.cover ? __atomic_load_n(&k.cover[0], __ATOMIC_RELAXED) : 0;
+	kcov_disable(&k);
+	walk_sections(ks, k.cover + 1, n < 63 ? n : 63, &w);
+	report(!err && n <= 63 && w.frames == 1 && w.depth == 0 && !w.lowest_below_zero &&
+	       w.ends_with_eesum[0],
+	       "remote sections: a buffer that fills up holds a cut section, closed by an EESUM record (%lu records, %lu frames, depth %ld)",
+	       n, w.frames, w.depth);
+	kcov_close(&k);
+	kct_symbolizer_free(ks);
+}
+
+/* Loads the lab's module (finit_module, as insmod). */
+static int load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 /* A buffer that fills up holds a clean prefix of the stream. */
 static void test_overflow(void)
 {
@@ -848,9 +1005,10 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "no-ext", no_argument, NULL, 'n' },
 		{ "system-map", required_argument, NULL, 'm' },
+		{ "module", required_argument, NULL, 'k' },
 		{ 0 }
 	};
-	const char *map = "/lab/System.map";
+	const char *map = "/lab/System.map", *module = NULL;
 	bool ext = true;
 	int c;
 
@@ -860,6 +1018,8 @@ int main(int argc, char **argv)
 			trace_mode = KCOV_TRACE_PC;
 		} else if (c == 'm') {
 			map = optarg;
+		} else if (c == 'k') {
+			module = optarg;
 		} else {
 			return 2;
 		}
@@ -874,6 +1034,16 @@ int main(int argc, char **argv)
 		test_kaslr();
 		test_classic_matches_ext();
 		test_remote(true);
+		if (module) {
+			int err = load_module(module);
+
+			if (err)
+				report(false, "remote sections: cannot load %s: %s", module, strerror(-err));
+			else
+				test_remote_sections();
+		} else {
+			skip("no --module", "remote sections through the lab's module");
+		}
 		test_overflow();
 		test_fork_exec();
 		test_two_threads();

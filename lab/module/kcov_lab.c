@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kcov_lab: an out-of-tree module for the lab's tests.  It gives the lab an
+ * in-kernel user of remote coverage, and instrumented code of a module whose
+ * functions kallsyms names:
+ *
+ *   /sys/kernel/debug/kcov_lab/chain    write N: a chain of N frames of this
+ *                                       module in the writer's own context
+ *   /sys/kernel/debug/kcov_lab/remote   write "task DEPTH COUNT": COUNT remote
+ *                                       sections in a kernel thread, with the
+ *                                       writer's common handle;
+ *                                       write "softirq DEPTH COUNT": COUNT
+ *                                       sections in a softirq on the writer,
+ *                                       with the handle of USB instance 0x1ab
+ *
+ * Each section runs a chain of DEPTH frames.  Built with KCOV_INSTRUMENT
+ * (see Kbuild), like any module of a kernel with CONFIG_KCOV_INSTRUMENT_ALL.
+ */
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/kcov.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+/*
+ * The softirq sections' instance: userspace passes the handle
+ * kcov_remote_handle(KCOV_SUBSYSTEM_USB, KCOV_LAB_SOFTIRQ_INSTANCE) in
+ * handles[], as for a USB bus.
+ */
+#define KCOV_LAB_SOFTIRQ_INSTANCE	0x1ab
+#define KCOV_LAB_MAX_DEPTH	1000
+
+static struct dentry *kcov_lab_dir;
+
+static noinline void kcov_lab_chain(unsigned int n)
+{
+	if (n > 1)
+		kcov_lab_chain(n - 1);
+	barrier();
+}
+
+struct kcov_lab_work {
+	u64 handle;
+	unsigned int depth, count;
+	struct completion done;
+};
+
+static int kcov_lab_thread(void *arg)
+{
+	struct kcov_lab_work *work = arg;
+
+	for (unsigned int i = 0; i < work->count; i++) {
+		kcov_remote_start_common(work->handle);
+		kcov_lab_chain(work->depth);
+		barrier();
+		kcov_remote_stop();
+	}
+	complete(&work->done);
+	return 0;
+}
+
+static unsigned int kcov_lab_softirq_depth;
+
+static void kcov_lab_softirq(struct tasklet_struct *tasklet)
+{
+	kcov_remote_start_usb_softirq(KCOV_LAB_SOFTIRQ_INSTANCE);
+	kcov_lab_chain(READ_ONCE(kcov_lab_softirq_depth));
+	barrier();
+	kcov_remote_stop_softirq();
+}
+
+static DECLARE_TASKLET(kcov_lab_tasklet, kcov_lab_softirq);
+
+static int kcov_lab_remote(const char *kind, unsigned int depth, unsigned int count)
+{
+	struct kcov_lab_work work = { .depth = depth, .count = count };
+	struct task_struct *thread;
+
+	if (!strcmp(kind, "softirq")) {
+		WRITE_ONCE(kcov_lab_softirq_depth, depth);
+		for (unsigned int i = 0; i < count; i++) {
+			/* local_bh_enable() runs the tasklet on this task. */
+			local_bh_disable();
+			tasklet_schedule(&kcov_lab_tasklet);
+			local_bh_enable();
+		}
+		return 0;
+	}
+	if (strcmp(kind, "task"))
+		return -EINVAL;
+	work.handle = kcov_common_handle();
+	init_completion(&work.done);
+	thread = kthread_run(kcov_lab_thread, &work, "kcov_lab");
+	if (IS_ERR(thread))
+		return PTR_ERR(thread);
+	wait_for_completion(&work.done);
+	return 0;
+}
+
+static ssize_t kcov_lab_write_remote(struct file *file, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	unsigned int depth, count;
+	char buf[64], kind[16];
+	int err;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%15s %u %u", kind, &depth, &count) != 3 ||
+	    !depth || depth > KCOV_LAB_MAX_DEPTH)
+		return -EINVAL;
+	err = kcov_lab_remote(kind, depth, count);
+	return err ? err : len;
+}
+
+static ssize_t kcov_lab_write_chain(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	unsigned int depth;
+	int err;
+
+	err = kstrtouint_from_user(ubuf, len, 0, &depth);
+	if (err)
+		return err;
+	if (!depth || depth > KCOV_LAB_MAX_DEPTH)
+		return -EINVAL;
+	kcov_lab_chain(depth);
+	return len;
+}
+
+static const struct file_operations kcov_lab_remote_fops = {
+	.write = kcov_lab_write_remote,
+};
+
+static const struct file_operations kcov_lab_chain_fops = {
+	.write = kcov_lab_write_chain,
+};
+
+static int __init kcov_lab_init(void)
+{
+	kcov_lab_dir = debugfs_create_dir("kcov_lab", NULL);
+	debugfs_create_file("remote", 0200, kcov_lab_dir, NULL, &kcov_lab_remote_fops);
+	debugfs_create_file("chain", 0200, kcov_lab_dir, NULL, &kcov_lab_chain_fops);
+	return 0;
+}
+
+static void __exit kcov_lab_exit(void)
+{
+	debugfs_remove(kcov_lab_dir);
+	tasklet_kill(&kcov_lab_tasklet);
+}
+
+module_init(kcov_lab_init);
+module_exit(kcov_lab_exit);
+MODULE_DESCRIPTION("kcov-ext lab: remote coverage sections and module code to trace");
+MODULE_LICENSE("GPL");
