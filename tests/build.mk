@@ -41,6 +41,12 @@ check-full: all lab lab-kernel-full | deps-test
 	@O=$(O) tests/run tests/lab/full
 .PHONY: check-full
 
+# ---- docs/using.md, followed on a fresh linux-source-6.12 ----
+# The document's make install and kernel build run inside the suite; the
+# lab's initramfs (and its static kcovtrace) boots what it builds.
+SUITES += tests/using/run
+check-deps: lab
+
 # ---- fuzzing ----
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
