@@ -586,7 +586,7 @@ static void test_remote_sections(void)
 		err = lab_write(LAB_REMOTE, "softirq 5 2");
 	if (!err)
 		err = lab_write(LAB_REMOTE, "task 3 1");
-	n = k.cover ? __atomic_load_n(&k.cover[0], __ATOMIC_RELAXED) : 0;
+	n = err ? 0 : __atomic_load_n(&k.cover[0], __ATOMIC_RELAXED);
 	kcov_disable(&k);
 	if (err) {
 		report(false, "remote sections: the lab module ran none (%s)", strerror(-err));
@@ -609,17 +609,21 @@ static void test_remote_sections(void)
 	       w.eesums);
 	kcov_close(&k);
 
-	/* A 64-word buffer: the first deep section is cut, the rest dropped. */
-	err = remote_enable(&k, 64, 1 << 12);
+	/* A one-page buffer: the first deep section is cut, the rest dropped. */
+	err = remote_enable(&k, 512, 1 << 12);
 	if (!err)
-		err = lab_write(LAB_REMOTE, "task 40 3");
-	n = k.cover ? __atomic_load_n(&k.cover[0], __ATOMIC_RELAXED) : 0;
-	kcov_disable(&k);
-	walk_sections(ks, k.cover + 1, n < 63 ? n : 63, &w);
-	report(!err && n <= 63 && w.frames == 1 && w.depth == 0 && !w.lowest_below_zero &&
-	       w.ends_with_eesum[0],
-	       "remote sections: a buffer that fills up holds a cut section, closed by an EESUM record (%lu records, %lu frames, depth %ld)",
-	       n, w.frames, w.depth);
+		err = lab_write(LAB_REMOTE, "task 200 3");
+	if (err) {
+		report(false, "remote sections: a buffer that fills up: %s", strerror(-err));
+	} else {
+		n = __atomic_load_n(&k.cover[0], __ATOMIC_RELAXED);
+		kcov_disable(&k);
+		walk_sections(ks, k.cover + 1, n < 511 ? n : 511, &w);
+		report(n <= 511 && n >= 508 && w.frames == 1 && w.depth == 0 &&
+		       !w.lowest_below_zero && w.ends_with_eesum[0],
+		       "remote sections: a buffer that fills up holds a cut section, closed by an EESUM record (%lu records, %lu frames, depth %ld)",
+		       n, w.frames, w.depth);
+	}
 	kcov_close(&k);
 	kct_symbolizer_free(ks);
 }
