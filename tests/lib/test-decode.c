@@ -36,8 +36,8 @@ static uint64_t parse_record(const char *tok)
 		return KCT_RECORD_TYPE_EXIT | pc;
 	case 'B':
 		return KCT_RECORD_TYPE_NORMAL | pc;
-	case '?':
-		return 0x5000000000000000ULL | pc;
+	case '?':	/* a reserved type: 0x5, wake records in the author's tree */
+		return (uint64_t)0x5 << KCT_RECORD_TYPE_SHIFT | pc;
 	case 'D': {
 		int delta, mindelta;
 

@@ -229,12 +229,12 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			out_char(o, ' ');
 			out_str(o, type_name[ev.type]);
 			if (ev.type == KCT_EVENT_EESUM) {
-				out_str(o, " delta=");
-				out_int(o, ev.delta);
-				out_str(o, " mindelta=");
-				out_int(o, ev.mindelta);
-				if (ev.flags & KCT_EVENT_F_SATURATED)
-					out_str(o, eesum_malformed(&ev) ? " malformed" : " saturated");
+				out_char(o, ' ');
+				out_eesum(o, &ev);
+				if (ev.flags & KCT_EVENT_F_SATURATED) {
+					out_char(o, ' ');
+					out_str(o, eesum_problem(&ev));
+				}
 			} else {
 				pc_name(sym, ev.pc, &n);
 				out_char(o, ' ');
@@ -276,13 +276,13 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			out_str(o, *first_json ? "\n" : ",\n");
 			*first_json = false;
 			if (ev.type == KCT_EVENT_EESUM) {
-				out_str(o, "{\"name\":\"EESUM delta=");
-				out_int(o, ev.delta);
-				out_str(o, " mindelta=");
-				out_int(o, ev.mindelta);
-				if (ev.flags & KCT_EVENT_F_SATURATED)
-					out_str(o, eesum_malformed(&ev) ? " (malformed: the call tree restarts)" :
-						" (saturated: the call tree restarts)");
+				out_str(o, "{\"name\":\"EESUM ");
+				out_eesum(o, &ev);
+				if (ev.flags & KCT_EVENT_F_SATURATED) {
+					out_str(o, " (");
+					out_str(o, eesum_problem(&ev));
+					out_str(o, ": the call tree restarts)");
+				}
 				out_str(o, "\",\"ph\":\"i\",\"s\":\"t\"");
 			} else {
 				pc_name(sym, ev.pc, &n);

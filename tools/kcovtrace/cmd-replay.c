@@ -131,14 +131,13 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			break;
 		case KCT_EVENT_EESUM:
 			out_spaces(&r->out, 2 * depth);
-			out_str(&r->out, "EESUM delta=");
-			out_int(&r->out, ev.delta);
-			out_str(&r->out, " mindelta=");
-			out_int(&r->out, ev.mindelta);
-			if (ev.flags & KCT_EVENT_F_SATURATED)
-				out_str(&r->out, eesum_malformed(&ev) ?
-					"  [malformed: the call tree restarts]" :
-					"  [saturated: the call tree restarts]");
+			out_str(&r->out, "EESUM ");
+			out_eesum(&r->out, &ev);
+			if (ev.flags & KCT_EVENT_F_SATURATED) {
+				out_str(&r->out, "  [");
+				out_str(&r->out, eesum_problem(&ev));
+				out_str(&r->out, ": the call tree restarts]");
+			}
 			out_char(&r->out, '\n');
 			goto next;
 		default:

@@ -130,6 +130,15 @@ static inline bool eesum_malformed(const struct kct_event *ev)
 	return ev->mindelta > 0 || ev->delta < ev->mindelta;
 }
 
+/* What is wrong with an EESUM event flagged KCT_EVENT_F_SATURATED. */
+static inline const char *eesum_problem(const struct kct_event *ev)
+{
+	return eesum_malformed(ev) ? "malformed" : "saturated";
+}
+
+/* An EESUM event's fields, "delta=D mindelta=M", as every format shows them. */
+void out_eesum(struct out *o, const struct kct_event *ev);
+
 /*
  * A stream's events one at a time, taken from the decoder in batches (its
  * fast way).  Inline, so the loop of every command stays free of calls;

@@ -166,6 +166,14 @@ void out_int(struct out *o, int64_t v)
 	}
 }
 
+void out_eesum(struct out *o, const struct kct_event *ev)
+{
+	out_str(o, "delta=");
+	out_int(o, ev->delta);
+	out_str(o, " mindelta=");
+	out_int(o, ev->mindelta);
+}
+
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 {
 	if (n->name) {
