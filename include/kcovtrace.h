@@ -144,7 +144,8 @@ struct kct_decoder_opts {
 	size_t sz;		/* sizeof(struct kct_decoder_opts) */
 	uint64_t pc_fill;	/* OR'ed into the PC bits of every record,
 				   KCT_PC_FILL_KERNEL for kernel traces */
-	uint32_t max_depth;	/* refuse deeper streams (0: 1 << 20) */
+	uint32_t max_depth;	/* refuse deeper streams (0: 1 << 20; at most
+				   1 << 30) */
 };
 
 struct kct_decoder_stats {

@@ -50,12 +50,29 @@ enum pending {
 	PENDING_DONE,
 };
 
-/* Record type nibble -> event type, for the types the fast path takes. */
-static const uint8_t event_type[16] = {
-	[KCT_RECORD_KIND_ENTRY] = KCT_EVENT_ENTER,
-	[KCT_RECORD_KIND_EXIT] = KCT_EVENT_EXIT,
-	[KCT_RECORD_KIND_NORMAL] = KCT_EVENT_BLOCK,
+/*
+ * The fast loop's state: the depth in the low 32 bits, the entries in the
+ * high 32 (a loop takes fewer than 2^32 records), stepped by record type.
+ * The types it does not take step the depth beyond any frame stack
+ * (max_depth is at most MAX_DEPTH_LIMIT), so that one comparison leaves
+ * the loop for them.
+ */
+#define STEP_ENTER	((1ull << 32) + 1)
+#define STEP_EXIT	((uint64_t)-1)
+#define STEP_SLOW	(1ull << 31)
+#define MAX_DEPTH_LIMIT	(1u << 30)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"	/* all slow, then the fast ones */
+static const uint64_t depth_step[16] = {
+	[0 ... 15] = STEP_SLOW,
+	[KCT_RECORD_KIND_ENTRY] = STEP_ENTER,
+	[KCT_RECORD_KIND_EXIT] = STEP_EXIT,
+	[KCT_RECORD_KIND_NORMAL] = 0,
 };
+#pragma GCC diagnostic pop
+/* An event's type from the step of its record: +1, 0 or -1. */
+_Static_assert(KCT_EVENT_ENTER == KCT_EVENT_BLOCK - 1 && KCT_EVENT_EXIT == KCT_EVENT_BLOCK + 1,
+	       "event types in the order of their depth steps");
 
 struct kct_decoder {
 	/* Input: either mem, or fd read in chunks into buf. */
@@ -78,7 +95,8 @@ struct kct_decoder {
 	/*
 	 * Entry PC of each open frame, outermost first.  stack[-1] exists and
 	 * is 0, so that a block at depth 0 finds "its frame" without a
-	 * branch; stack[cap] exists too, for the same reason.
+	 * branch; stack[cap] exists too, and takes the fast loop's writes of
+	 * records that push nothing.
 	 */
 	uint64_t *stack;
 	uint32_t depth, stack_cap;
@@ -168,7 +186,10 @@ static int window_map(struct kct_decoder *dec, uint64_t pos)
 	aligned = off & ~(uint64_t)(page - 1);
 	window_unmap(dec);
 	dec->map_len = off - aligned + n * sizeof(uint64_t);
-	dec->map = mmap(NULL, dec->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, dec->fd, aligned);
+	/* Not MAP_POPULATE: the page faults of reading the window in order
+	 * map it a batch at a time (fault-around), which costs the kernel
+	 * less than populating it page by page. */
+	dec->map = mmap(NULL, dec->map_len, PROT_READ, MAP_PRIVATE, dec->fd, aligned);
 	if (dec->map == MAP_FAILED) {
 		dec->map = NULL;
 		return -1;
@@ -320,7 +341,7 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 		dec->pc_fill = opts->pc_fill;
 	if (opts && opts->sz >= offsetof(struct kct_decoder_opts, max_depth) + sizeof(opts->max_depth) &&
 	    opts->max_depth)
-		dec->max_depth = opts->max_depth;
+		dec->max_depth = opts->max_depth < MAX_DEPTH_LIMIT ? opts->max_depth : MAX_DEPTH_LIMIT;
 	if (!mem) {
 		/* A chunk, or the whole stream if it is shorter. */
 		dec->buf = malloc((count && count < CHUNK_RECORDS ? count : CHUNK_RECORDS) *
@@ -510,9 +531,10 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 		return dec->err;
 	while (n < max) {
 		const uint64_t *w;
+		struct kct_event *ev;
 		uint64_t *stack, pos, end, fill;
 		uint32_t depth, cap, max_depth, start_depth;
-		uint64_t enters = 0, exits, blocks;
+		uint64_t state, enters, exits, blocks;
 
 		if (unlikely(dec->pending != PENDING_NONE)) {
 			err = emit_pending(dec, &evs[n]);
@@ -542,43 +564,54 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 		end = dec->win_end;
 		if (end - pos > max - n)
 			end = pos + (max - n);
+		ev = &evs[n];
 		stack = dec->stack;
-		depth = dec->depth;
 		cap = dec->stack_cap;
 		max_depth = dec->st.max_depth;
 		fill = dec->pc_fill;
-		start_depth = depth;
-		for (; pos < end; pos++, n++) {
-			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill, cur;
+		start_depth = dec->depth;
+		state = dec->depth;
+		for (; pos < end; pos++, ev++) {
+			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill;
 			unsigned int t = KCT_RECORD_KIND(rec);
-			uint32_t is_enter = t == KCT_RECORD_KIND_ENTRY, is_exit = t == KCT_RECORD_KIND_EXIT,
-				 is_block = t == KCT_RECORD_KIND_NORMAL;
-			/* One branch, almost never taken: | rather than ||. */
-			uint32_t odd = (uint32_t)((is_enter | is_exit | is_block) == 0) |
-				       (is_enter & (depth == cap)) | (is_exit & (depth == 0));
-			struct kct_event *ev = &evs[n];
+			uint64_t next = state + depth_step[t];
+			uint32_t depth = (uint32_t)state, next_depth = (uint32_t)next;
+			uint64_t is_enter = t == KCT_RECORD_KIND_ENTRY;
+			/* The frame a block or an exit belongs to (stack[-1]
+			 * is 0: no frame). */
+			uint64_t frame = stack[(int64_t)depth - 1];
 
-			if (unlikely(odd))
+			/* One branch, almost never taken: a record of another
+			 * type, an entry with the stack full, an exit at
+			 * depth 0 (which wraps around) all go above cap. */
+			if (unlikely(next_depth > cap))
 				break;
-			depth -= is_exit;
-			ev->type = event_type[t];
+			ev->type = KCT_EVENT_BLOCK - (int32_t)(next_depth - depth);
 			ev->flags = 0;
-			ev->depth = depth;
+			ev->depth = depth < next_depth ? depth : next_depth;
 			ev->index = pos;
 			ev->pc = pc;
+			/* A select, not a branch on the record type. */
+			ev->entry_pc = frame ^ ((frame ^ pc) & -is_enter);
 			ev->delta = 0;
 			ev->mindelta = 0;
-			/* An entry pushes its PC; the others rewrite what is there. */
-			cur = stack[depth];
-			stack[depth] = cur ^ ((cur ^ pc) & -(uint64_t)is_enter);
-			ev->entry_pc = stack[(int64_t)depth - is_block];
-			depth += is_enter;
-			max_depth = depth > max_depth ? depth : max_depth;
-			enters += is_enter;
+			/*
+			 * An entry pushes its PC; the other records write to
+			 * stack[cap], which no frame uses, rather than
+			 * rewrite a frame: a read-modify-write of the top
+			 * frame at each record would chain the iterations
+			 * through memory.
+			 */
+			stack[is_enter ? depth : cap] = pc;
+			state = next;
+			max_depth = next_depth > max_depth ? next_depth : max_depth;
 		}
 		/* Exits follow from entries and the change in depth. */
+		depth = (uint32_t)state;
+		enters = state >> 32;
 		exits = enters - ((int64_t)depth - start_depth);
 		blocks = (pos - dec->pos) - enters - exits;
+		n += pos - dec->pos;
 		dec->st.records += pos - dec->pos;
 		dec->st.enters += enters;
 		dec->st.exits += exits;
