@@ -58,6 +58,34 @@ enum kct_record_kind {
 	KCT_RECORD_KIND_NORMAL	= 0xf,
 };
 #define KCT_RECORD_KIND(rec)	((unsigned int)((uint64_t)(rec) >> KCT_RECORD_TYPE_SHIFT))
+/* The record of type kind (a KCT_RECORD_KIND_* or reserved type) at pc. */
+#define KCT_RECORD(kind, pc)						\
+	((uint64_t)(kind) << KCT_RECORD_TYPE_SHIFT | ((uint64_t)(pc) & KCT_RECORD_IP_MASK))
+
+/*
+ * A new record type is handled in each of these places, and nowhere else
+ * spells out the encoding (Python takes it from this header through
+ * tests/kcovformat.py):
+ *   - here: its KCT_RECORD_KIND_*, its accessors, and its event type and
+ *     flags if it makes events of its own (enum kct_event_type);
+ *   - lib/decode.c: the first pass (find_unknown_callers(), if it changes
+ *     the depth), the fast loop's depth_step[] (only if it is as simple as
+ *     an entry, exit or block), slow_record() and emit_pending() for its
+ *     events, and struct kct_decoder_stats if it is counted;
+ *   - the writers of such records: compiler/runtime/hookrec.c,
+ *     bench/decode/gen.c;
+ *   - kcovtrace, for each event type: tools/kcovtrace/cmd-replay.c (tree
+ *     lines), cmd-report.c (counts), cmd-dump.c (raw, folded, chrome, pcs),
+ *     util.c (event_reader_fill(), out_eesum() and the like), and
+ *     docs/kcovtrace.1;
+ *   - the guest programs that walk records: lab/guest/kcov_tree.c,
+ *     kcov_stress.c, kcov_ext_test.c (against the kernel's own UAPI);
+ *   - tests: tests/lib/test-decode.c (the notation, the cases and the
+ *     reference decoder), tests/fuzz/fuzz_parsers.c (the invariants of
+ *     drain() and event_bound()), tests/fuzz/seeds.py,
+ *     tests/kcovformat.py and tests/kcovtrace/props.py (the tree rebuilt
+ *     from the records), and a fixture that holds one.
+ */
 
 #define KCT_EESUM_DELTA_SHIFT		0
 #define KCT_EESUM_MINDELTA_SHIFT	16

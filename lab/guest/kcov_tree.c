@@ -82,7 +82,10 @@ int main(int argc, char **argv)
 	if ((err = kct_decoder_new_mem((const uint64_t *)cover + 1, n, &opts, &dec)))
 		fail("decoder", err);
 	while ((err = kct_decoder_next(dec, &ev)) > 0) {
-		static const char *const what[] = { "ENTER", "BB   ", "EXIT " };
+		static const char *const what[] = {
+			[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB   ",
+			[KCT_EVENT_EXIT] = "EXIT ",
+		};
 		struct kct_symbol s;
 
 		/* Frames without a record of their own (those an EESUM record

@@ -37,7 +37,7 @@ static uint64_t parse_record(const char *tok)
 	case 'B':
 		return KCT_RECORD_TYPE_NORMAL | pc;
 	case '?':	/* a reserved type: 0x5, wake records in the author's tree */
-		return (uint64_t)0x5 << KCT_RECORD_TYPE_SHIFT | pc;
+		return KCT_RECORD(0x5, pc);
 	case 'D': {
 		int delta, mindelta;
 
@@ -62,7 +62,10 @@ static size_t parse_records(const char *spec, uint64_t *out)
 
 static void format_event(const struct kct_event *ev, char *buf, size_t size)
 {
-	static const char type[] = { 'E', 'B', 'X', 'D' };
+	static const char type[] = {
+		[KCT_EVENT_ENTER] = 'E', [KCT_EVENT_BLOCK] = 'B',
+		[KCT_EVENT_EXIT] = 'X', [KCT_EVENT_EESUM] = 'D',
+	};
 	int n;
 
 	if (ev->type == KCT_EVENT_EESUM)
@@ -191,7 +194,10 @@ static void check_stats(void)
  * that caused them. */
 static void check_indexes(const char *name, const char *records, const char *want)
 {
-	static const char type[] = { 'E', 'B', 'X', 'D' };
+	static const char type[] = {
+		[KCT_EVENT_ENTER] = 'E', [KCT_EVENT_BLOCK] = 'B',
+		[KCT_EVENT_EXIT] = 'X', [KCT_EVENT_EESUM] = 'D',
+	};
 	uint64_t recs[64];
 	size_t n = parse_records(records, recs), len = 0;
 	struct kct_decoder *dec;
@@ -442,7 +448,7 @@ static uint64_t random_record(uint64_t *x)
 	if (r % 20 < 14)
 		return KCT_RECORD_TYPE_NORMAL | pc;
 	if (r % 20 < 15)	/* a reserved type */
-		return (uint64_t)(3 + (r >> 48) % 12) << KCT_RECORD_TYPE_SHIFT | pc;
+		return KCT_RECORD(3 + (r >> 48) % 12, pc);
 	if (r % 20 < 19)	/* delta from mindelta to mindelta + 7 */
 		return KCT_EESUM_RECORD(mindelta + (int)(r >> 44 & 7), mindelta);
 	/* One that cannot be balanced, of each kind. */

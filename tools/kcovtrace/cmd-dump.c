@@ -207,7 +207,10 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			struct kct_symbolizer *sym, struct out *o, struct counter *pcs,
 			struct folded *f, bool *first_json, struct unbalanced *unbalanced)
 {
-	static const char *const type_name[] = { "ENTER", "BB", "EXIT", "EESUM" };
+	static const char *const type_name[] = {
+		[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB",
+		[KCT_EVENT_EXIT] = "EXIT", [KCT_EVENT_EESUM] = "EESUM",
+	};
 	uint32_t *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
