@@ -4,8 +4,18 @@
  *
  * Conventions (as in libbpf): objects are opaque handles; functions that can
  * fail return 0 or a positive count on success and a negative errno value on
- * failure, and never print; option structs start with their own size so
- * that they can grow without breaking callers.
+ * failure, and never print.  Structs grow at their end without breaking
+ * callers:
+ *   - option structs (the library reads them) start with size_t sz, set to
+ *     their sizeof by the caller, who zero-initializes the rest
+ *     (struct kct_x_opts opts = { .sz = sizeof(opts), ... }).  A field the
+ *     caller's struct lacks takes its default; a field the library does not
+ *     know must be zero, or the call fails with -EINVAL.  A NULL opts takes
+ *     every default.
+ *   - structs the library fills start with size_t sz too, set by the
+ *     caller: the library fills the fields both know and zeroes the rest.
+ *   - arrays the library fills (events, source locations) take the size of
+ *     an element, sizeof(struct kct_event) and the like.
  */
 #ifndef KCOVTRACE_H
 #define KCOVTRACE_H
@@ -155,6 +165,7 @@ enum kct_event_type {
 #define KCT_EVENT_F_SATURATED	(1u << 4) /* EESUM that cannot be balanced
 					     (saturated or malformed) */
 
+/* An event; kct_decoder_next_batch() takes the size of the caller's. */
 struct kct_event {
 	enum kct_event_type type;
 	uint32_t flags;		/* KCT_EVENT_F_* */
@@ -177,6 +188,7 @@ struct kct_decoder_opts {
 };
 
 struct kct_decoder_stats {
+	size_t sz;		/* sizeof(struct kct_decoder_stats) */
 	uint64_t records;	/* records read */
 	uint64_t enters, exits, blocks, eesums;
 	uint64_t unknown;	/* records of unknown type, skipped */
@@ -200,14 +212,17 @@ int kct_decoder_new_mem(const uint64_t *records, uint64_t count,
 int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
 		       const struct kct_decoder_opts *opts,
 		       struct kct_decoder **out);
-/* Returns 1 and fills *ev, 0 at the end, or a negative errno. */
-int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev);
-/* Fills up to max events; returns how many, 0 at the end, or a negative
- * errno (after the events before the error were returned).  The fast way to
- * read a long stream. */
-int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max);
-void kct_decoder_stats(const struct kct_decoder *dec,
-		       struct kct_decoder_stats *stats);
+/*
+ * Fills up to max events of ev_sz bytes each (sizeof(struct kct_event));
+ * returns how many, 0 at the end, or a negative errno (after the events
+ * before the error were returned).  The fast way to read a long stream.
+ */
+int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, size_t ev_sz,
+			   unsigned int max);
+/* One event: returns 1 and fills *ev, 0 at the end, or a negative errno. */
+int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz);
+/* The counts so far; stats->sz set by the caller. */
+int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats);
 void kct_decoder_free(struct kct_decoder *dec);
 
 /* ---- Trace files ------------------------------------------------------ */
@@ -337,6 +352,7 @@ void kct_session_close(struct kct_session *s);
 /* ---- Symbolizer ------------------------------------------------------- */
 
 struct kct_symbol {
+	size_t sz;		/* sizeof(struct kct_symbol), set by the caller */
 	const char *name;	/* function; valid while the symbolizer lives */
 	size_t name_len;	/* strlen(name) */
 	const char *module;	/* kernel module, or NULL */
@@ -359,7 +375,8 @@ int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path);
  * source added before the first look-up, else against x86-64's default.
  * -EPERM when kptr_restrict hides the addresses. */
 int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
-/* Looks up pc; returns 0, or -ENOENT if no function covers it. */
+/* Looks up pc into *out (out->sz set by the caller); returns 0, or -ENOENT
+ * if no function covers it. */
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
 
@@ -375,12 +392,13 @@ struct kct_source {
  * info), innermost first: out[0] is the (possibly inlined) function whose
  * code pc is, with its file and line; each further entry is a function it
  * was inlined into, with the location of the inlined call.  Fills at most
- * max entries and returns their number, or -ENOENT without line info.
- * Strings stay valid while the symbolizer lives.  Record PCs are return
- * addresses of hook calls; pass them as they are.
+ * max entries of out_sz bytes each (sizeof(struct kct_source)) and returns
+ * their number, or -ENOENT without line info.  Strings stay valid while the
+ * symbolizer lives.  Record PCs are return addresses of hook calls; pass
+ * them as they are.
  */
 int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc,
-			 struct kct_source *out, int max);
+			 struct kct_source *out, size_t out_sz, int max);
 
 #pragma GCC visibility pop
 

@@ -32,7 +32,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kcovtrace.h"
+#include "internal.h"
 
 #define CHUNK_RECORDS	65536
 #define MAP_RECORDS	(1u << 21)	/* 16 MB of records mapped at a time */
@@ -327,7 +327,7 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 	int err;
 
 	*out = NULL;
-	if (opts && opts->sz < sizeof(size_t))
+	if (!OPTS_VALID(opts, struct kct_decoder_opts, max_depth))
 		return -EINVAL;
 	dec = calloc(1, sizeof(*dec));
 	if (!dec)
@@ -336,12 +336,13 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 	dec->fd = fd;
 	dec->offset = offset;
 	dec->count = count;
-	dec->max_depth = DEFAULT_MAX_DEPTH;
-	if (opts && opts->sz >= offsetof(struct kct_decoder_opts, pc_fill) + sizeof(opts->pc_fill))
-		dec->pc_fill = opts->pc_fill;
-	if (opts && opts->sz >= offsetof(struct kct_decoder_opts, max_depth) + sizeof(opts->max_depth) &&
-	    opts->max_depth)
-		dec->max_depth = opts->max_depth < MAX_DEPTH_LIMIT ? opts->max_depth : MAX_DEPTH_LIMIT;
+	dec->st.sz = sizeof(dec->st);
+	dec->pc_fill = OPTS_GET(opts, pc_fill, 0);
+	dec->max_depth = OPTS_GET(opts, max_depth, 0);
+	if (!dec->max_depth)
+		dec->max_depth = DEFAULT_MAX_DEPTH;
+	if (dec->max_depth > MAX_DEPTH_LIMIT)
+		dec->max_depth = MAX_DEPTH_LIMIT;
 	if (!mem) {
 		/* A chunk, or the whole stream if it is shorter. */
 		dec->buf = malloc((count && count < CHUNK_RECORDS ? count : CHUNK_RECORDS) *
@@ -522,7 +523,8 @@ static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 	return 1;
 }
 
-int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max)
+/* The events of kct_decoder_next_batch(), of this library's size. */
+static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max)
 {
 	unsigned int n = 0;
 	int err;
@@ -632,14 +634,44 @@ fail:
 	return n ? (int)n : err;
 }
 
-int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev)
+/* The smallest event a caller can have: the first version's. */
+#define EVENT_MIN_SZ	offsetofend(struct kct_event, mindelta)
+
+int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, size_t ev_sz,
+			   unsigned int max)
 {
-	return kct_decoder_next_batch(dec, ev, 1);
+	struct kct_event tmp[64];
+	unsigned int done = 0;
+
+	if (likely(ev_sz == sizeof(*evs)))
+		return decode_batch(dec, evs, max);
+	/* Another version's events: decoded here, then copied over. */
+	if (ev_sz < EVENT_MIN_SZ || ev_sz % sizeof(uint64_t))
+		return -EINVAL;
+	while (done < max) {
+		unsigned int want = max - done < 64 ? max - done : 64;
+		int got = decode_batch(dec, tmp, want);
+
+		if (got <= 0)
+			return done ? (int)done : got;
+		for (int i = 0; i < got; i++)
+			fill_elem((char *)evs + (size_t)(done + i) * ev_sz, ev_sz, &tmp[i],
+				  sizeof(tmp[i]));
+		done += got;
+		if ((unsigned int)got < want)
+			break;
+	}
+	return done;
 }
 
-void kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
+int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz)
 {
-	*stats = dec->st;
+	return kct_decoder_next_batch(dec, ev, ev_sz, 1);
+}
+
+int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
+{
+	return fill_out(stats, &dec->st, sizeof(dec->st));
 }
 
 void kct_decoder_free(struct kct_decoder *dec)

@@ -15,7 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "kcovtrace.h"
+#include "internal.h"
 
 /* <linux/kcov.h>, spelled out: the system's copy may predate the series. */
 struct kcov_remote_arg {
@@ -52,13 +52,11 @@ int kct_session_open(const struct kct_session_opts *opts, struct kct_session **o
 	int err;
 
 	*out = NULL;
-	if (opts && opts->sz < sizeof(size_t))
+	if (!OPTS_VALID(opts, struct kct_session_opts, device))
 		return -EINVAL;
-	if (opts && opts->sz >= offsetof(struct kct_session_opts, buffer_words) +
-				sizeof(opts->buffer_words) && opts->buffer_words)
+	if (OPTS_GET(opts, buffer_words, 0))
 		words = opts->buffer_words;
-	if (opts && opts->sz >= offsetof(struct kct_session_opts, device) + sizeof(opts->device) &&
-	    opts->device)
+	if (OPTS_GET(opts, device, NULL))
 		device = opts->device;
 	/* kcov maps exactly size words: whole pages of them. */
 	if (words < 2 || (words * sizeof(uint64_t)) % page || words > (1ULL << 31))

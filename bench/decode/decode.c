@@ -35,11 +35,11 @@ int main(int argc, char **argv)
 		for (uint32_t s = 0; s < kct_trace_info(t)->nr_streams; s++) {
 			if ((err = kct_trace_decoder(t, s, &d)))
 				return fprintf(stderr, "decode: %s\n", kct_strerror(err)), 1;
-			while ((got = kct_decoder_next_batch(d, evs, 256)) > 0)
+			while ((got = kct_decoder_next_batch(d, evs, sizeof(evs[0]), 256)) > 0)
 				for (int i = 0; i < got; i++)
 					check += evs[i].depth ^ evs[i].entry_pc;
 			{
-				struct kct_decoder_stats st;
+				struct kct_decoder_stats st = { .sz = sizeof(st) };
 
 				kct_decoder_stats(d, &st);
 				records += st.records;

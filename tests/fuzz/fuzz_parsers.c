@@ -40,12 +40,12 @@ static const char *as_file(const uint8_t *data, size_t size)
 static void drain(struct kct_decoder *dec)
 {
 	uint64_t events = 0, synthetic = 0, suppressed = 0, reported = 0, eesums = 0, saturated = 0;
-	struct kct_decoder_stats st;
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
 	struct kct_event ev;
 	int64_t depth = 0;
 	int err;
 
-	while ((err = kct_decoder_next(dec, &ev)) > 0) {
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0) {
 		events++;
 		synthetic += !!(ev.flags & KCT_EVENT_F_SYNTHETIC);
 		suppressed += !!(ev.flags & KCT_EVENT_F_SUPPRESSED);
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kct_decoder *dec;
 	struct kct_trace *trace;
 	struct kct_symbolizer *sym;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	if (size < 1)
 		return 0;

@@ -45,7 +45,7 @@ static char *write_tmp(const char *text)
 
 static const char *name_of(struct kct_symbolizer *sym, uint64_t pc)
 {
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	return kct_symbolize(sym, pc, &s) ? "(none)" : s.name;
 }
@@ -59,7 +59,7 @@ static void test_system_map(void)
 				    "ffffffff81000200 t beta_alias\n"
 				    "ffffffff81000300 D some_data\n"
 				    "ffffffff81000400 T gamma\n");
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	kct_symbolizer_new(&sym);
 	CHECK(!kct_symbolizer_add_system_map(sym, map), "System.map loads");
@@ -85,7 +85,7 @@ static void test_kallsyms(void)
 	const char *map = write_tmp("ffffffff80000000 T _text\nffffffff80000100 t alpha\n");
 	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
 	struct kct_symbolizer *sym;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	kct_symbolizer_new(&sym);
 	CHECK(!kct_symbolizer_add_kallsyms(sym, kallsyms), "kallsyms loads");
@@ -160,7 +160,7 @@ static void test_dwarf(void)
 	struct kct_symbolizer *sym;
 	struct kct_source src[4];
 	uint64_t start, pc;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 	int n, found = 0;
 
 	dl_iterate_phdr(main_bias, NULL);
@@ -171,7 +171,7 @@ static void test_dwarf(void)
 	      "its symbol table names outer_function");
 	/* Somewhere in outer_function is the inlined helper's store. */
 	for (pc = start + 1; pc < start + s.size + 1 && !found; pc++) {
-		n = kct_symbolize_source(sym, pc, src, 4);
+		n = kct_symbolize_source(sym, pc, src, sizeof(src[0]), 4);
 		if (n >= 2 && src[0].function && !strcmp(src[0].function, "inlined_helper") &&
 		    src[0].line == line_of("INLINED_LINE") && src[1].function &&
 		    !strcmp(src[1].function, "outer_function") &&
@@ -180,7 +180,35 @@ static void test_dwarf(void)
 			found = 1;
 	}
 	CHECK(found, "DWARF: the inlined helper's line, and the line in outer_function that it was inlined at");
-	CHECK(kct_symbolize_source(sym, 0x10, src, 4) == -ENOENT, "no line for an address without code");
+	/* A newer caller's larger entries: the same locations, its own field
+	 * zeroed. */
+	if (found) {
+		struct {
+			struct kct_source src;
+			uint64_t newer;
+		} big[4];
+
+		memset(big, 0xa5, sizeof(big));
+		n = kct_symbolize_source(sym, pc - 1, &big[0].src, sizeof(big[0]), 4);
+		CHECK(n >= 2 && big[0].src.function == src[0].function && big[0].src.line == src[0].line &&
+		      big[1].src.function == src[1].function && big[1].src.line == src[1].line &&
+		      !big[0].newer && !big[1].newer,
+		      "DWARF: entries of a newer caller's size, its field zeroed");
+		CHECK(kct_symbolize_source(sym, pc - 1, src, sizeof(src[0]) - 8, 4) == -EINVAL,
+		      "DWARF: entries smaller than the first version's are refused");
+	}
+	{
+		struct {
+			struct kct_symbol s;
+			uint64_t newer;
+		} big;
+
+		memset(&big, 0xa5, sizeof(big));
+		big.s.sz = sizeof(big);
+		CHECK(!kct_symbolize(sym, start + 4, &big.s) && !strcmp(big.s.name, "outer_function") &&
+		      !big.newer, "a symbol into a newer caller's struct: its field zeroed");
+	}
+	CHECK(kct_symbolize_source(sym, 0x10, src, sizeof(src[0]), 4) == -ENOENT, "no line for an address without code");
 	kct_symbolizer_free(sym);
 }
 

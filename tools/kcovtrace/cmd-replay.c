@@ -69,7 +69,7 @@ struct replay {
 static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
 {
 	struct kct_source src[8];
-	int k = r->lines && r->sym ? kct_symbolize_source(r->sym, pc, src, 8) : -1;
+	int k = r->lines && r->sym ? kct_symbolize_source(r->sym, pc, src, sizeof(src[0]), 8) : -1;
 
 	if (k <= 0 || !src[0].file)
 		return;

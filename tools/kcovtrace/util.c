@@ -90,7 +90,7 @@ void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 	static struct kct_symbolizer *last_sym;
 	static struct pc_name last;
 	static uint64_t last_size;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	if (sym && sym == last_sym && pc - last.addr < last_size) {
 		*out = last;
@@ -221,9 +221,9 @@ struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 
 bool event_reader_fill(struct event_reader *r)
 {
-	struct kct_decoder_stats st;
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
 
-	r->nr = kct_decoder_next_batch(r->dec, r->batch, 256);
+	r->nr = kct_decoder_next_batch(r->dec, r->batch, sizeof(r->batch[0]), 256);
 	r->at = 0;
 	if (r->nr <= 0) {
 		if (r->nr < 0)
