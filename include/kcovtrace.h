@@ -329,13 +329,28 @@ struct kct_session;
 
 /* Opens the kcov device, sizes and maps its buffer. */
 int kct_session_open(const struct kct_session_opts *opts, struct kct_session **out);
-/* Enables KCOV_TRACE_PC_EXT for the calling thread; with allow_classic,
- * falls back to KCOV_TRACE_PC where the kernel lacks it (check
- * kct_session_mode()). */
-int kct_session_enable(struct kct_session *s, bool allow_classic);
+
+struct kct_enable_opts {
+	size_t sz;		/* sizeof(struct kct_enable_opts) */
+	bool allow_classic;	/* where the kernel lacks KCOV_TRACE_PC_EXT
+				   (it refuses the mode with ENOTSUPP or
+				   EINVAL), fall back to KCOV_TRACE_PC; check
+				   kct_session_mode() */
+};
+
+/* Enables KCOV_TRACE_PC_EXT for the calling thread. */
+int kct_session_enable(struct kct_session *s, const struct kct_enable_opts *opts);
+
+struct kct_remote_enable_opts {
+	size_t sz;		/* sizeof(struct kct_remote_enable_opts) */
+	bool allow_classic;	/* as in struct kct_enable_opts */
+	uint32_t nr_handles;	/* KCOV_REMOTE_ENABLE's: the handles */
+	uint64_t common_handle;
+	const uint64_t *handles;
+};
+
 /* KCOV_REMOTE_ENABLE in the extended mode (or classic, as above). */
-int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
-			      const uint64_t *handles, uint32_t nr_handles, bool allow_classic);
+int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts);
 int kct_session_disable(struct kct_session *s);
 /* Starts a new stream: the kernel's next record goes first. */
 void kct_session_reset(struct kct_session *s);

@@ -96,28 +96,43 @@ static int enable_mode(struct kct_session *s, uint32_t mode)
 	return 0;
 }
 
-int kct_session_enable(struct kct_session *s, bool allow_classic)
+/*
+ * Whether enabling the extended mode failed the way a kernel without it
+ * fails: without CONFIG_KCOV_EXT_RECORDS, ENOTSUPP (as for comparisons);
+ * on a kernel that predates the series, EINVAL (an unknown mode).
+ */
+static bool lacks_ext_mode(int err)
 {
-	int err = enable_mode(s, KCT_MODE_TRACE_PC_EXT);
+	return err == -ENOTSUPP || err == -EINVAL;
+}
 
-	/* Without CONFIG_KCOV_EXT_RECORDS: ENOTSUPP, like comparisons. */
-	if ((err == -ENOTSUPP || err == -EINVAL) && allow_classic)
+int kct_session_enable(struct kct_session *s, const struct kct_enable_opts *opts)
+{
+	int err;
+
+	if (!OPTS_VALID(opts, struct kct_enable_opts, allow_classic))
+		return -EINVAL;
+	err = enable_mode(s, KCT_MODE_TRACE_PC_EXT);
+	if (lacks_ext_mode(err) && OPTS_GET(opts, allow_classic, false))
 		err = enable_mode(s, KCT_MODE_TRACE_PC);
 	return err;
 }
 
-int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
-			      const uint64_t *handles, uint32_t nr_handles, bool allow_classic)
+int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts)
 {
+	uint32_t nr_handles = OPTS_GET(opts, nr_handles, 0);
+	const uint64_t *handles = OPTS_GET(opts, handles, NULL);
 	struct kcov_remote_arg *arg;
 	int err;
 
+	if (!OPTS_VALID(opts, struct kct_remote_enable_opts, handles) || (nr_handles && !handles))
+		return -EINVAL;
 	arg = calloc(1, sizeof(*arg) + nr_handles * sizeof(uint64_t));
 	if (!arg)
 		return -ENOMEM;
 	arg->area_size = s->words;
 	arg->num_handles = nr_handles;
-	arg->common_handle = common_handle;
+	arg->common_handle = OPTS_GET(opts, common_handle, 0);
 	if (nr_handles)
 		memcpy(arg->handles, handles, nr_handles * sizeof(uint64_t));
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -127,7 +142,7 @@ int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
 			s->mode = arg->trace_mode;
 			s->enabled = true;
 		}
-		if (err != -ENOTSUPP || !allow_classic)
+		if (!lacks_ext_mode(err) || !OPTS_GET(opts, allow_classic, false))
 			break;
 	}
 	free(arg);

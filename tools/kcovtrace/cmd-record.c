@@ -98,6 +98,7 @@ static char *find_program(const char *name)
 /* errfd is close-on-exec: EOF tells the parent the exec worked. */
 static void child_exec(struct recorder *r, bool traced, char **argv, int errfd)
 {
+	struct kct_enable_opts opts = { .sz = sizeof(opts), .allow_classic = true };
 	char *prog = find_program(argv[0]);
 	int err;
 
@@ -114,7 +115,7 @@ static void child_exec(struct recorder *r, bool traced, char **argv, int errfd)
 	/* Touch the buffer before kcov is on: the page fault of the first
 	 * write is the child's own business, not COMMAND's. */
 	kct_session_reset(r->session);
-	err = kct_session_enable(r->session, true);
+	err = kct_session_enable(r->session, &opts);
 	if (err) {
 		dprintf(errfd, "enabling kcov: %s", kct_strerror(err));
 		_exit(126);

@@ -294,7 +294,7 @@ bool kernel_has_ext_mode(void)
 
 	if (kct_session_open(&opts, &s))
 		return false;
-	ext = !kct_session_enable(s, false);
+	ext = !kct_session_enable(s, NULL);
 	if (ext)
 		kct_session_disable(s);
 	kct_session_close(s);
