@@ -228,17 +228,23 @@ void kct_decoder_free(struct kct_decoder *dec);
 /* ---- Trace files ------------------------------------------------------ */
 
 /*
- * A trace file holds one or more record streams: the whole run of a command,
- * or one stream per traced syscall.  Layout, native-endian like the kcov
- * buffer itself: struct kct_trace_header, then for each stream a struct
- * kct_stream_header followed by its records (64-bit words).  Readers also
- * accept a raw kcov buffer (the count, then the records) as any program can
- * dump it; the magic tells the two apart.
+ * A trace file holds one or more record streams (a task's whole run, one
+ * syscall, ...), each with what is known of the task it is of, and what the
+ * trace was recorded with: kcov mode and buffer size, the kernel's release
+ * and identity, and notes (key=value strings) that later features add
+ * without a format change.  The layout on disk is the library's business
+ * (docs/kcovtrace.1 describes it); readers get struct kct_trace_info and
+ * struct kct_stream_info.  Readers also accept a raw kcov buffer (the
+ * count, then the records) as any program can dump it; the magic tells the
+ * two apart.
  */
 #define KCT_TRACE_MAGIC		"KCOVTRC"	/* 8 bytes with the NUL */
-/* 2: type 0x2 records are EESUM records.  Version 1 stored an older
- * encoding of type 0x2 and is refused, not converted. */
-#define KCT_TRACE_VERSION	2
+/*
+ * 3: streams and trace carry their metadata (struct kct_stream_info, notes,
+ * kernel identity) in headers that say their size.  Versions 1 (whose type
+ * 0x2 records predate EESUM records) and 2 are refused, not converted.
+ */
+#define KCT_TRACE_VERSION	3
 
 /* kcov modes, as in <linux/kcov.h> */
 #define KCT_MODE_TRACE_PC	0
@@ -247,70 +253,159 @@ void kct_decoder_free(struct kct_decoder *dec);
 
 #define KCT_TRACE_F_OVERFLOW	(1u << 0) /* a buffer filled up */
 #define KCT_TRACE_F_USER	(1u << 1) /* userspace PCs (no pc_fill) */
+#define KCT_TRACE_F_TRUNCATED	(1u << 2) /* (reading only) the file ends early:
+					     its intact prefix is read */
 
-struct kct_trace_header {
-	char magic[8];		/* KCT_TRACE_MAGIC */
-	uint32_t version;	/* KCT_TRACE_VERSION */
-	uint32_t header_size;	/* bytes before the first stream */
-	uint32_t mode;		/* KCT_MODE_* */
-	uint32_t flags;		/* KCT_TRACE_F_* */
-	uint64_t buffer_size;	/* kcov buffer size in words */
-	uint64_t records;	/* records in all streams */
-	uint64_t pc_fill;	/* see kct_decoder_opts */
-	char kernel_release[65];/* uname -r of the traced kernel */
-	char pad[3];		/* zero */
-	uint32_t nr_streams;
-	char reserved[8];	/* zero */
+/* What a stream is of. */
+enum kct_stream_kind {
+	KCT_STREAM_KIND_UNKNOWN	= 0,	/* not said (a raw kcov buffer) */
+	KCT_STREAM_KIND_TASK	= 1,	/* a task's whole run, from its exec
+					   (or start) to its exit */
+	KCT_STREAM_KIND_SYSCALL	= 2,	/* one syscall of a task */
+	KCT_STREAM_KIND_EXEC	= 3,	/* the exec that started a program,
+					   apart from the program's own work */
+	KCT_STREAM_KIND_REMOTE	= 4,	/* remote coverage sections
+					   (KCOV_REMOTE_ENABLE) */
 };
 
 #define KCT_STREAM_NO_SYSCALL	(-1)
 #define KCT_STREAM_F_OVERFLOW	(1u << 0) /* this stream's buffer filled up */
+#define KCT_STREAM_F_ARGS	(1u << 1) /* args holds the syscall's arguments */
+#define KCT_STREAM_F_TRUNCATED	(1u << 2) /* (reading only) the file ends in
+					     this stream: records is what is
+					     intact of records_written */
+#define KCT_LOST_UNKNOWN	0xffffffffffffffffULL
+#define KCT_COMM_LEN		16	/* a task's comm, as the kernel keeps it */
 
-struct kct_stream_header {
-	uint64_t records;	/* records that follow */
-	int32_t syscall;	/* syscall number, or KCT_STREAM_NO_SYSCALL */
-	uint32_t flags;		/* KCT_STREAM_F_* */
-	uint64_t seq;		/* order of the stream in the traced run */
-	uint64_t reserved;	/* zero */
+/* A kernel's identity, to tell whether two traces (or a trace and a symbol
+ * source) are of the same kernel: compare kind, length and bytes. */
+enum kct_kernel_id_kind {
+	KCT_KERNEL_ID_NONE	= 0,
+	KCT_KERNEL_ID_BUILD_ID	= 1,	/* the kernel's GNU build ID */
+	KCT_KERNEL_ID_SYMBOLS	= 2,	/* a digest of its text symbols */
 };
+#define KCT_KERNEL_ID_MAX	64	/* bytes */
 
 struct kct_trace_info {
+	size_t sz;		/* sizeof(struct kct_trace_info), set by the
+				   caller */
 	bool raw;		/* a raw kcov buffer, no header */
-	uint32_t version;
-	uint32_t mode;
-	uint32_t flags;
-	uint64_t buffer_size;
-	uint64_t records;
-	uint64_t pc_fill;
-	uint32_t nr_streams;
-	char kernel_release[65];
+	uint32_t version;	/* of the file's format; 0 for a raw buffer */
+	uint32_t mode;		/* KCT_MODE_* asked for */
+	uint32_t flags;		/* KCT_TRACE_F_* */
+	uint64_t buffer_words;	/* kcov buffer size in words */
+	uint64_t pc_fill;	/* see kct_decoder_opts */
+	uint32_t nr_streams;	/* streams that can be read */
+	uint32_t nr_streams_written; /* streams written (more if TRUNCATED) */
+	uint64_t records;	/* records that can be read */
+	uint64_t records_written;
+	uint64_t bytes_expected; /* the file's size as written */
+	uint64_t bytes_present;	/* and as it is (less if TRUNCATED) */
+	char kernel_release[65];/* uname -r of the traced kernel, or "" */
+	uint32_t kernel_id_kind;/* KCT_KERNEL_ID_* */
+	uint32_t kernel_id_len;
+	uint8_t kernel_id[KCT_KERNEL_ID_MAX];
+	uint32_t nr_notes;
+};
+
+struct kct_stream_info {
+	size_t sz;		/* sizeof(struct kct_stream_info), set by the
+				   caller */
+	uint32_t kind;		/* KCT_STREAM_KIND_* */
+	uint32_t flags;		/* KCT_STREAM_F_* */
+	uint64_t records;	/* records that can be read */
+	uint64_t records_written; /* (more if KCT_STREAM_F_TRUNCATED) */
+	uint64_t seq;		/* order of the stream in the traced run */
+	int32_t pid;		/* the task's process, 0 if unknown */
+	int32_t tid;		/* the task, 0 if unknown */
+	int32_t ppid;		/* its parent (or creator), 0 if unknown */
+	uint32_t mode;		/* KCT_MODE_* the task got */
+	int32_t syscall;	/* SYSCALL and EXEC streams: the syscall's
+				   number; else KCT_STREAM_NO_SYSCALL */
+	uint64_t args[6];	/* its arguments, with KCT_STREAM_F_ARGS */
+	uint64_t lost;		/* records lost, or KCT_LOST_UNKNOWN */
+	uint64_t remote_handle;	/* REMOTE streams: the handle, 0 for none */
+	char comm[KCT_COMM_LEN + 1]; /* the task's name at exec, "" if unknown */
 };
 
 struct kct_trace;
 
-/* Opens and validates a trace file or raw buffer: -EBADMSG for a foreign
- * or corrupt file, -EPROTO for a newer format version, -EPROTONOSUPPORT for
- * version 1 (before EESUM records), -ENODATA for a truncated one. */
+/*
+ * Opens and validates a trace file or raw buffer: -EBADMSG for a foreign or
+ * corrupt file, -EPROTO for a newer format version, -EPROTONOSUPPORT for an
+ * older one, -ENODATA for a trace whose header is cut.  A trace cut later
+ * opens: its streams wholly present and the intact records of the one it
+ * ends in can be read, and its info says KCT_TRACE_F_TRUNCATED.
+ */
 int kct_trace_open(const char *path, struct kct_trace **out);
-const struct kct_trace_info *kct_trace_info(const struct kct_trace *trace);
-/* The header of stream i, 0 <= i < nr_streams. */
-int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_header *out);
+/* The trace's info; info->sz set by the caller. */
+int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info);
+/* Stream i, 0 <= i < nr_streams; info->sz set by the caller. */
+int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_info *info);
+/* Up to n records of stream i from record first into buf; returns how many
+ * (0 past its end), or a negative errno. */
+int64_t kct_trace_read_records(const struct kct_trace *trace, uint32_t i, uint64_t first,
+			       uint64_t *buf, uint64_t n);
 /* A decoder over stream i, set up for the trace's kind of PCs. */
 int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out);
+/* The value of the trace's note key, NULL if it has none. */
+const char *kct_trace_note(const struct kct_trace *trace, const char *key);
+/* Note i, 0 <= i < nr_notes, in the order written; -ERANGE past the end. */
+int kct_trace_note_at(const struct kct_trace *trace, uint32_t i, const char **key,
+		      const char **value);
 void kct_trace_close(struct kct_trace *trace);
 
 /*
  * Writing: streams go to a temporary file next to path, which commit
  * renames into place, so a reader never sees a partial trace; abort (or a
- * failed commit) removes it.  h gives mode, flags, buffer_size, pc_fill and
- * kernel_release; the writer fills in the rest.
+ * failed commit) removes it.
  */
+struct kct_trace_writer_opts {
+	size_t sz;		/* sizeof(struct kct_trace_writer_opts) */
+	uint32_t mode;		/* KCT_MODE_* asked for (0: KCOV_TRACE_PC) */
+	uint32_t flags;		/* KCT_TRACE_F_USER, _OVERFLOW (which the
+				   writer also sets for an overflowed stream) */
+	uint64_t buffer_words;	/* kcov buffer size in words */
+	uint64_t pc_fill;	/* see kct_decoder_opts */
+	const char *kernel_release; /* at most 64 characters; NULL: none */
+	const void *kernel_id;	/* kernel_id_len bytes of identity */
+	uint32_t kernel_id_kind;/* KCT_KERNEL_ID_* */
+	uint32_t kernel_id_len;	/* at most KCT_KERNEL_ID_MAX */
+	const char *const *notes; /* "key=value" strings, NULL-terminated; a
+				     key is [A-Za-z0-9_.-]+, once; the value
+				     any string */
+};
+
+/* What a stream is of: any field left 0 is unknown. */
+struct kct_stream_opts {
+	size_t sz;		/* sizeof(struct kct_stream_opts) */
+	uint32_t kind;		/* KCT_STREAM_KIND_* */
+	uint32_t flags;		/* KCT_STREAM_F_OVERFLOW, _ARGS */
+	uint64_t seq;		/* order of the stream in the traced run */
+	int32_t pid, tid, ppid;
+	uint32_t mode;		/* KCT_MODE_* the task got (0: KCOV_TRACE_PC) */
+	int32_t syscall;	/* SYSCALL and EXEC streams (0 is read);
+				   ignored for other kinds */
+	uint64_t args[6];	/* with KCT_STREAM_F_ARGS */
+	uint64_t lost;		/* 0: none, unless the stream overflowed: then
+				   unknown; or a count, or KCT_LOST_UNKNOWN */
+	uint64_t remote_handle;
+	const char *comm;	/* at most KCT_COMM_LEN - 1 characters */
+};
+
 struct kct_trace_writer;
 
-int kct_trace_writer_open(const char *path, const struct kct_trace_header *h,
+int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *opts,
 			  struct kct_trace_writer **out);
-int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_header *sh,
-			 const uint64_t *records);
+/* A stream: begun, its records appended (any number of times, any number
+ * of records), ended; -EBUSY to begin one while another is open. */
+int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_stream_opts *opts);
+int kct_trace_writer_append(struct kct_trace_writer *w, const uint64_t *records, uint64_t n);
+int kct_trace_writer_end_stream(struct kct_trace_writer *w);
+/* A whole stream at once: begin, append, end. */
+int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_opts *opts,
+			 const uint64_t *records, uint64_t n);
+/* Ends a stream still open, and puts the file in place; frees w. */
 int kct_trace_writer_commit(struct kct_trace_writer *w);
 void kct_trace_writer_abort(struct kct_trace_writer *w);
 
@@ -360,8 +455,14 @@ const uint64_t *kct_session_records(const struct kct_session *s);
 uint32_t kct_session_mode(const struct kct_session *s);
 uint64_t kct_session_buffer_words(const struct kct_session *s);
 int kct_session_fd(const struct kct_session *s);
-/* Writes the buffer as a one-stream trace file, atomically. */
-int kct_session_write_trace(const struct kct_session *s, const char *path);
+/* Whether the buffer filled up: the kernel never lets the count reach the
+ * buffer's size, and stops recording at words - 1 records. */
+bool kct_session_full(const struct kct_session *s);
+/* Writes the buffer's records as a stream of w, which opts describes (mode:
+ * the mode the task got, kct_session_mode() where this session enabled kcov
+ * itself); KCT_STREAM_F_OVERFLOW is set if the buffer filled up. */
+int kct_session_write_stream(const struct kct_session *s, struct kct_trace_writer *w,
+			     const struct kct_stream_opts *opts);
 void kct_session_close(struct kct_session *s);
 
 /* ---- Symbolizer ------------------------------------------------------- */

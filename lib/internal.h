@@ -78,4 +78,15 @@ static inline void fill_elem(void *out, size_t elem_sz, const void *src, size_t 
 		memset((char *)out + common, 0, elem_sz - common);
 }
 
+/*
+ * Whether a kcov buffer of words 64-bit words (the count, then the records)
+ * filled up: the kernel writes a record only while there is room for it,
+ * so that the count never reaches words, and a count of words - 1 means
+ * that it stopped recording.
+ */
+static inline bool kcov_buffer_full(uint64_t count, uint64_t words)
+{
+	return words && count == words - 1;
+}
+
 #endif

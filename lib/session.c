@@ -7,12 +7,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -192,29 +190,25 @@ int kct_session_fd(const struct kct_session *s)
 	return s->fd;
 }
 
-int kct_session_write_trace(const struct kct_session *s, const char *path)
+bool kct_session_full(const struct kct_session *s)
 {
-	struct kct_trace_header h = { .mode = s->mode, .buffer_size = s->words,
-				      .pc_fill = KCT_PC_FILL_KERNEL };
-	struct kct_stream_header sh = { .records = kct_session_count(s),
-					.syscall = KCT_STREAM_NO_SYSCALL };
-	struct kct_trace_writer *w;
-	struct utsname u;
-	int err;
+	return kcov_buffer_full(kct_session_count(s), s->words);
+}
 
-	if (sh.records == s->words - 1)
-		sh.flags |= KCT_STREAM_F_OVERFLOW;
-	if (!uname(&u))
-		snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", u.release);
-	err = kct_trace_writer_open(path, &h, &w);
-	if (err)
-		return err;
-	err = kct_trace_writer_add(w, &sh, kct_session_records(s));
-	if (err) {
-		kct_trace_writer_abort(w);
-		return err;
-	}
-	return kct_trace_writer_commit(w);
+int kct_session_write_stream(const struct kct_session *s, struct kct_trace_writer *w,
+			     const struct kct_stream_opts *opts)
+{
+	struct kct_stream_opts copy = { .sz = sizeof(copy) };
+	uint64_t n = kct_session_count(s);
+
+	if (!OPTS_VALID(opts, struct kct_stream_opts, comm))
+		return -EINVAL;
+	/* The caller's fields, as many as it has; the rest stay 0. */
+	if (opts)
+		fill_out(&copy, opts, opts->sz);
+	if (kcov_buffer_full(n, s->words))
+		copy.flags |= KCT_STREAM_F_OVERFLOW;
+	return kct_trace_writer_add(w, &copy, kct_session_records(s), n);
 }
 
 void kct_session_close(struct kct_session *s)

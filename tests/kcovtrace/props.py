@@ -4,14 +4,13 @@
 
     props.py TRACE FORMAT OUTPUT
 
-Reads TRACE with its own small reader, written from the format's
-description (include/kcovtrace.h) and not from libkcovtrace, and checks
-what must hold of OUTPUT in FORMAT (replay, report, folded, chrome, pcs,
-raw).  Prints the first violation and exits 1.
+Reads TRACE with tests/kcovformat.py, a reader of its own written from
+the format's description (include/kcovtrace.h, lib/traceformat.h) and not
+from libkcovtrace, and checks what must hold of OUTPUT in FORMAT (replay,
+report, folded, chrome, pcs, raw).  Prints the first violation and exits 1.
 """
 import json
 import os
-import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -23,21 +22,8 @@ IP_MASK = kf.RECORD_IP_MASK
 
 
 def read_trace(path):
-    data = open(path, "rb").read()
-    if data[:8] != kf.TRACE_MAGIC.encode() + b"\0":
-        count = struct.unpack_from("<Q", data, 0)[0]
-        return 0xFF << 56, [list(struct.unpack_from("<%dQ" % count, data, 8))]
-    (version, header_size, mode, flags, bufsize, records, pc_fill, release,
-     pad, nr_streams, reserved) = struct.unpack_from("<IIIIQQQ65s3sI8s", data, 8)
-    assert version == kf.TRACE_VERSION, "trace format version %d" % version
-    off, streams = header_size, []
-    for _ in range(nr_streams):
-        n, syscall, sflags, seq, _res = struct.unpack_from("<QiIQQ", data, off)
-        off += 32
-        streams.append(list(struct.unpack_from("<%dQ" % n, data, off)))
-        off += 8 * n
-    assert sum(len(s) for s in streams) == records, "header's record count"
-    return pc_fill, streams
+    trace = kf.read_trace(path)
+    return trace["pc_fill"], [s["records"] for s in trace["streams"]]
 
 
 def fail(msg):

@@ -352,7 +352,7 @@ int cmd_dump(int argc, char **argv)
 	if (fmt == CHROME)
 		out_str(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
 			   "\"traceEvents\":[");
-	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
+	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
 		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
 		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json, &unbalanced);
