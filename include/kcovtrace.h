@@ -282,9 +282,10 @@ enum kct_stream_kind {
 enum kct_kernel_id_kind {
 	KCT_KERNEL_ID_NONE	= 0,
 	KCT_KERNEL_ID_BUILD_ID	= 1,	/* the kernel's GNU build ID */
-	KCT_KERNEL_ID_SYMBOLS	= 2,	/* a digest of its text symbols */
+	KCT_KERNEL_ID_SYMBOLS	= 2,	/* kct_kernel_id_symbols()' digest */
 };
 #define KCT_KERNEL_ID_MAX	64	/* bytes */
+#define KCT_KERNEL_ID_SYMBOLS_LEN 32	/* bytes of a KCT_KERNEL_ID_SYMBOLS id */
 
 struct kct_trace_info {
 	size_t sz;		/* sizeof(struct kct_trace_info), set by the
@@ -354,6 +355,18 @@ const char *kct_trace_note(const struct kct_trace *trace, const char *key);
 int kct_trace_note_at(const struct kct_trace *trace, uint32_t i, const char **key,
 		      const char **value);
 void kct_trace_close(struct kct_trace *trace);
+
+/*
+ * The identity of the kernel whose text symbols path lists (/proc/kallsyms
+ * or a System.map): a SHA-256 of each text symbol's name and offset from
+ * _text, without module symbols, in a canonical order, so that KASLR does
+ * not change it.  Fills id (size >= KCT_KERNEL_ID_SYMBOLS_LEN) and returns
+ * KCT_KERNEL_ID_SYMBOLS_LEN, or -EPERM where kptr_restrict hides the
+ * addresses, -ENOENT without _text, -EBADMSG for a foreign file.  Record
+ * and replay compare ids of one kind of source (kallsyms and a System.map
+ * agree where both list the same text symbols).
+ */
+int kct_kernel_id_symbols(const char *path, uint8_t *id, size_t size);
 
 /*
  * Writing: streams go to a temporary file next to path, which commit

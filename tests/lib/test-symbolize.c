@@ -2,7 +2,8 @@
 /*
  * Unit tests of the symbolizer: System.map and kallsyms look-ups, the KASLR
  * offset of kallsyms, module names, hidden addresses, and DWARF lines and
- * inlined frames of this very program.
+ * inlined frames of this very program; and of the kernel identity taken
+ * from the same symbol lists.
  */
 #include <errno.h>
 #include <link.h>
@@ -27,7 +28,7 @@ static int tests, failures;
 	putchar('\n');						\
 } while (0)
 
-static char paths[8][32];
+static char paths[32][32];
 static int nr_paths;
 
 static char *write_tmp(const char *text)
@@ -212,12 +213,70 @@ static void test_dwarf(void)
 	kct_symbolizer_free(sym);
 }
 
+static bool id_of(const char *text, uint8_t id[KCT_KERNEL_ID_SYMBOLS_LEN])
+{
+	return kct_kernel_id_symbols(write_tmp(text), id, KCT_KERNEL_ID_SYMBOLS_LEN) ==
+	       KCT_KERNEL_ID_SYMBOLS_LEN;
+}
+
+/*
+ * The kernel's identity from its text symbols: the same for its System.map
+ * and for its kallsyms at any KASLR offset, modules loaded or not, whatever
+ * the order of the lines and the data symbols; another for a kernel whose
+ * text differs.  A SHA-256 of "%016llx NAME\0" for each (offset from _text,
+ * name), sorted: the known answer is Python's hashlib.sha256() of the
+ * same bytes.
+ */
+static void test_kernel_id(void)
+{
+	static const uint8_t known[] = {
+		0x84, 0xe4, 0x92, 0x73, 0x32, 0x4d, 0x17, 0xc3, 0xc3, 0x4c, 0x22, 0x09, 0x1f,
+		0x4d, 0xcd, 0xe7, 0xe7, 0xee, 0x82, 0x42, 0x12, 0x22, 0xa8, 0x88, 0xe6, 0xbe,
+		0x21, 0x01, 0x56, 0xfe, 0x87, 0x38,
+	};
+	uint8_t map[32], kallsyms[32], other[32], moved[32];
+	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
+
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000100 T do_one\n"
+		    "ffffffff81000200 t helper\n"
+		    "ffffffff81000200 T alias\n"
+		    "ffffffff82000000 D some_data\n", map) && !memcmp(map, known, sizeof(known)),
+	      "kernel identity of a System.map: the known SHA-256 of its text symbols");
+	CHECK(id_of("ffffffff9e000200 T alias\n"
+		    "ffffffff9e000000 T _text\n"
+		    "ffffffff9e000100 T do_one\n"
+		    "ffffffff9f000040 d other_data\n"
+		    "ffffffffc0001000 t mod_fn\t[mymod]\n"
+		    "ffffffff9e000200 t helper\n", kallsyms) && !memcmp(map, kallsyms, sizeof(map)),
+	      "the same from its kallsyms, KASLR-shifted, modules loaded, lines reordered");
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000100 T do_one\n"
+		    "ffffffff81000200 t helper2\n"
+		    "ffffffff81000200 T alias\n", other) && memcmp(map, other, sizeof(map)),
+	      "another kernel (a function renamed): another identity");
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000108 T do_one\n"
+		    "ffffffff81000200 t helper\n"
+		    "ffffffff81000200 T alias\n", moved) && memcmp(map, moved, sizeof(map)),
+	      "another kernel (a function moved): another identity");
+	CHECK(kct_kernel_id_symbols(hidden, map, sizeof(map)) == -EPERM,
+	      "kernel identity: addresses hidden by kptr_restrict: EPERM");
+	CHECK(kct_kernel_id_symbols(write_tmp("ffffffff81000100 T do_one\n"), map, sizeof(map)) ==
+	      -ENOENT, "kernel identity: no _text: ENOENT");
+	CHECK(kct_kernel_id_symbols(write_tmp("garbage\n"), map, sizeof(map)) == -EBADMSG,
+	      "kernel identity: not a symbol list: EBADMSG");
+	CHECK(kct_kernel_id_symbols(hidden, map, 16) == -EINVAL,
+	      "kernel identity: too small a buffer: EINVAL");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_system_map();
 	test_kallsyms();
 	test_dwarf();
+	test_kernel_id();
 	for (int i = 0; i < nr_paths; i++)
 		unlink(paths[i]);
 	printf("1..%d\n", tests);

@@ -273,6 +273,7 @@ int cmd_record(int argc, char **argv)
 	struct kct_trace_writer_opts wopts = { .sz = sizeof(wopts), .pc_fill = KCT_PC_FILL_KERNEL };
 	struct recorder r = { 0 };
 	const char *output = "kcov.trace", *syscalls = NULL;
+	uint8_t kernel_id[KCT_KERNEL_ID_MAX];
 	struct utsname u;
 	int c, err, status, errpipe[2], modepipe[2];
 	char childerr[512];
@@ -308,6 +309,15 @@ int cmd_record(int argc, char **argv)
 	if (err)
 		die("record: /sys/kernel/debug/kcov: %s%s", kct_strerror(err),
 		    err == -ENOENT ? " (no CONFIG_KCOV, or debugfs not mounted)" : "");
+
+	/* The kernel's identity, for replay to compare with its symbols;
+	 * before the command runs, which it would only slow down. */
+	err = kct_kernel_id_symbols("/proc/kallsyms", kernel_id, sizeof(kernel_id));
+	if (err > 0) {
+		wopts.kernel_id = kernel_id;
+		wopts.kernel_id_len = err;
+		wopts.kernel_id_kind = KCT_KERNEL_ID_SYMBOLS;
+	}
 
 	if (pipe2(errpipe, O_CLOEXEC) || pipe2(modepipe, O_CLOEXEC))
 		die("record: pipe: %s", strerror(errno));
