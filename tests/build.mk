@@ -62,6 +62,13 @@ check-deps: $(TESTS_O)/fuzz/fuzz_parsers
 SUITES += tests/kcovtrace/run
 check-deps: $(KCOVTRACE) lib
 
+# test-trace makes files of other writers with the library's private layout.
+$(TESTS_O)/lib/test-trace: tests/lib/test-trace.c lib/traceformat.h $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -Ilib -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-trace
+check-deps: $(TESTS_O)/lib/test-trace
+
 $(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 -g -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
