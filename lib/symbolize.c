@@ -321,6 +321,16 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	if (index < 0)
 		return -ENOENT;
 	e = &sym->table.syms[index];
+	/* A caller of this library's size, the common case, filled in place:
+	 * replay looks up a symbol at most records. */
+	if (out->sz == sizeof(*out)) {
+		out->name = sym->strings + e->name;
+		out->name_len = e->name_len;
+		out->module = e->module ? sym->strings + e->module : NULL;
+		out->addr = e->addr;
+		out->size = e->size;
+		return 0;
+	}
 	found = (struct kct_symbol){
 		.sz = sizeof(found),
 		.name = sym->strings + e->name,
@@ -332,21 +342,31 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	return fill_out(out, &found, sizeof(found));
 }
 
-int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out,
-			 size_t out_sz, int max)
+/* Source locations for another version's entries: found here, then
+ * copied over. */
+static int __attribute__((noinline)) source_other_size(struct kct_symbolizer *sym, uint64_t pc,
+						       struct kct_source *out, size_t out_sz,
+						       int max)
 {
 	struct kct_source tmp[64];
 	int n;
 
-	if (max <= 0 || out_sz < offsetofend(struct kct_source, column) || out_sz % sizeof(void *))
+	if (out_sz < offsetofend(struct kct_source, column) || out_sz % sizeof(void *))
+		return -EINVAL;
+	n = sym->elf_source(sym, pc, tmp, max < 64 ? max : 64);
+	for (int i = 0; i < n; i++)
+		fill_elem((char *)out + (size_t)i * out_sz, out_sz, &tmp[i], sizeof(tmp[i]));
+	return n;
+}
+
+int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out,
+			 size_t out_sz, int max)
+{
+	if (max <= 0)
 		return -EINVAL;
 	if (!sym->elf_source)
 		return -ENOENT;
 	if (out_sz == sizeof(*out))
 		return sym->elf_source(sym, pc, out, max);
-	/* Another version's entries: found here, then copied over. */
-	n = sym->elf_source(sym, pc, tmp, max < 64 ? max : 64);
-	for (int i = 0; i < n; i++)
-		fill_elem((char *)out + (size_t)i * out_sz, out_sz, &tmp[i], sizeof(tmp[i]));
-	return n;
+	return source_other_size(sym, pc, out, out_sz, max);
 }
