@@ -418,7 +418,8 @@ int kct_trace_writer_end_stream(struct kct_trace_writer *w);
 /* A whole stream at once: begin, append, end. */
 int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_opts *opts,
 			 const uint64_t *records, uint64_t n);
-/* Ends a stream still open, and puts the file in place; frees w. */
+/* Ends a stream still open, and puts the file in place; frees w.  (-EFBIG
+ * where a trace would outgrow the format: 2^24 streams, a header of 1 MB.) */
 int kct_trace_writer_commit(struct kct_trace_writer *w);
 void kct_trace_writer_abort(struct kct_trace_writer *w);
 

@@ -158,7 +158,7 @@ static int put_items(struct kct_trace_writer *w, const struct kct_trace_writer_o
 		free(item);
 	}
 	if (!err && w->off + w->len > KCT_DISK_HEADER_MAX)
-		err = -E2BIG;
+		err = -EFBIG;
 	return err;
 }
 
@@ -239,7 +239,7 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 	    (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT))
 		return -EINVAL;
 	if (w->h.nr_streams == KCT_DISK_MAX_STREAMS)
-		return -E2BIG;
+		return -EFBIG;
 	memset(sh, 0, sizeof(*sh));
 	sh->size = sizeof(*sh);
 	sh->kind = kind;
@@ -280,7 +280,7 @@ int kct_trace_writer_append(struct kct_trace_writer *w, const uint64_t *records,
 	if (!w->in_stream || (n && !records))
 		return -EINVAL;
 	if (n > (UINT64_MAX - w->sh.records) || n > SIZE_MAX / sizeof(uint64_t))
-		return w->err = -E2BIG;
+		return w->err = -EFBIG;
 	err = put(w, records, n * sizeof(uint64_t));
 	if (err)
 		return w->err = err;
