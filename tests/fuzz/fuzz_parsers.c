@@ -140,23 +140,23 @@ static void drain(struct kct_decoder *dec, const uint64_t *recs, uint64_t n, uns
 	kct_decoder_free(dec);
 }
 
-/* A directory of our own for the writer's files: on tmpfs if there is one,
- * since the writer syncs what it commits; removed at exit. */
-static char dir[64];
-
-static void remove_dir(void)
-{
-	rmdir(dir);
-}
-
+/* A directory of our own for the writer's files: $FUZZ_WRITER_DIR, which
+ * tests/fuzz/run makes on tmpfs where there is one (the writer syncs what
+ * it commits) and removes after, else a new one under /tmp. */
 static const char *writer_dir(void)
 {
+	static char dir[4096];
+
 	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "%s/fuzz-writer-XXXXXX",
-			 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
-		if (!mkdtemp(dir))
-			abort();
-		atexit(remove_dir);
+		const char *env = getenv("FUZZ_WRITER_DIR");
+
+		if (env && strlen(env) < sizeof(dir) - 64) {
+			strcpy(dir, env);
+		} else {
+			strcpy(dir, "/tmp/fuzz-writer-XXXXXX");
+			if (!mkdtemp(dir))
+				abort();
+		}
 	}
 	return dir;
 }
