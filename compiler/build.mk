@@ -22,10 +22,24 @@ $(KCOV_CC): compiler/kcov-cc.c | deps-base $(BIN)/.dir
 		-DKCOV_PLUGIN_LLVM_MAJOR=$(LLVM_MAJOR) -o $@ $<
 
 # hookrec: the userspace stand-in for kcov that records a program's hooks.
+# One object, so that a program links it alone: hookrec and the library's
+# trace writer (libc only), linked together, with every symbol but the hooks
+# made local, so that a program that links libkcovtrace too has no clash.
+# Built without coverage, like the library.
 HOOKREC_O := $(LIBDIR)/kcov-ext/hookrec.o
-$(HOOKREC_O): compiler/runtime/hookrec.c include/kcovtrace.h | deps-compiler
+HOOKREC_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -fPIC -Wall -Wextra -Werror -Iinclude
+$(OBJ)/hookrec/hookrec.o: compiler/runtime/hookrec.c include/kcovtrace.h | deps-compiler
 	@mkdir -p $(@D)
-	$(CLANG) -D_GNU_SOURCE -O2 -fPIC -Wall -Wextra -Werror -Iinclude -c -o $@ $<
+	$(CLANG) $(HOOKREC_CFLAGS) -c -o $@ $<
+$(OBJ)/hookrec/tracewrite.o: lib/tracewrite.c include/kcovtrace.h lib/internal.h lib/traceformat.h \
+		| deps-compiler
+	@mkdir -p $(@D)
+	$(CLANG) $(HOOKREC_CFLAGS) -fvisibility=hidden -c -o $@ $<
+$(HOOKREC_O): $(OBJ)/hookrec/hookrec.o $(OBJ)/hookrec/tracewrite.o
+	@mkdir -p $(@D)
+	ld -r -o $@.tmp $^
+	objcopy -w --keep-global-symbol='__sanitizer_cov_*' $@.tmp $@
+	rm -f $@.tmp
 
 compiler: $(PLUGIN) $(KCOV_CC) $(HOOKREC_O)
 all: compiler

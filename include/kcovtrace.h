@@ -4,8 +4,18 @@
  *
  * Conventions (as in libbpf): objects are opaque handles; functions that can
  * fail return 0 or a positive count on success and a negative errno value on
- * failure, and never print; option structs start with their own size so
- * that they can grow without breaking callers.
+ * failure, and never print.  Structs grow at their end without breaking
+ * callers:
+ *   - option structs (the library reads them) start with size_t sz, set to
+ *     their sizeof by the caller, who zero-initializes the rest
+ *     (struct kct_x_opts opts = { .sz = sizeof(opts), ... }).  A field the
+ *     caller's struct lacks takes its default; a field the library does not
+ *     know must be zero, or the call fails with -EINVAL.  A NULL opts takes
+ *     every default.
+ *   - structs the library fills start with size_t sz too, set by the
+ *     caller: the library fills the fields both know and zeroes the rest.
+ *   - arrays the library fills (events, source locations) take the size of
+ *     an element, sizeof(struct kct_event) and the like.
  */
 #ifndef KCOVTRACE_H
 #define KCOVTRACE_H
@@ -58,6 +68,34 @@ enum kct_record_kind {
 	KCT_RECORD_KIND_NORMAL	= 0xf,
 };
 #define KCT_RECORD_KIND(rec)	((unsigned int)((uint64_t)(rec) >> KCT_RECORD_TYPE_SHIFT))
+/* The record of type kind (a KCT_RECORD_KIND_* or reserved type) at pc. */
+#define KCT_RECORD(kind, pc)						\
+	((uint64_t)(kind) << KCT_RECORD_TYPE_SHIFT | ((uint64_t)(pc) & KCT_RECORD_IP_MASK))
+
+/*
+ * A new record type is handled in each of these places, and nowhere else
+ * spells out the encoding (Python takes it from this header through
+ * tests/kcovformat.py):
+ *   - here: its KCT_RECORD_KIND_*, its accessors, and its event type and
+ *     flags if it makes events of its own (enum kct_event_type);
+ *   - lib/decode.c: the first pass (find_unknown_callers(), if it changes
+ *     the depth), the fast loop's depth_step[] (only if it is as simple as
+ *     an entry, exit or block), slow_record() and emit_pending() for its
+ *     events, and struct kct_decoder_stats if it is counted;
+ *   - the writers of such records: compiler/runtime/hookrec.c,
+ *     bench/decode/gen.c;
+ *   - kcovtrace, for each event type: tools/kcovtrace/cmd-replay.c (tree
+ *     lines), cmd-report.c (counts), cmd-dump.c (raw, folded, chrome, pcs),
+ *     util.c (event_reader_fill(), out_eesum() and the like), and
+ *     docs/kcovtrace.1;
+ *   - the guest programs that walk records: lab/guest/kcov_tree.c,
+ *     kcov_stress.c, kcov_ext_test.c (against the kernel's own UAPI);
+ *   - tests: tests/lib/test-decode.c (the notation, the cases and the
+ *     reference decoder), tests/fuzz/fuzz_parsers.c (the invariants of
+ *     drain() and event_bound()), tests/fuzz/seeds.py,
+ *     tests/kcovformat.py and tests/kcovtrace/props.py (the tree rebuilt
+ *     from the records), and a fixture that holds one.
+ */
 
 #define KCT_EESUM_DELTA_SHIFT		0
 #define KCT_EESUM_MINDELTA_SHIFT	16
@@ -127,6 +165,7 @@ enum kct_event_type {
 #define KCT_EVENT_F_SATURATED	(1u << 4) /* EESUM that cannot be balanced
 					     (saturated or malformed) */
 
+/* An event; kct_decoder_next_batch() takes the size of the caller's. */
 struct kct_event {
 	enum kct_event_type type;
 	uint32_t flags;		/* KCT_EVENT_F_* */
@@ -144,10 +183,12 @@ struct kct_decoder_opts {
 	size_t sz;		/* sizeof(struct kct_decoder_opts) */
 	uint64_t pc_fill;	/* OR'ed into the PC bits of every record,
 				   KCT_PC_FILL_KERNEL for kernel traces */
-	uint32_t max_depth;	/* refuse deeper streams (0: 1 << 20) */
+	uint32_t max_depth;	/* refuse deeper streams (0: 1 << 20; at most
+				   1 << 30) */
 };
 
 struct kct_decoder_stats {
+	size_t sz;		/* sizeof(struct kct_decoder_stats) */
 	uint64_t records;	/* records read */
 	uint64_t enters, exits, blocks, eesums;
 	uint64_t unknown;	/* records of unknown type, skipped */
@@ -171,30 +212,39 @@ int kct_decoder_new_mem(const uint64_t *records, uint64_t count,
 int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
 		       const struct kct_decoder_opts *opts,
 		       struct kct_decoder **out);
-/* Returns 1 and fills *ev, 0 at the end, or a negative errno. */
-int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev);
-/* Fills up to max events; returns how many, 0 at the end, or a negative
- * errno (after the events before the error were returned).  The fast way to
- * read a long stream. */
-int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max);
-void kct_decoder_stats(const struct kct_decoder *dec,
-		       struct kct_decoder_stats *stats);
+/*
+ * Fills up to max events of ev_sz bytes each (sizeof(struct kct_event));
+ * returns how many, 0 at the end, or a negative errno (after the events
+ * before the error were returned).  The fast way to read a long stream.
+ */
+int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, size_t ev_sz,
+			   unsigned int max);
+/* One event: returns 1 and fills *ev, 0 at the end, or a negative errno. */
+int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz);
+/* The counts so far; stats->sz set by the caller. */
+int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats);
 void kct_decoder_free(struct kct_decoder *dec);
 
 /* ---- Trace files ------------------------------------------------------ */
 
 /*
- * A trace file holds one or more record streams: the whole run of a command,
- * or one stream per traced syscall.  Layout, native-endian like the kcov
- * buffer itself: struct kct_trace_header, then for each stream a struct
- * kct_stream_header followed by its records (64-bit words).  Readers also
- * accept a raw kcov buffer (the count, then the records) as any program can
- * dump it; the magic tells the two apart.
+ * A trace file holds one or more record streams (a task's whole run, one
+ * syscall, ...), each with what is known of the task it is of, and what the
+ * trace was recorded with: kcov mode and buffer size, the kernel's release
+ * and identity, and notes (key=value strings) that later features add
+ * without a format change.  The layout on disk is the library's business
+ * (docs/kcovtrace.1 describes it); readers get struct kct_trace_info and
+ * struct kct_stream_info.  Readers also accept a raw kcov buffer (the
+ * count, then the records) as any program can dump it; the magic tells the
+ * two apart.
  */
 #define KCT_TRACE_MAGIC		"KCOVTRC"	/* 8 bytes with the NUL */
-/* 2: type 0x2 records are EESUM records.  Version 1 stored an older
- * encoding of type 0x2 and is refused, not converted. */
-#define KCT_TRACE_VERSION	2
+/*
+ * 3: streams and trace carry their metadata (struct kct_stream_info, notes,
+ * kernel identity) in headers that say their size.  Versions 1 (whose type
+ * 0x2 records predate EESUM records) and 2 are refused, not converted.
+ */
+#define KCT_TRACE_VERSION	3
 
 /* kcov modes, as in <linux/kcov.h> */
 #define KCT_MODE_TRACE_PC	0
@@ -203,70 +253,173 @@ void kct_decoder_free(struct kct_decoder *dec);
 
 #define KCT_TRACE_F_OVERFLOW	(1u << 0) /* a buffer filled up */
 #define KCT_TRACE_F_USER	(1u << 1) /* userspace PCs (no pc_fill) */
+#define KCT_TRACE_F_TRUNCATED	(1u << 2) /* (reading only) the file ends early:
+					     its intact prefix is read */
 
-struct kct_trace_header {
-	char magic[8];		/* KCT_TRACE_MAGIC */
-	uint32_t version;	/* KCT_TRACE_VERSION */
-	uint32_t header_size;	/* bytes before the first stream */
-	uint32_t mode;		/* KCT_MODE_* */
-	uint32_t flags;		/* KCT_TRACE_F_* */
-	uint64_t buffer_size;	/* kcov buffer size in words */
-	uint64_t records;	/* records in all streams */
-	uint64_t pc_fill;	/* see kct_decoder_opts */
-	char kernel_release[65];/* uname -r of the traced kernel */
-	char pad[3];		/* zero */
-	uint32_t nr_streams;
-	char reserved[8];	/* zero */
+/* What a stream is of. */
+enum kct_stream_kind {
+	KCT_STREAM_KIND_UNKNOWN	= 0,	/* not said (a raw kcov buffer) */
+	KCT_STREAM_KIND_TASK	= 1,	/* a task's whole run, from its exec
+					   (or start) to its exit */
+	KCT_STREAM_KIND_SYSCALL	= 2,	/* one syscall of a task */
+	KCT_STREAM_KIND_EXEC	= 3,	/* the exec that started a program,
+					   apart from the program's own work */
+	KCT_STREAM_KIND_REMOTE	= 4,	/* remote coverage sections
+					   (KCOV_REMOTE_ENABLE) */
 };
 
 #define KCT_STREAM_NO_SYSCALL	(-1)
 #define KCT_STREAM_F_OVERFLOW	(1u << 0) /* this stream's buffer filled up */
+#define KCT_STREAM_F_ARGS	(1u << 1) /* args holds the syscall's arguments */
+#define KCT_STREAM_F_TRUNCATED	(1u << 2) /* (reading only) the file ends in
+					     this stream: records is what is
+					     intact of records_written */
+#define KCT_LOST_UNKNOWN	0xffffffffffffffffULL
+#define KCT_COMM_LEN		16	/* a task's comm, as the kernel keeps it */
 
-struct kct_stream_header {
-	uint64_t records;	/* records that follow */
-	int32_t syscall;	/* syscall number, or KCT_STREAM_NO_SYSCALL */
-	uint32_t flags;		/* KCT_STREAM_F_* */
-	uint64_t seq;		/* order of the stream in the traced run */
-	uint64_t reserved;	/* zero */
+/* A kernel's identity, to tell whether two traces (or a trace and a symbol
+ * source) are of the same kernel: compare kind, length and bytes. */
+enum kct_kernel_id_kind {
+	KCT_KERNEL_ID_NONE	= 0,
+	KCT_KERNEL_ID_BUILD_ID	= 1,	/* the kernel's GNU build ID */
+	KCT_KERNEL_ID_SYMBOLS	= 2,	/* kct_kernel_id_symbols()' digest */
 };
+#define KCT_KERNEL_ID_MAX	64	/* bytes */
+#define KCT_KERNEL_ID_SYMBOLS_LEN 32	/* bytes of a KCT_KERNEL_ID_SYMBOLS id */
 
 struct kct_trace_info {
+	size_t sz;		/* sizeof(struct kct_trace_info), set by the
+				   caller */
 	bool raw;		/* a raw kcov buffer, no header */
-	uint32_t version;
-	uint32_t mode;
-	uint32_t flags;
-	uint64_t buffer_size;
-	uint64_t records;
-	uint64_t pc_fill;
-	uint32_t nr_streams;
-	char kernel_release[65];
+	uint32_t version;	/* of the file's format; 0 for a raw buffer */
+	uint32_t mode;		/* KCT_MODE_* asked for */
+	uint32_t flags;		/* KCT_TRACE_F_* */
+	uint64_t buffer_words;	/* kcov buffer size in words */
+	uint64_t pc_fill;	/* see kct_decoder_opts */
+	uint32_t nr_streams;	/* streams that can be read */
+	uint32_t nr_streams_written; /* streams written (more if TRUNCATED) */
+	uint64_t records;	/* records that can be read */
+	uint64_t records_written;
+	uint64_t bytes_expected; /* the file's size as written */
+	uint64_t bytes_present;	/* and as it is (less if TRUNCATED) */
+	char kernel_release[65];/* uname -r of the traced kernel, or "" */
+	uint32_t kernel_id_kind;/* KCT_KERNEL_ID_* */
+	uint32_t kernel_id_len;
+	uint8_t kernel_id[KCT_KERNEL_ID_MAX];
+	uint32_t nr_notes;
+};
+
+struct kct_stream_info {
+	size_t sz;		/* sizeof(struct kct_stream_info), set by the
+				   caller */
+	uint32_t kind;		/* KCT_STREAM_KIND_* */
+	uint32_t flags;		/* KCT_STREAM_F_* */
+	uint64_t records;	/* records that can be read */
+	uint64_t records_written; /* (more if KCT_STREAM_F_TRUNCATED) */
+	uint64_t seq;		/* order of the stream in the traced run */
+	int32_t pid;		/* the task's process, 0 if unknown */
+	int32_t tid;		/* the task, 0 if unknown */
+	int32_t ppid;		/* its parent (or creator), 0 if unknown */
+	uint32_t mode;		/* KCT_MODE_* the task got */
+	int32_t syscall;	/* SYSCALL and EXEC streams: the syscall's
+				   number; else KCT_STREAM_NO_SYSCALL */
+	uint64_t args[6];	/* its arguments, with KCT_STREAM_F_ARGS */
+	uint64_t lost;		/* records lost, or KCT_LOST_UNKNOWN */
+	uint64_t remote_handle;	/* REMOTE streams: the handle, 0 for none */
+	char comm[KCT_COMM_LEN + 1]; /* the task's name at exec, "" if unknown */
 };
 
 struct kct_trace;
 
-/* Opens and validates a trace file or raw buffer: -EBADMSG for a foreign
- * or corrupt file, -EPROTO for a newer format version, -EPROTONOSUPPORT for
- * version 1 (before EESUM records), -ENODATA for a truncated one. */
+/*
+ * Opens and validates a trace file or raw buffer: -EBADMSG for a foreign or
+ * corrupt file, -EPROTO for a newer format version, -EPROTONOSUPPORT for an
+ * older one, -ENODATA for a trace whose header is cut.  A trace cut later
+ * opens: its streams wholly present and the intact records of the one it
+ * ends in can be read, and its info says KCT_TRACE_F_TRUNCATED.
+ */
 int kct_trace_open(const char *path, struct kct_trace **out);
-const struct kct_trace_info *kct_trace_info(const struct kct_trace *trace);
-/* The header of stream i, 0 <= i < nr_streams. */
-int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_header *out);
+/* The trace's info; info->sz set by the caller. */
+int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info);
+/* Stream i, 0 <= i < nr_streams; info->sz set by the caller. */
+int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_info *info);
+/* Up to n records of stream i from record first into buf; returns how many
+ * (0 past its end), or a negative errno. */
+int64_t kct_trace_read_records(const struct kct_trace *trace, uint32_t i, uint64_t first,
+			       uint64_t *buf, uint64_t n);
 /* A decoder over stream i, set up for the trace's kind of PCs. */
 int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out);
+/* The value of the trace's note key, NULL if it has none. */
+const char *kct_trace_note(const struct kct_trace *trace, const char *key);
+/* Note i, 0 <= i < nr_notes, in the order written; -ERANGE past the end. */
+int kct_trace_note_at(const struct kct_trace *trace, uint32_t i, const char **key,
+		      const char **value);
 void kct_trace_close(struct kct_trace *trace);
+
+/*
+ * The identity of the kernel whose text symbols path lists (/proc/kallsyms
+ * or a System.map): a SHA-256 of each text symbol's name and offset from
+ * _text, without module symbols, in a canonical order, so that KASLR does
+ * not change it.  Fills id (size >= KCT_KERNEL_ID_SYMBOLS_LEN) and returns
+ * KCT_KERNEL_ID_SYMBOLS_LEN, or -EPERM where kptr_restrict hides the
+ * addresses, -ENOENT without _text, -EBADMSG for a foreign file.  Record
+ * and replay compare ids of one kind of source (kallsyms and a System.map
+ * agree where both list the same text symbols).
+ */
+int kct_kernel_id_symbols(const char *path, uint8_t *id, size_t size);
 
 /*
  * Writing: streams go to a temporary file next to path, which commit
  * renames into place, so a reader never sees a partial trace; abort (or a
- * failed commit) removes it.  h gives mode, flags, buffer_size, pc_fill and
- * kernel_release; the writer fills in the rest.
+ * failed commit) removes it.
  */
+struct kct_trace_writer_opts {
+	size_t sz;		/* sizeof(struct kct_trace_writer_opts) */
+	uint32_t mode;		/* KCT_MODE_* asked for (0: KCOV_TRACE_PC) */
+	uint32_t flags;		/* KCT_TRACE_F_USER, _OVERFLOW (which the
+				   writer also sets for an overflowed stream) */
+	uint64_t buffer_words;	/* kcov buffer size in words */
+	uint64_t pc_fill;	/* see kct_decoder_opts */
+	const char *kernel_release; /* at most 64 characters; NULL: none */
+	const void *kernel_id;	/* kernel_id_len bytes of identity */
+	uint32_t kernel_id_kind;/* KCT_KERNEL_ID_* */
+	uint32_t kernel_id_len;	/* at most KCT_KERNEL_ID_MAX */
+	const char *const *notes; /* "key=value" strings, NULL-terminated; a
+				     key is [A-Za-z0-9_.-]+, once; the value
+				     any string */
+};
+
+/* What a stream is of: any field left 0 is unknown. */
+struct kct_stream_opts {
+	size_t sz;		/* sizeof(struct kct_stream_opts) */
+	uint32_t kind;		/* KCT_STREAM_KIND_* */
+	uint32_t flags;		/* KCT_STREAM_F_OVERFLOW, _ARGS */
+	uint64_t seq;		/* order of the stream in the traced run */
+	int32_t pid, tid, ppid;
+	uint32_t mode;		/* KCT_MODE_* the task got (0: KCOV_TRACE_PC) */
+	int32_t syscall;	/* SYSCALL and EXEC streams (0 is read);
+				   ignored for other kinds */
+	uint64_t args[6];	/* with KCT_STREAM_F_ARGS */
+	uint64_t lost;		/* 0: none, unless the stream overflowed: then
+				   unknown; or a count, or KCT_LOST_UNKNOWN */
+	uint64_t remote_handle;
+	const char *comm;	/* at most KCT_COMM_LEN - 1 characters */
+};
+
 struct kct_trace_writer;
 
-int kct_trace_writer_open(const char *path, const struct kct_trace_header *h,
+int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *opts,
 			  struct kct_trace_writer **out);
-int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_header *sh,
-			 const uint64_t *records);
+/* A stream: begun, its records appended (any number of times, any number
+ * of records), ended; -EBUSY to begin one while another is open. */
+int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_stream_opts *opts);
+int kct_trace_writer_append(struct kct_trace_writer *w, const uint64_t *records, uint64_t n);
+int kct_trace_writer_end_stream(struct kct_trace_writer *w);
+/* A whole stream at once: begin, append, end. */
+int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_opts *opts,
+			 const uint64_t *records, uint64_t n);
+/* Ends a stream still open, and puts the file in place; frees w.  (-EFBIG
+ * where a trace would outgrow the format: 2^24 streams, a header of 1 MB.) */
 int kct_trace_writer_commit(struct kct_trace_writer *w);
 void kct_trace_writer_abort(struct kct_trace_writer *w);
 
@@ -285,13 +438,28 @@ struct kct_session;
 
 /* Opens the kcov device, sizes and maps its buffer. */
 int kct_session_open(const struct kct_session_opts *opts, struct kct_session **out);
-/* Enables KCOV_TRACE_PC_EXT for the calling thread; with allow_classic,
- * falls back to KCOV_TRACE_PC where the kernel lacks it (check
- * kct_session_mode()). */
-int kct_session_enable(struct kct_session *s, bool allow_classic);
+
+struct kct_enable_opts {
+	size_t sz;		/* sizeof(struct kct_enable_opts) */
+	bool allow_classic;	/* where the kernel lacks KCOV_TRACE_PC_EXT
+				   (it refuses the mode with ENOTSUPP or
+				   EINVAL), fall back to KCOV_TRACE_PC; check
+				   kct_session_mode() */
+};
+
+/* Enables KCOV_TRACE_PC_EXT for the calling thread. */
+int kct_session_enable(struct kct_session *s, const struct kct_enable_opts *opts);
+
+struct kct_remote_enable_opts {
+	size_t sz;		/* sizeof(struct kct_remote_enable_opts) */
+	bool allow_classic;	/* as in struct kct_enable_opts */
+	uint32_t nr_handles;	/* KCOV_REMOTE_ENABLE's: the handles */
+	uint64_t common_handle;
+	const uint64_t *handles;
+};
+
 /* KCOV_REMOTE_ENABLE in the extended mode (or classic, as above). */
-int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
-			      const uint64_t *handles, uint32_t nr_handles, bool allow_classic);
+int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts);
 int kct_session_disable(struct kct_session *s);
 /* Starts a new stream: the kernel's next record goes first. */
 void kct_session_reset(struct kct_session *s);
@@ -301,13 +469,20 @@ const uint64_t *kct_session_records(const struct kct_session *s);
 uint32_t kct_session_mode(const struct kct_session *s);
 uint64_t kct_session_buffer_words(const struct kct_session *s);
 int kct_session_fd(const struct kct_session *s);
-/* Writes the buffer as a one-stream trace file, atomically. */
-int kct_session_write_trace(const struct kct_session *s, const char *path);
+/* Whether the buffer filled up: the kernel never lets the count reach the
+ * buffer's size, and stops recording at words - 1 records. */
+bool kct_session_full(const struct kct_session *s);
+/* Writes the buffer's records as a stream of w, which opts describes (mode:
+ * the mode the task got, kct_session_mode() where this session enabled kcov
+ * itself); KCT_STREAM_F_OVERFLOW is set if the buffer filled up. */
+int kct_session_write_stream(const struct kct_session *s, struct kct_trace_writer *w,
+			     const struct kct_stream_opts *opts);
 void kct_session_close(struct kct_session *s);
 
 /* ---- Symbolizer ------------------------------------------------------- */
 
 struct kct_symbol {
+	size_t sz;		/* sizeof(struct kct_symbol), set by the caller */
 	const char *name;	/* function; valid while the symbolizer lives */
 	size_t name_len;	/* strlen(name) */
 	const char *module;	/* kernel module, or NULL */
@@ -330,7 +505,8 @@ int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path);
  * source added before the first look-up, else against x86-64's default.
  * -EPERM when kptr_restrict hides the addresses. */
 int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
-/* Looks up pc; returns 0, or -ENOENT if no function covers it. */
+/* Looks up pc into *out (out->sz set by the caller); returns 0, or -ENOENT
+ * if no function covers it. */
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
 
@@ -346,12 +522,13 @@ struct kct_source {
  * info), innermost first: out[0] is the (possibly inlined) function whose
  * code pc is, with its file and line; each further entry is a function it
  * was inlined into, with the location of the inlined call.  Fills at most
- * max entries and returns their number, or -ENOENT without line info.
- * Strings stay valid while the symbolizer lives.  Record PCs are return
- * addresses of hook calls; pass them as they are.
+ * max entries of out_sz bytes each (sizeof(struct kct_source)) and returns
+ * their number, or -ENOENT without line info.  Strings stay valid while the
+ * symbolizer lives.  Record PCs are return addresses of hook calls; pass
+ * them as they are.
  */
 int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc,
-			 struct kct_source *out, int max);
+			 struct kct_source *out, size_t out_sz, int max);
 
 #pragma GCC visibility pop
 

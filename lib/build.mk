@@ -6,7 +6,9 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 LIB_PIC_OBJS := $(LIB_SRCS:%.c=$(OBJ)/pic/%.o)
 LIBKCOVTRACE_A := $(LIBDIR)/libkcovtrace.a
 LIBKCOVTRACE_SO := $(LIBDIR)/libkcovtrace.so
-LIBKCOVTRACE_SONAME := libkcovtrace.so.0
+# .1: the API changed incompatibly from .0 (options and sizes everywhere).
+LIBKCOVTRACE_SONAME := libkcovtrace.so.1
+LIBKCOVTRACE_MAP := lib/libkcovtrace.map
 LIB_CFLAGS := -Iinclude -fvisibility=hidden -DKCT_BUILDING_LIB
 LIB_LDLIBS := -ldw -lelf
 
@@ -22,10 +24,11 @@ $(LIBKCOVTRACE_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBKCOVTRACE_SO): $(LIB_PIC_OBJS)
+$(LIBKCOVTRACE_SO): $(LIB_PIC_OBJS) $(LIBKCOVTRACE_MAP)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,$(LIBKCOVTRACE_SONAME) -o $@.0 $^ $(LIB_LDLIBS)
-	ln -sf $(@F).0 $@
+	$(CC) -shared -Wl,-soname,$(LIBKCOVTRACE_SONAME) -Wl,--version-script=$(LIBKCOVTRACE_MAP) \
+		-o $(LIBDIR)/$(LIBKCOVTRACE_SONAME) $(LIB_PIC_OBJS) $(LIB_LDLIBS)
+	ln -sf $(LIBKCOVTRACE_SONAME) $@
 
 $(LIBDIR)/pkgconfig/kcovtrace.pc: lib/kcovtrace.pc.in
 	@mkdir -p $(@D)
@@ -39,7 +42,7 @@ install: install-lib
 install-lib: lib
 	install -D -m 0644 include/kcovtrace.h $(DESTDIR)$(PREFIX)/include/kcovtrace.h
 	install -D -m 0644 $(LIBKCOVTRACE_A) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.a
-	install -D -m 0755 $(LIBKCOVTRACE_SO).0 $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_SONAME)
+	install -D -m 0755 $(LIBDIR)/$(LIBKCOVTRACE_SONAME) $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_SONAME)
 	ln -sf $(LIBKCOVTRACE_SONAME) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.so
 	@# PREFIX is the installation's, not the build's.
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig

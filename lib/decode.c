@@ -32,7 +32,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kcovtrace.h"
+#include "internal.h"
 
 #define CHUNK_RECORDS	65536
 #define MAP_RECORDS	(1u << 21)	/* 16 MB of records mapped at a time */
@@ -50,12 +50,29 @@ enum pending {
 	PENDING_DONE,
 };
 
-/* Record type nibble -> event type, for the types the fast path takes. */
-static const uint8_t event_type[16] = {
-	[KCT_RECORD_KIND_ENTRY] = KCT_EVENT_ENTER,
-	[KCT_RECORD_KIND_EXIT] = KCT_EVENT_EXIT,
-	[KCT_RECORD_KIND_NORMAL] = KCT_EVENT_BLOCK,
+/*
+ * The fast loop's state: the depth in the low 32 bits, the entries in the
+ * high 32 (a loop takes fewer than 2^32 records), stepped by record type.
+ * The types it does not take step the depth beyond any frame stack
+ * (max_depth is at most MAX_DEPTH_LIMIT), so that one comparison leaves
+ * the loop for them.
+ */
+#define STEP_ENTER	((1ull << 32) + 1)
+#define STEP_EXIT	((uint64_t)-1)
+#define STEP_SLOW	(1ull << 31)
+#define MAX_DEPTH_LIMIT	(1u << 30)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"	/* all slow, then the fast ones */
+static const uint64_t depth_step[16] = {
+	[0 ... 15] = STEP_SLOW,
+	[KCT_RECORD_KIND_ENTRY] = STEP_ENTER,
+	[KCT_RECORD_KIND_EXIT] = STEP_EXIT,
+	[KCT_RECORD_KIND_NORMAL] = 0,
 };
+#pragma GCC diagnostic pop
+/* An event's type from the step of its record: +1, 0 or -1. */
+_Static_assert(KCT_EVENT_ENTER == KCT_EVENT_BLOCK - 1 && KCT_EVENT_EXIT == KCT_EVENT_BLOCK + 1,
+	       "event types in the order of their depth steps");
 
 struct kct_decoder {
 	/* Input: either mem, or fd read in chunks into buf. */
@@ -78,7 +95,8 @@ struct kct_decoder {
 	/*
 	 * Entry PC of each open frame, outermost first.  stack[-1] exists and
 	 * is 0, so that a block at depth 0 finds "its frame" without a
-	 * branch; stack[cap] exists too, for the same reason.
+	 * branch; stack[cap] exists too, and takes the fast loop's writes of
+	 * records that push nothing.
 	 */
 	uint64_t *stack;
 	uint32_t depth, stack_cap;
@@ -168,7 +186,10 @@ static int window_map(struct kct_decoder *dec, uint64_t pos)
 	aligned = off & ~(uint64_t)(page - 1);
 	window_unmap(dec);
 	dec->map_len = off - aligned + n * sizeof(uint64_t);
-	dec->map = mmap(NULL, dec->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, dec->fd, aligned);
+	/* Not MAP_POPULATE: the page faults of reading the window in order
+	 * map it a batch at a time (fault-around), which costs the kernel
+	 * less than populating it page by page. */
+	dec->map = mmap(NULL, dec->map_len, PROT_READ, MAP_PRIVATE, dec->fd, aligned);
 	if (dec->map == MAP_FAILED) {
 		dec->map = NULL;
 		return -1;
@@ -306,7 +327,7 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 	int err;
 
 	*out = NULL;
-	if (opts && opts->sz < sizeof(size_t))
+	if (!OPTS_VALID(opts, struct kct_decoder_opts, max_depth))
 		return -EINVAL;
 	dec = calloc(1, sizeof(*dec));
 	if (!dec)
@@ -315,12 +336,13 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 	dec->fd = fd;
 	dec->offset = offset;
 	dec->count = count;
-	dec->max_depth = DEFAULT_MAX_DEPTH;
-	if (opts && opts->sz >= offsetof(struct kct_decoder_opts, pc_fill) + sizeof(opts->pc_fill))
-		dec->pc_fill = opts->pc_fill;
-	if (opts && opts->sz >= offsetof(struct kct_decoder_opts, max_depth) + sizeof(opts->max_depth) &&
-	    opts->max_depth)
-		dec->max_depth = opts->max_depth;
+	dec->st.sz = sizeof(dec->st);
+	dec->pc_fill = OPTS_GET(opts, pc_fill, 0);
+	dec->max_depth = OPTS_GET(opts, max_depth, 0);
+	if (!dec->max_depth)
+		dec->max_depth = DEFAULT_MAX_DEPTH;
+	if (dec->max_depth > MAX_DEPTH_LIMIT)
+		dec->max_depth = MAX_DEPTH_LIMIT;
 	if (!mem) {
 		/* A chunk, or the whole stream if it is shorter. */
 		dec->buf = malloc((count && count < CHUNK_RECORDS ? count : CHUNK_RECORDS) *
@@ -501,7 +523,8 @@ static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 	return 1;
 }
 
-int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max)
+/* The events of kct_decoder_next_batch(), of this library's size. */
+static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max)
 {
 	unsigned int n = 0;
 	int err;
@@ -510,9 +533,10 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 		return dec->err;
 	while (n < max) {
 		const uint64_t *w;
+		struct kct_event *ev;
 		uint64_t *stack, pos, end, fill;
 		uint32_t depth, cap, max_depth, start_depth;
-		uint64_t enters = 0, exits, blocks;
+		uint64_t state, enters, exits, blocks;
 
 		if (unlikely(dec->pending != PENDING_NONE)) {
 			err = emit_pending(dec, &evs[n]);
@@ -542,43 +566,54 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, unsig
 		end = dec->win_end;
 		if (end - pos > max - n)
 			end = pos + (max - n);
+		ev = &evs[n];
 		stack = dec->stack;
-		depth = dec->depth;
 		cap = dec->stack_cap;
 		max_depth = dec->st.max_depth;
 		fill = dec->pc_fill;
-		start_depth = depth;
-		for (; pos < end; pos++, n++) {
-			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill, cur;
+		start_depth = dec->depth;
+		state = dec->depth;
+		for (; pos < end; pos++, ev++) {
+			uint64_t rec = w[pos], pc = (rec & KCT_RECORD_IP_MASK) | fill;
 			unsigned int t = KCT_RECORD_KIND(rec);
-			uint32_t is_enter = t == KCT_RECORD_KIND_ENTRY, is_exit = t == KCT_RECORD_KIND_EXIT,
-				 is_block = t == KCT_RECORD_KIND_NORMAL;
-			/* One branch, almost never taken: | rather than ||. */
-			uint32_t odd = (uint32_t)((is_enter | is_exit | is_block) == 0) |
-				       (is_enter & (depth == cap)) | (is_exit & (depth == 0));
-			struct kct_event *ev = &evs[n];
+			uint64_t next = state + depth_step[t];
+			uint32_t depth = (uint32_t)state, next_depth = (uint32_t)next;
+			uint64_t is_enter = t == KCT_RECORD_KIND_ENTRY;
+			/* The frame a block or an exit belongs to (stack[-1]
+			 * is 0: no frame). */
+			uint64_t frame = stack[(int64_t)depth - 1];
 
-			if (unlikely(odd))
+			/* One branch, almost never taken: a record of another
+			 * type, an entry with the stack full, an exit at
+			 * depth 0 (which wraps around) all go above cap. */
+			if (unlikely(next_depth > cap))
 				break;
-			depth -= is_exit;
-			ev->type = event_type[t];
+			ev->type = KCT_EVENT_BLOCK - (int32_t)(next_depth - depth);
 			ev->flags = 0;
-			ev->depth = depth;
+			ev->depth = depth < next_depth ? depth : next_depth;
 			ev->index = pos;
 			ev->pc = pc;
+			/* A select, not a branch on the record type. */
+			ev->entry_pc = frame ^ ((frame ^ pc) & -is_enter);
 			ev->delta = 0;
 			ev->mindelta = 0;
-			/* An entry pushes its PC; the others rewrite what is there. */
-			cur = stack[depth];
-			stack[depth] = cur ^ ((cur ^ pc) & -(uint64_t)is_enter);
-			ev->entry_pc = stack[(int64_t)depth - is_block];
-			depth += is_enter;
-			max_depth = depth > max_depth ? depth : max_depth;
-			enters += is_enter;
+			/*
+			 * An entry pushes its PC; the other records write to
+			 * stack[cap], which no frame uses, rather than
+			 * rewrite a frame: a read-modify-write of the top
+			 * frame at each record would chain the iterations
+			 * through memory.
+			 */
+			stack[is_enter ? depth : cap] = pc;
+			state = next;
+			max_depth = next_depth > max_depth ? next_depth : max_depth;
 		}
 		/* Exits follow from entries and the change in depth. */
+		depth = (uint32_t)state;
+		enters = state >> 32;
 		exits = enters - ((int64_t)depth - start_depth);
 		blocks = (pos - dec->pos) - enters - exits;
+		n += pos - dec->pos;
 		dec->st.records += pos - dec->pos;
 		dec->st.enters += enters;
 		dec->st.exits += exits;
@@ -599,14 +634,44 @@ fail:
 	return n ? (int)n : err;
 }
 
-int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev)
+/* The smallest event a caller can have: the first version's. */
+#define EVENT_MIN_SZ	offsetofend(struct kct_event, mindelta)
+
+int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, size_t ev_sz,
+			   unsigned int max)
 {
-	return kct_decoder_next_batch(dec, ev, 1);
+	struct kct_event tmp[64];
+	unsigned int done = 0;
+
+	if (likely(ev_sz == sizeof(*evs)))
+		return decode_batch(dec, evs, max);
+	/* Another version's events: decoded here, then copied over. */
+	if (ev_sz < EVENT_MIN_SZ || ev_sz % sizeof(uint64_t))
+		return -EINVAL;
+	while (done < max) {
+		unsigned int want = max - done < 64 ? max - done : 64;
+		int got = decode_batch(dec, tmp, want);
+
+		if (got <= 0)
+			return done ? (int)done : got;
+		for (int i = 0; i < got; i++)
+			fill_elem((char *)evs + (size_t)(done + i) * ev_sz, ev_sz, &tmp[i],
+				  sizeof(tmp[i]));
+		done += got;
+		if ((unsigned int)got < want)
+			break;
+	}
+	return done;
 }
 
-void kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
+int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz)
 {
-	*stats = dec->st;
+	return kct_decoder_next_batch(dec, ev, ev_sz, 1);
+}
+
+int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
+{
+	return fill_out(stats, &dec->st, sizeof(dec->st));
 }
 
 void kct_decoder_free(struct kct_decoder *dec)

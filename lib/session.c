@@ -7,15 +7,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
-#include "kcovtrace.h"
+#include "internal.h"
 
 /* <linux/kcov.h>, spelled out: the system's copy may predate the series. */
 struct kcov_remote_arg {
@@ -52,13 +50,11 @@ int kct_session_open(const struct kct_session_opts *opts, struct kct_session **o
 	int err;
 
 	*out = NULL;
-	if (opts && opts->sz < sizeof(size_t))
+	if (!OPTS_VALID(opts, struct kct_session_opts, device))
 		return -EINVAL;
-	if (opts && opts->sz >= offsetof(struct kct_session_opts, buffer_words) +
-				sizeof(opts->buffer_words) && opts->buffer_words)
+	if (OPTS_GET(opts, buffer_words, 0))
 		words = opts->buffer_words;
-	if (opts && opts->sz >= offsetof(struct kct_session_opts, device) + sizeof(opts->device) &&
-	    opts->device)
+	if (OPTS_GET(opts, device, NULL))
 		device = opts->device;
 	/* kcov maps exactly size words: whole pages of them. */
 	if (words < 2 || (words * sizeof(uint64_t)) % page || words > (1ULL << 31))
@@ -98,28 +94,43 @@ static int enable_mode(struct kct_session *s, uint32_t mode)
 	return 0;
 }
 
-int kct_session_enable(struct kct_session *s, bool allow_classic)
+/*
+ * Whether enabling the extended mode failed the way a kernel without it
+ * fails: without CONFIG_KCOV_EXT_RECORDS, ENOTSUPP (as for comparisons);
+ * on a kernel that predates the series, EINVAL (an unknown mode).
+ */
+static bool lacks_ext_mode(int err)
 {
-	int err = enable_mode(s, KCT_MODE_TRACE_PC_EXT);
+	return err == -ENOTSUPP || err == -EINVAL;
+}
 
-	/* Without CONFIG_KCOV_EXT_RECORDS: ENOTSUPP, like comparisons. */
-	if ((err == -ENOTSUPP || err == -EINVAL) && allow_classic)
+int kct_session_enable(struct kct_session *s, const struct kct_enable_opts *opts)
+{
+	int err;
+
+	if (!OPTS_VALID(opts, struct kct_enable_opts, allow_classic))
+		return -EINVAL;
+	err = enable_mode(s, KCT_MODE_TRACE_PC_EXT);
+	if (lacks_ext_mode(err) && OPTS_GET(opts, allow_classic, false))
 		err = enable_mode(s, KCT_MODE_TRACE_PC);
 	return err;
 }
 
-int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
-			      const uint64_t *handles, uint32_t nr_handles, bool allow_classic)
+int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts)
 {
+	uint32_t nr_handles = OPTS_GET(opts, nr_handles, 0);
+	const uint64_t *handles = OPTS_GET(opts, handles, NULL);
 	struct kcov_remote_arg *arg;
 	int err;
 
+	if (!OPTS_VALID(opts, struct kct_remote_enable_opts, handles) || (nr_handles && !handles))
+		return -EINVAL;
 	arg = calloc(1, sizeof(*arg) + nr_handles * sizeof(uint64_t));
 	if (!arg)
 		return -ENOMEM;
 	arg->area_size = s->words;
 	arg->num_handles = nr_handles;
-	arg->common_handle = common_handle;
+	arg->common_handle = OPTS_GET(opts, common_handle, 0);
 	if (nr_handles)
 		memcpy(arg->handles, handles, nr_handles * sizeof(uint64_t));
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -129,7 +140,7 @@ int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
 			s->mode = arg->trace_mode;
 			s->enabled = true;
 		}
-		if (err != -ENOTSUPP || !allow_classic)
+		if (!lacks_ext_mode(err) || !OPTS_GET(opts, allow_classic, false))
 			break;
 	}
 	free(arg);
@@ -179,29 +190,25 @@ int kct_session_fd(const struct kct_session *s)
 	return s->fd;
 }
 
-int kct_session_write_trace(const struct kct_session *s, const char *path)
+bool kct_session_full(const struct kct_session *s)
 {
-	struct kct_trace_header h = { .mode = s->mode, .buffer_size = s->words,
-				      .pc_fill = KCT_PC_FILL_KERNEL };
-	struct kct_stream_header sh = { .records = kct_session_count(s),
-					.syscall = KCT_STREAM_NO_SYSCALL };
-	struct kct_trace_writer *w;
-	struct utsname u;
-	int err;
+	return kcov_buffer_full(kct_session_count(s), s->words);
+}
 
-	if (sh.records == s->words - 1)
-		sh.flags |= KCT_STREAM_F_OVERFLOW;
-	if (!uname(&u))
-		snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", u.release);
-	err = kct_trace_writer_open(path, &h, &w);
-	if (err)
-		return err;
-	err = kct_trace_writer_add(w, &sh, kct_session_records(s));
-	if (err) {
-		kct_trace_writer_abort(w);
-		return err;
-	}
-	return kct_trace_writer_commit(w);
+int kct_session_write_stream(const struct kct_session *s, struct kct_trace_writer *w,
+			     const struct kct_stream_opts *opts)
+{
+	struct kct_stream_opts copy = { .sz = sizeof(copy) };
+	uint64_t n = kct_session_count(s);
+
+	if (!OPTS_VALID(opts, struct kct_stream_opts, comm))
+		return -EINVAL;
+	/* The caller's fields, as many as it has; the rest stay 0. */
+	if (opts)
+		fill_out(&copy, opts, opts->sz);
+	if (kcov_buffer_full(n, s->words))
+		copy.flags |= KCT_STREAM_F_OVERFLOW;
+	return kct_trace_writer_add(w, &copy, kct_session_records(s), n);
 }
 
 void kct_session_close(struct kct_session *s)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "symbolize.h"
 
 /* __START_KERNEL_map + CONFIG_PHYSICAL_START, both at their defaults. */
@@ -300,6 +301,7 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	/* Traces repeat few PCs many times: a cache saves the search. */
 	size_t slot = (pc ^ pc >> 12) % (sizeof(sym->cache) / sizeof(sym->cache[0]));
 	const struct sym_entry *e;
+	struct kct_symbol found;
 	int index, err;
 
 	if (!sym->final) {
@@ -319,19 +321,52 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	if (index < 0)
 		return -ENOENT;
 	e = &sym->table.syms[index];
-	out->name = sym->strings + e->name;
-	out->name_len = e->name_len;
-	out->module = e->module ? sym->strings + e->module : NULL;
-	out->addr = e->addr;
-	out->size = e->size;
-	return 0;
+	/* A caller of this library's size, the common case, filled in place:
+	 * replay looks up a symbol at most records. */
+	if (out->sz == sizeof(*out)) {
+		out->name = sym->strings + e->name;
+		out->name_len = e->name_len;
+		out->module = e->module ? sym->strings + e->module : NULL;
+		out->addr = e->addr;
+		out->size = e->size;
+		return 0;
+	}
+	found = (struct kct_symbol){
+		.sz = sizeof(found),
+		.name = sym->strings + e->name,
+		.name_len = e->name_len,
+		.module = e->module ? sym->strings + e->module : NULL,
+		.addr = e->addr,
+		.size = e->size,
+	};
+	return fill_out(out, &found, sizeof(found));
 }
 
-int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out, int max)
+/* Source locations for another version's entries: found here, then
+ * copied over. */
+static int __attribute__((noinline)) source_other_size(struct kct_symbolizer *sym, uint64_t pc,
+						       struct kct_source *out, size_t out_sz,
+						       int max)
+{
+	struct kct_source tmp[64];
+	int n;
+
+	if (out_sz < offsetofend(struct kct_source, column) || out_sz % sizeof(void *))
+		return -EINVAL;
+	n = sym->elf_source(sym, pc, tmp, max < 64 ? max : 64);
+	for (int i = 0; i < n; i++)
+		fill_elem((char *)out + (size_t)i * out_sz, out_sz, &tmp[i], sizeof(tmp[i]));
+	return n;
+}
+
+int kct_symbolize_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out,
+			 size_t out_sz, int max)
 {
 	if (max <= 0)
 		return -EINVAL;
 	if (!sym->elf_source)
 		return -ENOENT;
-	return sym->elf_source(sym, pc, out, max);
+	if (out_sz == sizeof(*out))
+		return sym->elf_source(sym, pc, out, max);
+	return source_other_size(sym, pc, out, out_sz, max);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * Reading and writing trace files, and reading raw kcov buffers.  Nothing
+ * Reading trace files (lib/traceformat.h) and raw kcov buffers.  Nothing
  * here trusts the file: every size is checked against the file's real length
- * before use, so a truncated or foreign file is an error, never an
- * out-of-bounds read.
+ * before use, so that a foreign or corrupt file is an error, never an
+ * out-of-bounds read.  A file cut short (a copy that stopped, a full disk)
+ * is read up to the cut: its streams wholly present, and the intact records
+ * of the stream it ends in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,23 +16,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kcovtrace.h"
-
-_Static_assert(sizeof(struct kct_trace_header) == 128, "trace header layout");
-_Static_assert(sizeof(struct kct_stream_header) == 32, "stream header layout");
-
-/* No stream count a real trace needs; a bound on what a file can claim. */
-#define MAX_STREAMS	(1u << 24)
+#include "internal.h"
+#include "traceformat.h"
 
 struct stream_index {
 	uint64_t offset;	/* of the first record */
-	struct kct_stream_header h;
+	struct kct_stream_info info;
+};
+
+struct note {
+	const char *key, *value;
 };
 
 struct kct_trace {
 	int fd;
 	struct kct_trace_info info;
 	struct stream_index *streams;
+	char *header;		/* the header's bytes, which notes point into */
+	struct note *notes;
 };
 
 static int read_full(int fd, void *buf, size_t len, off_t off)
@@ -51,61 +54,189 @@ static int read_full(int fd, void *buf, size_t len, off_t off)
 	return 0;
 }
 
-static int parse_header(struct kct_trace *t, uint64_t file_size)
+/* The items after the fixed header: the kernel's identity, notes; others
+ * are skipped. */
+static int parse_items(struct kct_trace *t, const char *p, size_t len)
 {
-	struct kct_trace_header h;
-	uint64_t off, total = 0;
+	size_t nr_notes = 0, off;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (off = 0; off < len;) {
+			struct kct_disk_item item;
+			const char *data = p + off + sizeof(item);
+
+			if (len - off < sizeof(item))
+				return -EBADMSG;
+			memcpy(&item, p + off, sizeof(item));
+			if (item.size > len - off - sizeof(item))
+				return -EBADMSG;
+			off += sizeof(item) + ((item.size + 7ULL) & ~7ULL);
+			if (item.type == KCT_ITEM_NOTE) {
+				size_t key_len = strnlen(data, item.size), value_len;
+
+				if (key_len == item.size || !key_len)
+					return -EBADMSG;
+				value_len = strnlen(data + key_len + 1, item.size - key_len - 1);
+				if (key_len + 1 + value_len == item.size)
+					return -EBADMSG;
+				if (pass)
+					t->notes[nr_notes] = (struct note){ data, data + key_len + 1 };
+				nr_notes++;
+			} else if (item.type == KCT_ITEM_KERNEL_ID && !pass) {
+				uint32_t kind;
+
+				if (item.size < sizeof(kind) ||
+				    item.size - sizeof(kind) > KCT_KERNEL_ID_MAX)
+					return -EBADMSG;
+				memcpy(&kind, data, sizeof(kind));
+				t->info.kernel_id_kind = kind;
+				t->info.kernel_id_len = item.size - sizeof(kind);
+				memcpy(t->info.kernel_id, data + sizeof(kind), t->info.kernel_id_len);
+			}
+		}
+		if (!pass) {
+			t->notes = calloc(nr_notes ? nr_notes : 1, sizeof(*t->notes));
+			if (!t->notes)
+				return -ENOMEM;
+			t->info.nr_notes = nr_notes;
+			nr_notes = 0;
+		}
+	}
+	return 0;
+}
+
+/* Stream i's header at off; 1 if the file ends within it. */
+static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t file_size)
+{
+	struct stream_index *s = &t->streams[i];
+	struct kct_disk_stream sh = { .syscall = KCT_STREAM_NO_SYSCALL, .lost = KCT_LOST_UNKNOWN };
+	struct kct_stream_info *info = &s->info;
+	uint32_t size;
+	uint64_t room;
 	int err;
 
-	if (file_size < sizeof(h))
-		return -ENODATA;
-	err = read_full(t->fd, &h, sizeof(h), 0);
+	if (file_size - *off < KCT_DISK_STREAM_MIN_SIZE)
+		return 1;
+	err = read_full(t->fd, &size, sizeof(size), *off);
 	if (err)
 		return err;
-	if (h.version == 0 || h.header_size < sizeof(h) || h.header_size % 8)
+	if (size < KCT_DISK_STREAM_MIN_SIZE || size > KCT_DISK_STREAM_MAX || size % 8)
 		return -EBADMSG;
-	if (h.version > KCT_TRACE_VERSION)
+	if (file_size - *off < size)
+		return 1;
+	/* A shorter header (an older writer's) leaves the rest unknown; the
+	 * fields of a longer one (a newer writer's) are skipped. */
+	err = read_full(t->fd, &sh, size < sizeof(sh) ? size : sizeof(sh), *off);
+	if (err)
+		return err;
+	if (size < offsetofend(struct kct_disk_stream, mode))
+		sh.mode = t->info.mode;
+	*off += size;
+	s->offset = *off;
+	info->sz = sizeof(*info);
+	info->kind = sh.kind;
+	info->flags = sh.flags & ~KCT_STREAM_F_TRUNCATED;
+	info->records = info->records_written = sh.records;
+	info->seq = sh.seq;
+	info->pid = sh.pid;
+	info->tid = sh.tid;
+	info->ppid = sh.ppid;
+	info->mode = sh.mode;
+	info->syscall = sh.syscall;
+	memcpy(info->args, sh.args, sizeof(info->args));
+	info->lost = sh.lost;
+	info->remote_handle = sh.remote_handle;
+	memcpy(info->comm, sh.comm, sizeof(sh.comm));
+	room = (file_size - *off) / 8;
+	if (sh.records > room) {
+		info->records = room;
+		info->flags |= KCT_STREAM_F_TRUNCATED;
+		*off += room * 8;
+		return 1;
+	}
+	*off += sh.records * 8;
+	return 0;
+}
+
+static int parse_header(struct kct_trace *t, uint64_t file_size)
+{
+	struct kct_disk_trace h = { 0 };
+	uint32_t start[4];	/* magic, version, header_size */
+	uint64_t off, records = 0, room;
+	int err, cut = 0;
+
+	if (file_size < sizeof(start))
+		return -ENODATA;
+	err = read_full(t->fd, start, sizeof(start), 0);
+	if (err)
+		return err;
+	if (start[2] == 0)
+		return -EBADMSG;
+	if (start[2] > KCT_TRACE_VERSION)
 		return -EPROTO;
-	/* Version 1 stored resync records where EESUM records are now:
-	 * refused, not misread. */
-	if (h.version == 1)
+	/* Version 1 stored resync records where EESUM records are now, and
+	 * version 2 lacks what version 3 tells of streams: refused, not
+	 * misread. */
+	if (start[2] < KCT_TRACE_VERSION)
 		return -EPROTONOSUPPORT;
+	if (start[3] < KCT_DISK_TRACE_SIZE || start[3] > KCT_DISK_HEADER_MAX || start[3] % 8)
+		return -EBADMSG;
+	if (file_size < start[3])
+		return -ENODATA;
+	t->header = malloc(start[3]);
+	if (!t->header)
+		return -ENOMEM;
+	err = read_full(t->fd, t->header, start[3], 0);
+	if (err)
+		return err;
+	memcpy(&h, t->header, sizeof(h));
+	/* A longer fixed header (a newer writer's) has fields this reader
+	 * skips. */
+	if (h.fixed_size < KCT_DISK_TRACE_SIZE || h.fixed_size > h.header_size || h.fixed_size % 8)
+		return -EBADMSG;
 	if (h.mode != KCT_MODE_TRACE_PC && h.mode != KCT_MODE_TRACE_PC_EXT)
 		return -EBADMSG;
-	if (h.nr_streams > MAX_STREAMS)
-		return -EBADMSG;
-	if (file_size < h.header_size)
-		return -ENODATA;
-	t->streams = calloc(h.nr_streams ? h.nr_streams : 1, sizeof(*t->streams));
-	if (!t->streams)
-		return -ENOMEM;
-	off = h.header_size;
-	for (uint32_t i = 0; i < h.nr_streams; i++) {
-		struct stream_index *s = &t->streams[i];
-
-		if (file_size - off < sizeof(s->h))
-			return -ENODATA;
-		err = read_full(t->fd, &s->h, sizeof(s->h), off);
-		if (err)
-			return err;
-		off += sizeof(s->h);
-		if (s->h.records > (file_size - off) / 8)
-			return -ENODATA;
-		s->offset = off;
-		off += s->h.records * 8;
-		total += s->h.records;
-	}
-	if (total != h.records)
+	if (h.nr_streams > KCT_DISK_MAX_STREAMS || h.file_size < h.header_size)
 		return -EBADMSG;
 	t->info.version = h.version;
 	t->info.mode = h.mode;
-	t->info.flags = h.flags;
-	t->info.buffer_size = h.buffer_size;
-	t->info.records = h.records;
+	t->info.flags = h.flags & ~KCT_TRACE_F_TRUNCATED;
+	t->info.buffer_words = h.buffer_words;
 	t->info.pc_fill = h.pc_fill;
-	t->info.nr_streams = h.nr_streams;
-	memcpy(t->info.kernel_release, h.kernel_release, sizeof(h.kernel_release));
-	t->info.kernel_release[sizeof(t->info.kernel_release) - 1] = '\0';
+	t->info.nr_streams_written = h.nr_streams;
+	t->info.records_written = h.records;
+	t->info.bytes_expected = h.file_size;
+	t->info.bytes_present = file_size;
+	memcpy(t->info.kernel_release, h.kernel_release, sizeof(t->info.kernel_release) - 1);
+	err = parse_items(t, t->header + h.fixed_size, h.header_size - h.fixed_size);
+	if (err)
+		return err;
+
+	/* As many streams as the file has room for, whatever it claims. */
+	room = (file_size - h.header_size) / KCT_DISK_STREAM_MIN_SIZE;
+	room = room < h.nr_streams ? room : h.nr_streams;
+	t->streams = calloc(room ? room : 1, sizeof(*t->streams));
+	if (!t->streams)
+		return -ENOMEM;
+	off = h.header_size;
+	for (uint32_t i = 0; i < h.nr_streams && !cut; i++) {
+		cut = i < room ? parse_stream(t, i, &off, file_size) : 1;
+		if (cut < 0)
+			return cut;
+		if (!cut || t->streams[i].info.flags & KCT_STREAM_F_TRUNCATED) {
+			records += t->streams[i].info.records;
+			t->info.nr_streams++;
+		}
+	}
+	t->info.records = records;
+	/* Cut short only if the file is shorter than written: a file of its
+	 * full length whose streams do not add up is corrupt. */
+	if (cut && file_size >= h.file_size)
+		return -EBADMSG;
+	if (!cut && (records != h.records || off != h.file_size || file_size != h.file_size))
+		return -EBADMSG;
+	if (cut)
+		t->info.flags |= KCT_TRACE_F_TRUNCATED;
 	return 0;
 }
 
@@ -114,6 +245,7 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
  * buffer filled up. */
 static int parse_raw(struct kct_trace *t, uint64_t file_size)
 {
+	struct kct_stream_info *info;
 	uint64_t count, room;
 	int err;
 
@@ -126,22 +258,29 @@ static int parse_raw(struct kct_trace *t, uint64_t file_size)
 	if (count > room)
 		return -ENODATA;
 	t->streams = calloc(1, sizeof(*t->streams));
-	if (!t->streams)
+	t->notes = calloc(1, sizeof(*t->notes));
+	if (!t->streams || !t->notes)
 		return -ENOMEM;
-	t->streams[0].offset = 8;
-	t->streams[0].h.records = count;
-	t->streams[0].h.syscall = KCT_STREAM_NO_SYSCALL;
 	t->info.raw = true;
 	t->info.mode = KCT_MODE_TRACE_PC_EXT;
-	t->info.buffer_size = room + 1;
-	t->info.records = count;
-	t->info.nr_streams = 1;
+	t->info.buffer_words = room + 1;
+	t->info.records = t->info.records_written = count;
+	t->info.nr_streams = t->info.nr_streams_written = 1;
+	t->info.bytes_expected = t->info.bytes_present = file_size;
 	/* Classic kernel PCs carry the 0xf type of a NORMAL record, so they
 	 * decode the same way; the fill restores the kernel's top byte. */
 	t->info.pc_fill = KCT_PC_FILL_KERNEL;
-	if (count == room) {
+	t->streams[0].offset = 8;
+	info = &t->streams[0].info;
+	info->sz = sizeof(*info);
+	info->kind = KCT_STREAM_KIND_UNKNOWN;
+	info->records = info->records_written = count;
+	info->mode = t->info.mode;
+	info->syscall = KCT_STREAM_NO_SYSCALL;
+	if (kcov_buffer_full(count, room + 1)) {
 		t->info.flags |= KCT_TRACE_F_OVERFLOW;
-		t->streams[0].h.flags |= KCT_STREAM_F_OVERFLOW;
+		info->flags |= KCT_STREAM_F_OVERFLOW;
+		info->lost = KCT_LOST_UNKNOWN;
 	}
 	return 0;
 }
@@ -157,6 +296,7 @@ int kct_trace_open(const char *path, struct kct_trace **out)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	t->info.sz = sizeof(t->info);
 	t->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0) {
 		err = -errno;
@@ -186,17 +326,36 @@ fail:
 	return err;
 }
 
-const struct kct_trace_info *kct_trace_info(const struct kct_trace *trace)
+int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info)
 {
-	return &trace->info;
+	return fill_out(info, &trace->info, sizeof(trace->info));
 }
 
-int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_header *out)
+int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_info *info)
 {
 	if (i >= trace->info.nr_streams)
 		return -ERANGE;
-	*out = trace->streams[i].h;
-	return 0;
+	return fill_out(info, &trace->streams[i].info, sizeof(trace->streams[i].info));
+}
+
+int64_t kct_trace_read_records(const struct kct_trace *trace, uint32_t i, uint64_t first,
+			       uint64_t *buf, uint64_t n)
+{
+	const struct stream_index *s;
+	int err;
+
+	if (i >= trace->info.nr_streams)
+		return -ERANGE;
+	s = &trace->streams[i];
+	if (first >= s->info.records)
+		return 0;
+	if (n > s->info.records - first)
+		n = s->info.records - first;
+	if (n > INT64_MAX / 8)
+		n = INT64_MAX / 8;
+	err = read_full(trace->fd, buf, n * 8, s->offset + first * 8);
+	/* The file shrank under us. */
+	return err == -ENODATA ? -EIO : err ? err : (int64_t)n;
 }
 
 int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out)
@@ -209,8 +368,26 @@ int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **
 	*out = NULL;
 	if (i >= trace->info.nr_streams)
 		return -ERANGE;
-	return kct_decoder_new_fd(trace->fd, trace->streams[i].offset, trace->streams[i].h.records,
-				  &opts, out);
+	return kct_decoder_new_fd(trace->fd, trace->streams[i].offset,
+				  trace->streams[i].info.records, &opts, out);
+}
+
+const char *kct_trace_note(const struct kct_trace *trace, const char *key)
+{
+	for (uint32_t i = 0; i < trace->info.nr_notes; i++)
+		if (!strcmp(trace->notes[i].key, key))
+			return trace->notes[i].value;
+	return NULL;
+}
+
+int kct_trace_note_at(const struct kct_trace *trace, uint32_t i, const char **key,
+		      const char **value)
+{
+	if (i >= trace->info.nr_notes)
+		return -ERANGE;
+	*key = trace->notes[i].key;
+	*value = trace->notes[i].value;
+	return 0;
 }
 
 void kct_trace_close(struct kct_trace *trace)
@@ -220,123 +397,9 @@ void kct_trace_close(struct kct_trace *trace)
 	if (trace->fd >= 0)
 		close(trace->fd);
 	free(trace->streams);
+	free(trace->notes);
+	free(trace->header);
 	free(trace);
-}
-
-/* ---- writing ---- */
-
-struct kct_trace_writer {
-	FILE *f;
-	char *path, *tmp;
-	struct kct_trace_header h;
-	int err;		/* the first write error */
-};
-
-int kct_trace_writer_open(const char *path, const struct kct_trace_header *h,
-			  struct kct_trace_writer **out)
-{
-	struct kct_trace_writer *w;
-	int fd, err;
-
-	*out = NULL;
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	w->path = strdup(path);
-	if (!w->path || asprintf(&w->tmp, "%s.tmp.XXXXXX", path) < 0) {
-		w->tmp = NULL;
-		err = -ENOMEM;
-		goto fail;
-	}
-	fd = mkstemp(w->tmp);
-	if (fd < 0) {
-		err = -errno;
-		free(w->tmp);
-		w->tmp = NULL;
-		goto fail;
-	}
-	fchmod(fd, 0644);
-	w->f = fdopen(fd, "w");
-	if (!w->f) {
-		err = -errno;
-		close(fd);
-		goto fail;
-	}
-	memset(&w->h, 0, sizeof(w->h));
-	memcpy(w->h.magic, KCT_TRACE_MAGIC, sizeof(w->h.magic));
-	w->h.version = KCT_TRACE_VERSION;
-	w->h.header_size = sizeof(w->h);
-	w->h.mode = h->mode;
-	w->h.flags = h->flags;
-	w->h.buffer_size = h->buffer_size;
-	w->h.pc_fill = h->pc_fill;
-	memcpy(w->h.kernel_release, h->kernel_release, sizeof(w->h.kernel_release) - 1);
-	/* The header is written again, complete, by commit. */
-	if (fwrite(&w->h, sizeof(w->h), 1, w->f) != 1) {
-		err = -EIO;
-		goto fail;
-	}
-	*out = w;
-	return 0;
-fail:
-	kct_trace_writer_abort(w);
-	return err;
-}
-
-int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_header *sh,
-			 const uint64_t *records)
-{
-	struct kct_stream_header copy = *sh;
-
-	if (w->err)
-		return w->err;
-	if (w->h.nr_streams == MAX_STREAMS)
-		return w->err = -E2BIG;
-	copy.reserved = 0;
-	if (fwrite(&copy, sizeof(copy), 1, w->f) != 1 ||
-	    fwrite(records, sizeof(uint64_t), sh->records, w->f) != sh->records)
-		return w->err = errno ? -errno : -EIO;
-	w->h.nr_streams++;
-	w->h.records += sh->records;
-	if (sh->flags & KCT_STREAM_F_OVERFLOW)
-		w->h.flags |= KCT_TRACE_F_OVERFLOW;
-	return 0;
-}
-
-int kct_trace_writer_commit(struct kct_trace_writer *w)
-{
-	int err = w->err;
-
-	if (!err && (fseek(w->f, 0, SEEK_SET) || fwrite(&w->h, sizeof(w->h), 1, w->f) != 1 ||
-		     fflush(w->f) || fsync(fileno(w->f))))
-		err = errno ? -errno : -EIO;
-	if (!err) {
-		err = fclose(w->f) ? -errno : 0;
-		w->f = NULL;
-	}
-	if (!err && rename(w->tmp, w->path))
-		err = -errno;
-	if (err) {
-		kct_trace_writer_abort(w);
-		return err;
-	}
-	free(w->tmp);
-	free(w->path);
-	free(w);
-	return 0;
-}
-
-void kct_trace_writer_abort(struct kct_trace_writer *w)
-{
-	if (!w)
-		return;
-	if (w->f)
-		fclose(w->f);
-	if (w->tmp)
-		unlink(w->tmp);
-	free(w->tmp);
-	free(w->path);
-	free(w);
 }
 
 const char *kct_strerror(int err)
@@ -347,9 +410,9 @@ const char *kct_strerror(int err)
 	case EPROTO:
 		return "trace format is newer than this program";
 	case EPROTONOSUPPORT:
-		return "trace format version 1 predates EESUM records; record it again";
+		return "trace format older than version 3; record it again";
 	case ENODATA:
-		return "truncated trace";
+		return "truncated trace: its header is cut";
 	case E2BIG:
 		return "call depth too large";
 	case ENOEXEC:

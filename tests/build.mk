@@ -50,16 +50,24 @@ check-deps: lab
 # ---- fuzzing ----
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(TESTS_O)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c lib/decode.c lib/tracefile.c \
-		lib/symbolize.c lib/symbolize.h include/kcovtrace.h | deps-compiler deps-test
+FUZZ_LIB_SRCS := lib/decode.c lib/tracefile.c lib/tracewrite.c lib/symbolize.c lib/kernelid.c
+$(TESTS_O)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h) \
+		include/kcovtrace.h | deps-compiler deps-test
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_parsers.c lib/decode.c lib/tracefile.c lib/symbolize.c
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_parsers.c $(FUZZ_LIB_SRCS)
 SUITES += tests/fuzz/run
 check-deps: $(TESTS_O)/fuzz/fuzz_parsers
 
 # ---- kcovtrace ----
 SUITES += tests/kcovtrace/run
 check-deps: $(KCOVTRACE) lib
+
+# test-trace makes files of other writers with the library's private layout.
+$(TESTS_O)/lib/test-trace: tests/lib/test-trace.c lib/traceformat.h $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -Ilib -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-trace
+check-deps: $(TESTS_O)/lib/test-trace
 
 $(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 
 	for (int r = 0; r < rounds; r++) {
+		struct kct_trace_info info = { .sz = sizeof(info) };
 		struct kct_trace *t;
 		struct kct_decoder *d;
 		static struct kct_event evs[256];
@@ -32,14 +33,15 @@ int main(int argc, char **argv)
 		if ((err = kct_trace_open(argv[1], &t)))
 			return fprintf(stderr, "decode: %s: %s\n", argv[1], kct_strerror(err)), 1;
 		records = 0;
-		for (uint32_t s = 0; s < kct_trace_info(t)->nr_streams; s++) {
+		kct_trace_info(t, &info);
+		for (uint32_t s = 0; s < info.nr_streams; s++) {
 			if ((err = kct_trace_decoder(t, s, &d)))
 				return fprintf(stderr, "decode: %s\n", kct_strerror(err)), 1;
-			while ((got = kct_decoder_next_batch(d, evs, 256)) > 0)
+			while ((got = kct_decoder_next_batch(d, evs, sizeof(evs[0]), 256)) > 0)
 				for (int i = 0; i < got; i++)
 					check += evs[i].depth ^ evs[i].entry_pc;
 			{
-				struct kct_decoder_stats st;
+				struct kct_decoder_stats st = { .sz = sizeof(st) };
 
 				kct_decoder_stats(d, &st);
 				records += st.records;

@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "kcovtrace.h"
 
@@ -37,11 +36,22 @@ static uint64_t rnd(void)
 int main(int argc, char **argv)
 {
 	static uint64_t start[FUNCS], size[FUNCS], buf[1 << 16];
-	struct kct_trace_header h = { .mode = KCT_MODE_TRACE_PC_EXT, .buffer_size = 1ULL << 31,
-				      .pc_fill = KCT_PC_FILL_KERNEL, .kernel_release = "synthetic" };
-	struct kct_stream_header sh = { .syscall = KCT_STREAM_NO_SYSCALL };
+	struct kct_trace_writer_opts wopts = {
+		.sz = sizeof(wopts),
+		.mode = KCT_MODE_TRACE_PC_EXT,
+		.buffer_words = 1ULL << 31,
+		.pc_fill = KCT_PC_FILL_KERNEL,
+		.kernel_release = "synthetic",
+	};
+	struct kct_stream_opts sopts = {
+		.sz = sizeof(sopts),
+		.kind = KCT_STREAM_KIND_TASK,
+		.mode = KCT_MODE_TRACE_PC_EXT,
+		.comm = "synthetic",
+	};
 	uint64_t n, addr = 0xffffffff81000000ULL, written = 0;
-	int stack[MAX_DEPTH + 1], depth = 0;
+	int stack[MAX_DEPTH + 1], depth = 0, err;
+	struct kct_trace_writer *w;
 	FILE *map;
 
 	if (argc != 4)
@@ -58,21 +68,14 @@ int main(int argc, char **argv)
 	}
 	fclose(map);
 
-	/* One stream, written as it is made: the format is a header, a
-	 * stream header and the records (include/kcovtrace.h). */
+	/* One stream, written as it is made. */
 	{
-		FILE *f = fopen(argv[2], "w");
 		size_t len = 0;
 
-		memcpy(h.magic, KCT_TRACE_MAGIC, sizeof(h.magic));
-		h.version = KCT_TRACE_VERSION;
-		h.header_size = sizeof(h);
-		h.records = n;
-		h.nr_streams = 1;
-		sh.records = n;
-		if (!f || fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(&sh, sizeof(sh), 1, f) != 1)
-			return perror(argv[2]), 1;
-		while (written < n) {
+		err = kct_trace_writer_open(argv[2], &wopts, &w);
+		if (!err)
+			err = kct_trace_writer_begin_stream(w, &sopts);
+		while (!err && written < n) {
 			uint64_t r = rnd(), rec;
 			int f_ = depth ? stack[depth - 1] : (int)(rnd() % FUNCS);
 
@@ -98,13 +101,16 @@ int main(int argc, char **argv)
 			buf[len++] = rec;
 			written++;
 			if (len == sizeof(buf) / sizeof(buf[0]) || written == n) {
-				if (fwrite(buf, 8, len, f) != len)
-					return perror(argv[2]), 1;
+				err = kct_trace_writer_append(w, buf, len);
 				len = 0;
 			}
 		}
-		if (fclose(f))
-			return perror(argv[2]), 1;
+		if (!err)
+			err = kct_trace_writer_commit(w);
+		else
+			kct_trace_writer_abort(w);
+		if (err)
+			return fprintf(stderr, "gen: %s: %s\n", argv[2], kct_strerror(err)), 1;
 	}
 	return 0;
 }

@@ -3,8 +3,10 @@
  * hookrec: a userspace stand-in for the kernel's kcov hooks.  Linked into a
  * program built with kcov-cc -fsanitize-coverage=trace-pc-entry-exit, it
  * records every hook as a KCOV_TRACE_PC_EXT record and, at exit, writes them
- * as a kcovtrace trace file to $HOOKREC_OUT.  Must itself be built without
- * coverage.
+ * as a kcovtrace trace file to $HOOKREC_OUT with libkcovtrace's trace writer
+ * (linked into hookrec.o with it, see compiler/build.mk).  Must itself be
+ * built without coverage; the recording path below calls nothing, so that
+ * it is async-signal-safe.
  *
  * Recording claims the slot before writing the record, as kernel/kcov.c
  * does, but with one read-modify-write of the count: kcov never records in
@@ -18,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "kcovtrace.h"
 
@@ -79,15 +83,34 @@ static int main_program_bias(struct dl_phdr_info *info, size_t size, void *data)
 /* Runs after main() returned, so the records are complete. */
 static void __attribute__((destructor)) hookrec_dump(void)
 {
-	struct kct_trace_header h = { .magic = KCT_TRACE_MAGIC };
-	struct kct_stream_header sh = { .syscall = KCT_STREAM_NO_SYSCALL };
 	const char *path = getenv("HOOKREC_OUT");
 	const char *stats = getenv("HOOKREC_STATS");
 	uint64_t claimed = area[0];
 	uint64_t count = claimed < HOOKREC_WORDS ? claimed : HOOKREC_WORDS - 1;
+	struct kct_trace_writer_opts wopts = {
+		.sz = sizeof(wopts),
+		.mode = KCT_MODE_TRACE_PC_EXT,
+		.flags = KCT_TRACE_F_USER,
+		.buffer_words = HOOKREC_WORDS,
+	};
+	/* One stream: this process's main thread, from start to exit.  The
+	 * count goes on past the end of the buffer, so hookrec knows how many
+	 * records it lost. */
+	struct kct_stream_opts sopts = {
+		.sz = sizeof(sopts),
+		.kind = KCT_STREAM_KIND_TASK,
+		.mode = KCT_MODE_TRACE_PC_EXT,
+		.pid = getpid(),
+		.tid = gettid(),
+		.ppid = getppid(),
+		.flags = count + 1 == HOOKREC_WORDS ? KCT_STREAM_F_OVERFLOW : 0,
+		.lost = claimed - count,
+	};
+	struct kct_trace_writer *w;
+	char comm[KCT_COMM_LEN] = "";
 	uintptr_t bias = 0;
 	struct utsname u;
-	FILE *f;
+	int err;
 
 	if (stats)
 		fprintf(stderr, "hookrec: %llu records, %d comparison hooks\n",
@@ -99,21 +122,20 @@ static void __attribute__((destructor)) hookrec_dump(void)
 	for (uint64_t i = 1; i <= count; i++)
 		area[i] = (area[i] & KCT_RECORD_TYPE_MASK) |
 			  ((area[i] - bias) & KCT_RECORD_IP_MASK);
-	h.version = KCT_TRACE_VERSION;
-	h.header_size = sizeof(h);
-	h.mode = KCT_MODE_TRACE_PC_EXT;
-	h.flags = KCT_TRACE_F_USER | (count + 1 == HOOKREC_WORDS ? KCT_TRACE_F_OVERFLOW : 0);
-	h.buffer_size = HOOKREC_WORDS;
-	h.records = count;
-	h.nr_streams = 1;
-	sh.records = count;
-	sh.flags = h.flags & KCT_TRACE_F_OVERFLOW ? KCT_STREAM_F_OVERFLOW : 0;
 	if (!uname(&u))
-		snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", u.release);
-	f = fopen(path, "w");
-	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(&sh, sizeof(sh), 1, f) != 1 ||
-	    fwrite(&area[1], sizeof(uint64_t), count, f) != count || fclose(f)) {
-		perror(path);
+		wopts.kernel_release = u.release;
+	if (!prctl(PR_GET_NAME, comm))
+		sopts.comm = comm;
+	err = kct_trace_writer_open(path, &wopts, &w);
+	if (!err) {
+		err = kct_trace_writer_add(w, &sopts, &area[1], count);
+		if (err)
+			kct_trace_writer_abort(w);
+		else
+			err = kct_trace_writer_commit(w);
+	}
+	if (err) {
+		fprintf(stderr, "hookrec: %s: %s\n", path, strerror(-err));
 		_exit(99);
 	}
 }

@@ -196,8 +196,8 @@ static void check_stream(const unsigned long *recs, unsigned long n, struct stre
 		c->symbolized = false;
 		return;
 	}
-	while ((err = kct_decoder_next(dec, &ev)) > 0) {
-		struct kct_symbol s;
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0) {
+		struct kct_symbol s = { .sz = sizeof(s) };
 		/* Synthetic events and EESUM records carry no PC. */
 		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC || ev.type == KCT_EVENT_EESUM;
 		const char *fn = NULL;
@@ -241,6 +241,7 @@ static void check_stream(const unsigned long *recs, unsigned long n, struct stre
 			break;
 		}
 	}
+	c->st.sz = sizeof(c->st);
 	kct_decoder_stats(dec, &c->st);
 	kct_decoder_free(dec);
 }
@@ -319,7 +320,7 @@ static uint64_t kaslr_offset(void)
 static void test_kaslr(void)
 {
 	struct kct_symbolizer *ks;
-	struct kct_symbol a, b;
+	struct kct_symbol a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) };
 	struct kcov k;
 	unsigned long n, same = 0;
 	int err;
@@ -505,7 +506,7 @@ static void walk_sections(struct kct_symbolizer *ks, const unsigned long *recs, 
 	w->records = n;
 	for (unsigned long i = 0; i < n; i++) {
 		unsigned long rec = recs[i];
-		struct kct_symbol s;
+		struct kct_symbol s = { .sz = sizeof(s) };
 
 		switch (rec & KCOV_RECORDFLAG_TYPEMASK) {
 		case KCOV_RECORDFLAG_TYPE_ENTRY:
@@ -973,7 +974,7 @@ static void test_cmp(void)
 
 static int load_symbols(const char *map)
 {
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 	int err;
 
 	if ((err = kct_symbolizer_new(&symbols)) ||

@@ -69,14 +69,14 @@ struct worker {
 static bool balanced(const uint64_t *recs, unsigned long n)
 {
 	struct kct_decoder_opts opts = { .sz = sizeof(opts), .pc_fill = KCT_PC_FILL_KERNEL };
-	struct kct_decoder_stats st;
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
 	struct kct_decoder *dec;
 	struct kct_event ev;
 	int err;
 
 	if (kct_decoder_new_mem(recs, n, &opts, &dec))
 		return false;
-	while ((err = kct_decoder_next(dec, &ev)) > 0)
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
 		;
 	kct_decoder_stats(dec, &st);
 	kct_decoder_free(dec);

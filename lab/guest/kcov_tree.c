@@ -81,9 +81,12 @@ int main(int argc, char **argv)
 
 	if ((err = kct_decoder_new_mem((const uint64_t *)cover + 1, n, &opts, &dec)))
 		fail("decoder", err);
-	while ((err = kct_decoder_next(dec, &ev)) > 0) {
-		static const char *const what[] = { "ENTER", "BB   ", "EXIT " };
-		struct kct_symbol s;
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0) {
+		static const char *const what[] = {
+			[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB   ",
+			[KCT_EVENT_EXIT] = "EXIT ",
+		};
+		struct kct_symbol s = { .sz = sizeof(s) };
 
 		/* Frames without a record of their own (those an EESUM record
 		 * popped or pushed, which its line stands for) get no line. */

@@ -34,20 +34,33 @@ def write(name, data):
         f.write(data)
 
 
-def trace(recs):
-    header = struct.pack("<8sIIIIQQQ65s3sI8s", kf.TRACE_MAGIC.encode(), kf.TRACE_VERSION, 128,
-                         kf.MODE_TRACE_PC_EXT, 0, 512, len(recs), kf.PC_FILL_KERNEL, b"6.12.0",
-                         b"", 1, b"")
-    stream = struct.pack("<QiIQQ", len(recs), 39, 0, 0, 0)
-    return header + stream + pack(recs)
+def trace(*streams, notes=(), kernel_id=None):
+    return kf.trace_bytes(
+        [({"kind": kf.STREAM_KIND_SYSCALL, "syscall": 39, "seq": i, "pid": 42, "tid": 42,
+           "mode": kf.MODE_TRACE_PC_EXT, "comm": b"fuzz", "flags": kf.STREAM_F_ARGS,
+           "args": [1, 2, 3, 4, 5, 6]}, recs) for i, recs in enumerate(streams)],
+        notes=notes, kernel_id=kernel_id, buffer_words=512, pc_fill=kf.PC_FILL_KERNEL,
+        kernel_release=b"6.12.0")
 
 
-write("records", b"\x00" + pack(records))
+# The first byte: the parser (% 4) and the batch size the decoder is driven
+# with (/ 4 % 4: 1, 3, 64 or 256 events).
+for batch in range(4):
+    write("records-%d" % batch, bytes([batch * 4]) + pack(records))
 write("records-saturated", b"\x00" + pack(saturated))
-write("records-malformed", b"\x00" + pack(malformed))
+write("records-malformed", b"\x04" + pack(malformed))
 write("raw-buffer", b"\x01" + struct.pack("<Q", len(records)) + pack(records))
 write("trace-file", b"\x01" + trace(records))
-write("trace-file-saturated", b"\x01" + trace(saturated + malformed))
+write("trace-file-saturated", b"\x0d" + trace(saturated + malformed, records))
+full = trace(records, saturated, notes=[("filter.functions", "do_*"), ("x", "")],
+             kernel_id=(kf.KERNEL_ID_SYMBOLS, bytes(range(32))))
+write("trace-file-notes", b"\x09" + full)
+# Cut inside the second stream's records, and inside its header.
+write("trace-file-cut", b"\x05" + full[:-3 * 8])
+write("trace-file-cut-header", b"\x01" + full[:-(len(saturated) * 8 + 40)])
+# The writer: streams of the input's words.
+write("writer", b"\x03\x03\x11" + pack(records + saturated + malformed))
+write("writer-abort", b"\x03\x01\x80" + pack(records))
 write("kallsyms", b"\x02" + b"ffffffffa1000000 T _text\n"
       b"ffffffffa1001000 T do_one\nffffffffa1002000 t helper\t[mod]\n"
       b"ffffffffa1003000 D data\n")

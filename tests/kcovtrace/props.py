@@ -4,14 +4,13 @@
 
     props.py TRACE FORMAT OUTPUT
 
-Reads TRACE with its own small reader, written from the format's
-description (include/kcovtrace.h) and not from libkcovtrace, and checks
-what must hold of OUTPUT in FORMAT (replay, report, folded, chrome, pcs,
-raw).  Prints the first violation and exits 1.
+Reads TRACE with tests/kcovformat.py, a reader of its own written from
+the format's description (include/kcovtrace.h, lib/traceformat.h) and not
+from libkcovtrace, and checks what must hold of OUTPUT in FORMAT (replay,
+report, folded, chrome, pcs, raw).  Prints the first violation and exits 1.
 """
 import json
 import os
-import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -23,21 +22,8 @@ IP_MASK = kf.RECORD_IP_MASK
 
 
 def read_trace(path):
-    data = open(path, "rb").read()
-    if data[:8] != kf.TRACE_MAGIC.encode() + b"\0":
-        count = struct.unpack_from("<Q", data, 0)[0]
-        return 0xFF << 56, [list(struct.unpack_from("<%dQ" % count, data, 8))]
-    (version, header_size, mode, flags, bufsize, records, pc_fill, release,
-     pad, nr_streams, reserved) = struct.unpack_from("<IIIIQQQ65s3sI8s", data, 8)
-    assert version == kf.TRACE_VERSION, "trace format version %d" % version
-    off, streams = header_size, []
-    for _ in range(nr_streams):
-        n, syscall, sflags, seq, _res = struct.unpack_from("<QiIQQ", data, off)
-        off += 32
-        streams.append(list(struct.unpack_from("<%dQ" % n, data, off)))
-        off += 8 * n
-    assert sum(len(s) for s in streams) == records, "header's record count"
-    return pc_fill, streams
+    trace = kf.read_trace(path)
+    return trace["pc_fill"], [s["records"] for s in trace["streams"]]
 
 
 def fail(msg):
@@ -163,14 +149,57 @@ def check_folded(streams, out):
         fail("folded: counts add up to %d, the trace has %d records in frames" % (got, total))
 
 
+def chrome_events(stream):
+    """The slices and instants a stream makes, as (ph, ts): "B" and "E" for
+    every ENTER and EXIT of the call tree, its records' and those made up
+    (frames of unknown callers, unfinished frames, and the frames an EESUM
+    record pops and pushes), "i" for every EESUM record; ts the index of the
+    record behind each (a tree's start for its frames of unknown callers, its
+    end for its unfinished frames)."""
+    start = 0
+    for tree, end in split(stream):
+        depth = low = 0
+        for rec in tree:
+            t = kf.kind(rec)
+            if t == EESUM:
+                low = min(low, depth + kf.eesum_mindelta(rec))
+                depth += kf.eesum_delta(rec)
+            else:
+                depth += (t == ENTRY) - (t == EXIT)
+            low = min(low, depth)
+        for _ in range(-low):
+            yield "B", start
+        depth = -low
+        for i, rec in enumerate(tree, start):
+            t = kf.kind(rec)
+            if t == ENTRY:
+                yield "B", i
+                depth += 1
+            elif t == EXIT:
+                yield "E", i
+                depth -= 1
+            elif t == EESUM:
+                yield "i", i
+                for _ in range(-kf.eesum_mindelta(rec)):
+                    yield "E", i
+                for _ in range(kf.eesum_delta(rec) - kf.eesum_mindelta(rec)):
+                    yield "B", i
+                depth += kf.eesum_delta(rec)
+        stop = start + len(tree)
+        for _ in range(depth):
+            yield "E", stop
+        if end is not None:
+            yield "i", stop
+        start = stop + 1
+
+
 def check_chrome(streams, out):
+    """Exactly the events chrome_events() says, thread by thread, and every
+    slice closed."""
     doc = json.loads(out)
-    depth, last = {}, {}
+    depth = {}
     for ev in doc["traceEvents"]:
         tid = ev["tid"]
-        if ev["ts"] < last.get(tid, 0):
-            fail("chrome: time goes back in thread %d" % tid)
-        last[tid] = ev["ts"]
         if ev["ph"] == "B":
             depth[tid] = depth.get(tid, 0) + 1
         elif ev["ph"] == "E":
@@ -179,10 +208,13 @@ def check_chrome(streams, out):
                 fail("chrome: an E without its B in thread %d" % tid)
     if any(depth.values()):
         fail("chrome: slices left open")
-    entries = sum(1 for s in streams for r in s if kf.kind(r) == ENTRY)
-    b = sum(1 for ev in doc["traceEvents"] if ev["ph"] == "B")
-    if b < entries:
-        fail("chrome: %d slices for %d entry records" % (b, entries))
+    got = [(ev["tid"], ev["ph"], ev["ts"]) for ev in doc["traceEvents"]]
+    want = [(i + 1, ph, ts) for i, s in enumerate(streams) for ph, ts in chrome_events(s)]
+    if got != want:
+        for n, (g, w) in enumerate(zip(got + [None] * len(want), want + [None] * len(got))):
+            if g != w:
+                fail("chrome: %d events, the trace makes %d; event %d is %s, the trace says %s"
+                     % (len(got), len(want), n, g, w))
 
 
 def check_report(streams, out):

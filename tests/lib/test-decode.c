@@ -25,6 +25,20 @@
 
 static int tests, failures;
 
+#define CHECK(cond, ...) do {					\
+	tests++;						\
+	if (cond) {						\
+		printf("ok %d - ", tests);			\
+	} else {						\
+		failures++;					\
+		printf("not ok %d - ", tests);			\
+	}							\
+	printf(__VA_ARGS__);					\
+	putchar('\n');						\
+} while (0)
+
+#define offsetofend(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
 static uint64_t parse_record(const char *tok)
 {
 	uint64_t pc = strtoull(tok + 1, NULL, 16);
@@ -37,7 +51,7 @@ static uint64_t parse_record(const char *tok)
 	case 'B':
 		return KCT_RECORD_TYPE_NORMAL | pc;
 	case '?':	/* a reserved type: 0x5, wake records in the author's tree */
-		return (uint64_t)0x5 << KCT_RECORD_TYPE_SHIFT | pc;
+		return KCT_RECORD(0x5, pc);
 	case 'D': {
 		int delta, mindelta;
 
@@ -62,7 +76,10 @@ static size_t parse_records(const char *spec, uint64_t *out)
 
 static void format_event(const struct kct_event *ev, char *buf, size_t size)
 {
-	static const char type[] = { 'E', 'B', 'X', 'D' };
+	static const char type[] = {
+		[KCT_EVENT_ENTER] = 'E', [KCT_EVENT_BLOCK] = 'B',
+		[KCT_EVENT_EXIT] = 'X', [KCT_EVENT_EESUM] = 'D',
+	};
 	int n;
 
 	if (ev->type == KCT_EVENT_EESUM)
@@ -87,7 +104,7 @@ static void check_events(const char *name, struct kct_decoder *dec, const char *
 	size_t len = 0;
 	int err;
 
-	while ((err = kct_decoder_next(dec, &ev)) > 0) {
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0) {
 		format_event(&ev, ev_str, sizeof(ev_str));
 		if (len + strlen(ev_str) + 2 < sizeof(got))
 			len += sprintf(got + len, "%s%s", len ? " " : "", ev_str);
@@ -118,14 +135,26 @@ static void check_case(const char *name, const char *records, const char *want)
 	check_events(name, dec, want);
 	kct_decoder_free(dec);
 
-	/* The file-backed decoder must agree, whatever its chunking. */
+	/* The file-backed decoder must agree, whatever its chunking; a file
+	 * that cannot be made or decoded fails the case, never skips it. */
 	fd = mkstemp(path);
 	if (fd < 0 || write(fd, "pad.", 4) != 4 ||
-	    write(fd, recs, n * sizeof(*recs)) != (ssize_t)(n * sizeof(*recs)))
-		abort();
+	    write(fd, recs, n * sizeof(*recs)) != (ssize_t)(n * sizeof(*recs))) {
+		printf("not ok %d - %s (from a file): cannot write %s: %s\n", ++tests, name, path,
+		       strerror(errno));
+		failures++;
+		if (fd >= 0) {
+			unlink(path);
+			close(fd);
+		}
+		return;
+	}
 	unlink(path);
 	err = kct_decoder_new_fd(fd, 4, n, NULL, &dec);
-	if (!err) {
+	if (err) {
+		printf("not ok %d - %s (from a file): kct_decoder_new_fd: %d\n", ++tests, name, err);
+		failures++;
+	} else {
 		char fd_name[256];
 
 		snprintf(fd_name, sizeof(fd_name), "%s (from a file)", name);
@@ -143,9 +172,10 @@ static void decode_stats(const char *spec, struct kct_decoder_stats *st)
 	struct kct_event ev;
 
 	memset(st, 0xff, sizeof(*st));
+	st->sz = sizeof(*st);
 	if (kct_decoder_new_mem(recs, n, NULL, &dec))
 		return;
-	while (kct_decoder_next(dec, &ev) > 0)
+	while (kct_decoder_next(dec, &ev, sizeof(ev)) > 0)
 		;
 	kct_decoder_stats(dec, st);
 	kct_decoder_free(dec);
@@ -153,7 +183,7 @@ static void decode_stats(const char *spec, struct kct_decoder_stats *st)
 
 static void check_stats(void)
 {
-	struct kct_decoder_stats st;
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
 
 	decode_stats("X1 B2 ?3 E4 E5 X5", &st);
 	tests++;
@@ -191,7 +221,10 @@ static void check_stats(void)
  * that caused them. */
 static void check_indexes(const char *name, const char *records, const char *want)
 {
-	static const char type[] = { 'E', 'B', 'X', 'D' };
+	static const char type[] = {
+		[KCT_EVENT_ENTER] = 'E', [KCT_EVENT_BLOCK] = 'B',
+		[KCT_EVENT_EXIT] = 'X', [KCT_EVENT_EESUM] = 'D',
+	};
 	uint64_t recs[64];
 	size_t n = parse_records(records, recs), len = 0;
 	struct kct_decoder *dec;
@@ -200,7 +233,7 @@ static void check_indexes(const char *name, const char *records, const char *wan
 
 	if (kct_decoder_new_mem(recs, n, NULL, &dec))
 		dec = NULL;
-	while (dec && kct_decoder_next(dec, &ev) > 0 && len < sizeof(got) - 32)
+	while (dec && kct_decoder_next(dec, &ev, sizeof(ev)) > 0 && len < sizeof(got) - 32)
 		len += sprintf(got + len, "%s%c@%llu", len ? " " : "", type[ev.type],
 			       (unsigned long long)ev.index);
 	kct_decoder_free(dec);
@@ -225,7 +258,7 @@ static void check_depth_limit(void)
 		recs[i] = KCT_RECORD_TYPE_ENTRY | i;
 	if (kct_decoder_new_mem(recs, 64, &opts, &dec))
 		abort();
-	while ((err = kct_decoder_next(dec, &ev)) > 0)
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
 		;
 	tests++;
 	if (err != -E2BIG) {
@@ -234,6 +267,98 @@ static void check_depth_limit(void)
 	} else {
 		printf("ok %d - a stream deeper than max_depth is refused with E2BIG\n", tests);
 	}
+	kct_decoder_free(dec);
+}
+
+/*
+ * Structs that cross the API, at other sizes than this header's: an older
+ * caller's shorter ones, a newer caller's longer ones.  Options a newer
+ * caller sets that this library does not know are refused; output it lacks
+ * room for is left alone, and output it has room for but the library does
+ * not know is zeroed.
+ */
+static void check_struct_sizes(void)
+{
+	uint64_t recs[8];
+	size_t n = parse_records("E1 B2 X3 E4", recs);
+	struct {
+		struct kct_decoder_opts o;
+		uint64_t newer;
+	} big = { .o = { .sz = sizeof(big), .max_depth = 1 } };
+	struct kct_decoder_opts old = { .sz = offsetofend(struct kct_decoder_opts, pc_fill),
+					.pc_fill = 0x100, .max_depth = 1 };
+	struct {
+		struct kct_event ev;
+		uint64_t newer[2];
+	} bigev[4], want[4];
+	struct {
+		struct kct_decoder_stats st;
+		uint64_t newer;
+	} bigst;
+	struct kct_decoder_stats shortst;
+	struct kct_decoder *dec;
+	struct kct_event ev;
+	int err;
+
+	CHECK(!kct_decoder_new_mem(recs, n, &big.o, &dec), "decoder opts: a newer caller's with zeros beyond");
+	kct_decoder_free(dec);
+	big.newer = 1;
+	CHECK(kct_decoder_new_mem(recs, n, &big.o, &dec) == -EINVAL && !dec,
+	      "decoder opts: a newer caller's field this library lacks is refused (EINVAL)");
+	big.o.sz = sizeof(size_t) - 1;
+	CHECK(kct_decoder_new_mem(recs, n, &big.o, &dec) == -EINVAL,
+	      "decoder opts: a size that does not cover sz is refused");
+	/* An older caller's struct ends before max_depth: whatever lies
+	 * there is not read, and max_depth takes its default. */
+	err = kct_decoder_new_mem(recs, n, &old, &dec);
+	CHECK(!err && kct_decoder_next(dec, &ev, sizeof(ev)) == 1 &&
+	      kct_decoder_next(dec, &ev, sizeof(ev)) == 1 && ev.pc == 0x102 && ev.depth == 1,
+	      "decoder opts: an older caller's shorter struct: its fields used, the rest default");
+	kct_decoder_free(dec);
+
+	/* A newer caller's events: the same events, its own fields zeroed. */
+	memset(want, 0, sizeof(want));
+	if (kct_decoder_new_mem(recs, n, NULL, &dec))
+		abort();
+	for (int i = 0; i < 4; i++)
+		if (kct_decoder_next(dec, &want[i].ev, sizeof(want[i].ev)) != 1)
+			abort();
+	kct_decoder_free(dec);
+	memset(bigev, 0xa5, sizeof(bigev));
+	if (kct_decoder_new_mem(recs, n, NULL, &dec))
+		abort();
+	err = kct_decoder_next_batch(dec, &bigev[0].ev, sizeof(bigev[0]), 4);
+	for (int i = 0; i < 4 && err == 4; i++) {
+		const struct kct_event *a = &bigev[i].ev, *b = &want[i].ev;
+
+		if (a->type != b->type || a->flags != b->flags || a->depth != b->depth ||
+		    a->index != b->index || a->pc != b->pc || a->entry_pc != b->entry_pc ||
+		    a->delta != b->delta || a->mindelta != b->mindelta || bigev[i].newer[0] ||
+		    bigev[i].newer[1])
+			err = -1;
+	}
+	CHECK(err == 4, "events of a newer caller's size: the same events, its fields zeroed");
+	CHECK(kct_decoder_next_batch(dec, &bigev[0].ev, offsetof(struct kct_event, mindelta), 4) ==
+	      -EINVAL, "events smaller than the first version's are refused");
+	kct_decoder_free(dec);
+
+	/* Statistics: the same. */
+	if (kct_decoder_new_mem(recs, n, NULL, &dec))
+		abort();
+	while (kct_decoder_next(dec, &ev, sizeof(ev)) > 0)
+		;
+	memset(&bigst, 0xa5, sizeof(bigst));
+	bigst.st.sz = sizeof(bigst);
+	CHECK(!kct_decoder_stats(dec, &bigst.st) && bigst.st.records == 4 && bigst.st.enters == 2 &&
+	      bigst.st.unfinished == 1 && bigst.newer == 0 && bigst.st.sz == sizeof(bigst),
+	      "statistics into a newer caller's struct: filled, its field zeroed, sz kept");
+	memset(&shortst, 0xa5, sizeof(shortst));
+	shortst.sz = offsetofend(struct kct_decoder_stats, enters);
+	CHECK(!kct_decoder_stats(dec, &shortst) && shortst.records == 4 && shortst.enters == 2 &&
+	      shortst.exits == 0xa5a5a5a5a5a5a5a5ULL,
+	      "statistics into an older caller's struct: nothing written beyond its size");
+	shortst.sz = 0;
+	CHECK(kct_decoder_stats(dec, &shortst) == -EINVAL, "statistics: sz 0 is refused");
 	kct_decoder_free(dec);
 }
 
@@ -282,8 +407,8 @@ static void check_chunking(unsigned int pad, unsigned int restart_every)
 	if (kct_decoder_new_mem(recs, N, NULL, &a) || kct_decoder_new_fd(fd, pad, N, NULL, &b))
 		abort();
 	do {
-		ra = kct_decoder_next(a, &ea);
-		rb = kct_decoder_next(b, &eb);
+		ra = kct_decoder_next(a, &ea, sizeof(ea));
+		rb = kct_decoder_next(b, &eb, sizeof(eb));
 		if (ra != rb || (ra > 0 && memcmp(&ea, &eb, sizeof(ea))))
 			same = false;
 		events += ra > 0;
@@ -442,7 +567,7 @@ static uint64_t random_record(uint64_t *x)
 	if (r % 20 < 14)
 		return KCT_RECORD_TYPE_NORMAL | pc;
 	if (r % 20 < 15)	/* a reserved type */
-		return (uint64_t)(3 + (r >> 48) % 12) << KCT_RECORD_TYPE_SHIFT | pc;
+		return KCT_RECORD(3 + (r >> 48) % 12, pc);
 	if (r % 20 < 19)	/* delta from mindelta to mindelta + 7 */
 		return KCT_EESUM_RECORD(mindelta + (int)(r >> 44 & 7), mindelta);
 	/* One that cannot be balanced, of each kind. */
@@ -468,7 +593,7 @@ static bool decoder_agrees(struct kct_decoder *dec, const char *want, char *got,
 
 	/* In small batches, so that pending events straddle them. */
 	got[0] = '\0';
-	while ((k = kct_decoder_next_batch(dec, evs, 3)) > 0)
+	while ((k = kct_decoder_next_batch(dec, evs, sizeof(evs[0]), 3)) > 0)
 		for (int i = 0; i < k; i++) {
 			char buf[128];
 
@@ -604,6 +729,7 @@ int main(void)
 		      "E@0 D@1 X@1 E@1 E@1 E@2 X@3 X@3 X@3 D@3 E@4 X@4 B@5");
 	check_stats();
 	check_depth_limit();
+	check_struct_sizes();
 	check_chunking(0, 0);
 	check_chunking(4, 0);
 	check_chunking(0, 4);

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the symbolizer: System.map and kallsyms look-ups, the KASLR
  * offset of kallsyms, module names, hidden addresses, and DWARF lines and
- * inlined frames of this very program.
+ * inlined frames of this very program; and of the kernel identity taken
+ * from the same symbol lists.
  */
 #include <errno.h>
 #include <link.h>
@@ -27,7 +28,7 @@ static int tests, failures;
 	putchar('\n');						\
 } while (0)
 
-static char paths[8][32];
+static char paths[32][32];
 static int nr_paths;
 
 static char *write_tmp(const char *text)
@@ -45,7 +46,7 @@ static char *write_tmp(const char *text)
 
 static const char *name_of(struct kct_symbolizer *sym, uint64_t pc)
 {
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	return kct_symbolize(sym, pc, &s) ? "(none)" : s.name;
 }
@@ -59,7 +60,7 @@ static void test_system_map(void)
 				    "ffffffff81000200 t beta_alias\n"
 				    "ffffffff81000300 D some_data\n"
 				    "ffffffff81000400 T gamma\n");
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	kct_symbolizer_new(&sym);
 	CHECK(!kct_symbolizer_add_system_map(sym, map), "System.map loads");
@@ -85,7 +86,7 @@ static void test_kallsyms(void)
 	const char *map = write_tmp("ffffffff80000000 T _text\nffffffff80000100 t alpha\n");
 	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
 	struct kct_symbolizer *sym;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	kct_symbolizer_new(&sym);
 	CHECK(!kct_symbolizer_add_kallsyms(sym, kallsyms), "kallsyms loads");
@@ -160,7 +161,7 @@ static void test_dwarf(void)
 	struct kct_symbolizer *sym;
 	struct kct_source src[4];
 	uint64_t start, pc;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 	int n, found = 0;
 
 	dl_iterate_phdr(main_bias, NULL);
@@ -171,7 +172,7 @@ static void test_dwarf(void)
 	      "its symbol table names outer_function");
 	/* Somewhere in outer_function is the inlined helper's store. */
 	for (pc = start + 1; pc < start + s.size + 1 && !found; pc++) {
-		n = kct_symbolize_source(sym, pc, src, 4);
+		n = kct_symbolize_source(sym, pc, src, sizeof(src[0]), 4);
 		if (n >= 2 && src[0].function && !strcmp(src[0].function, "inlined_helper") &&
 		    src[0].line == line_of("INLINED_LINE") && src[1].function &&
 		    !strcmp(src[1].function, "outer_function") &&
@@ -180,8 +181,93 @@ static void test_dwarf(void)
 			found = 1;
 	}
 	CHECK(found, "DWARF: the inlined helper's line, and the line in outer_function that it was inlined at");
-	CHECK(kct_symbolize_source(sym, 0x10, src, 4) == -ENOENT, "no line for an address without code");
+	/* A newer caller's larger entries: the same locations, its own field
+	 * zeroed. */
+	if (found) {
+		struct {
+			struct kct_source src;
+			uint64_t newer;
+		} big[4];
+
+		memset(big, 0xa5, sizeof(big));
+		n = kct_symbolize_source(sym, pc - 1, &big[0].src, sizeof(big[0]), 4);
+		CHECK(n >= 2 && big[0].src.function == src[0].function && big[0].src.line == src[0].line &&
+		      big[1].src.function == src[1].function && big[1].src.line == src[1].line &&
+		      !big[0].newer && !big[1].newer,
+		      "DWARF: entries of a newer caller's size, its field zeroed");
+		CHECK(kct_symbolize_source(sym, pc - 1, src, sizeof(src[0]) - 8, 4) == -EINVAL,
+		      "DWARF: entries smaller than the first version's are refused");
+	}
+	{
+		struct {
+			struct kct_symbol s;
+			uint64_t newer;
+		} big;
+
+		memset(&big, 0xa5, sizeof(big));
+		big.s.sz = sizeof(big);
+		CHECK(!kct_symbolize(sym, start + 4, &big.s) && !strcmp(big.s.name, "outer_function") &&
+		      !big.newer, "a symbol into a newer caller's struct: its field zeroed");
+	}
+	CHECK(kct_symbolize_source(sym, 0x10, src, sizeof(src[0]), 4) == -ENOENT, "no line for an address without code");
 	kct_symbolizer_free(sym);
+}
+
+static bool id_of(const char *text, uint8_t id[KCT_KERNEL_ID_SYMBOLS_LEN])
+{
+	return kct_kernel_id_symbols(write_tmp(text), id, KCT_KERNEL_ID_SYMBOLS_LEN) ==
+	       KCT_KERNEL_ID_SYMBOLS_LEN;
+}
+
+/*
+ * The kernel's identity from its text symbols: the same for its System.map
+ * and for its kallsyms at any KASLR offset, modules loaded or not, whatever
+ * the order of the lines and the data symbols; another for a kernel whose
+ * text differs.  A SHA-256 of "%016llx NAME\0" for each (offset from _text,
+ * name), sorted: the known answer is Python's hashlib.sha256() of the
+ * same bytes.
+ */
+static void test_kernel_id(void)
+{
+	static const uint8_t known[] = {
+		0x84, 0xe4, 0x92, 0x73, 0x32, 0x4d, 0x17, 0xc3, 0xc3, 0x4c, 0x22, 0x09, 0x1f,
+		0x4d, 0xcd, 0xe7, 0xe7, 0xee, 0x82, 0x42, 0x12, 0x22, 0xa8, 0x88, 0xe6, 0xbe,
+		0x21, 0x01, 0x56, 0xfe, 0x87, 0x38,
+	};
+	uint8_t map[32], kallsyms[32], other[32], moved[32];
+	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
+
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000100 T do_one\n"
+		    "ffffffff81000200 t helper\n"
+		    "ffffffff81000200 T alias\n"
+		    "ffffffff82000000 D some_data\n", map) && !memcmp(map, known, sizeof(known)),
+	      "kernel identity of a System.map: the known SHA-256 of its text symbols");
+	CHECK(id_of("ffffffff9e000200 T alias\n"
+		    "ffffffff9e000000 T _text\n"
+		    "ffffffff9e000100 T do_one\n"
+		    "ffffffff9f000040 d other_data\n"
+		    "ffffffffc0001000 t mod_fn\t[mymod]\n"
+		    "ffffffff9e000200 t helper\n", kallsyms) && !memcmp(map, kallsyms, sizeof(map)),
+	      "the same from its kallsyms, KASLR-shifted, modules loaded, lines reordered");
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000100 T do_one\n"
+		    "ffffffff81000200 t helper2\n"
+		    "ffffffff81000200 T alias\n", other) && memcmp(map, other, sizeof(map)),
+	      "another kernel (a function renamed): another identity");
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000108 T do_one\n"
+		    "ffffffff81000200 t helper\n"
+		    "ffffffff81000200 T alias\n", moved) && memcmp(map, moved, sizeof(map)),
+	      "another kernel (a function moved): another identity");
+	CHECK(kct_kernel_id_symbols(hidden, map, sizeof(map)) == -EPERM,
+	      "kernel identity: addresses hidden by kptr_restrict: EPERM");
+	CHECK(kct_kernel_id_symbols(write_tmp("ffffffff81000100 T do_one\n"), map, sizeof(map)) ==
+	      -ENOENT, "kernel identity: no _text: ENOENT");
+	CHECK(kct_kernel_id_symbols(write_tmp("garbage\n"), map, sizeof(map)) == -EBADMSG,
+	      "kernel identity: not a symbol list: EBADMSG");
+	CHECK(kct_kernel_id_symbols(hidden, map, 16) == -EINVAL,
+	      "kernel identity: too small a buffer: EINVAL");
 }
 
 int main(void)
@@ -190,6 +276,7 @@ int main(void)
 	test_system_map();
 	test_kallsyms();
 	test_dwarf();
+	test_kernel_id();
 	for (int i = 0; i < nr_paths; i++)
 		unlink(paths[i]);
 	printf("1..%d\n", tests);

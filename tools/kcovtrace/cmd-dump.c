@@ -207,7 +207,10 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 			struct kct_symbolizer *sym, struct out *o, struct counter *pcs,
 			struct folded *f, bool *first_json, struct unbalanced *unbalanced)
 {
-	static const char *const type_name[] = { "ENTER", "BB", "EXIT", "EESUM" };
+	static const char *const type_name[] = {
+		[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB",
+		[KCT_EVENT_EXIT] = "EXIT", [KCT_EVENT_EESUM] = "EESUM",
+	};
 	uint32_t *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
@@ -349,7 +352,7 @@ int cmd_dump(int argc, char **argv)
 	if (fmt == CHROME)
 		out_str(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
 			   "\"traceEvents\":[");
-	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
+	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
 		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
 		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json, &unbalanced);

@@ -50,6 +50,10 @@ struct recorder {
 	bool wanted[1024];	/* by syscall number */
 	uint64_t streams;
 	bool overflowed;
+	/* The child: what its streams say of it. */
+	pid_t pid;
+	uint32_t mode;		/* the kcov mode it got */
+	char comm[KCT_COMM_LEN];/* its name at exec, "" if unknown */
 };
 
 static void parse_syscalls(struct recorder *r, const char *list)
@@ -95,9 +99,11 @@ static char *find_program(const char *name)
 	return NULL;
 }
 
-/* errfd is close-on-exec: EOF tells the parent the exec worked. */
-static void child_exec(struct recorder *r, bool traced, char **argv, int errfd)
+/* errfd is close-on-exec: EOF tells the parent the exec worked; modefd
+ * (close-on-exec too) tells it the kcov mode the child got. */
+static void child_exec(struct recorder *r, bool traced, char **argv, int errfd, int modefd)
 {
+	struct kct_enable_opts opts = { .sz = sizeof(opts), .allow_classic = true };
 	char *prog = find_program(argv[0]);
 	int err;
 
@@ -114,11 +120,14 @@ static void child_exec(struct recorder *r, bool traced, char **argv, int errfd)
 	/* Touch the buffer before kcov is on: the page fault of the first
 	 * write is the child's own business, not COMMAND's. */
 	kct_session_reset(r->session);
-	err = kct_session_enable(r->session, true);
+	err = kct_session_enable(r->session, &opts);
 	if (err) {
 		dprintf(errfd, "enabling kcov: %s", kct_strerror(err));
 		_exit(126);
 	}
+	r->mode = kct_session_mode(r->session);
+	if (write(modefd, &r->mode, sizeof(r->mode)) != sizeof(r->mode))
+		_exit(126);
 	kct_session_reset(r->session);
 	execve(prog, argv, environ);
 	err = errno;
@@ -126,21 +135,59 @@ static void child_exec(struct recorder *r, bool traced, char **argv, int errfd)
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-static void add_stream(struct recorder *r, int syscall_nr)
+/* The mode the child reported before its exec (0 bytes: it died first). */
+static void read_mode(struct recorder *r, int modefd)
 {
-	uint64_t n = kct_session_count(r->session);
-	struct kct_stream_header sh = {
-		.records = n,
-		.syscall = syscall_nr,
+	uint32_t mode;
+
+	if (read(modefd, &mode, sizeof(mode)) == sizeof(mode))
+		r->mode = mode;
+}
+
+/* The child's name, as /proc shows it (a zombie's too). */
+static void read_comm(struct recorder *r)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)r->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, r->comm, sizeof(r->comm) - 1);
+	close(fd);
+	if (n <= 0)
+		n = 0;
+	else if (r->comm[n - 1] == '\n')
+		n--;
+	r->comm[n] = '\0';
+}
+
+/* The buffer as a stream: of the whole run, or of the syscall entry says. */
+static void add_stream(struct recorder *r, const struct ptrace_syscall_info *entry)
+{
+	struct kct_stream_opts opts = {
+		.sz = sizeof(opts),
+		.kind = entry ? KCT_STREAM_KIND_SYSCALL : KCT_STREAM_KIND_TASK,
 		.seq = r->streams++,
+		.pid = r->pid,
+		.tid = r->pid,
+		.ppid = getpid(),
+		.mode = r->mode,
+		.comm = r->comm,
 	};
 	int err;
 
-	if (n == kct_session_buffer_words(r->session) - 1) {
-		sh.flags |= KCT_STREAM_F_OVERFLOW;
-		r->overflowed = true;
+	if (entry) {
+		opts.syscall = (int)entry->entry.nr;
+		opts.flags |= KCT_STREAM_F_ARGS;
+		for (int i = 0; i < 6; i++)
+			opts.args[i] = entry->entry.args[i];
 	}
-	err = kct_trace_writer_add(r->writer, &sh, kct_session_records(r->session));
+	if (kct_session_full(r->session))
+		r->overflowed = true;
+	err = kct_session_write_stream(r->session, r->writer, &opts);
 	if (err)
 		die("record: writing the trace: %s", kct_strerror(err));
 }
@@ -149,10 +196,11 @@ static void add_stream(struct recorder *r, int syscall_nr)
  * Follows the child from syscall stop to syscall stop; returns its status.
  * The streams start after the exec: the child's own set-up is not COMMAND's.
  */
-static int trace_syscalls(struct recorder *r, pid_t pid, int errfd)
+static int trace_syscalls(struct recorder *r, pid_t pid, int errfd, int modefd)
 {
-	int status, in_syscall = -1;
-	bool execed = false;
+	struct ptrace_syscall_info entry;
+	int status;
+	bool execed = false, in_syscall = false;
 
 	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
 		die("record: the child did not stop for tracing");
@@ -182,6 +230,8 @@ static int trace_syscalls(struct recorder *r, pid_t pid, int errfd)
 			continue;
 		if (status >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8)) {
 			execed = true;
+			read_mode(r, modefd);
+			read_comm(r);
 			continue;
 		}
 		if (!execed)
@@ -195,16 +245,17 @@ static int trace_syscalls(struct recorder *r, pid_t pid, int errfd)
 		if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 			int nr = (int)info.entry.nr;
 
-			in_syscall = -1;
+			in_syscall = false;
 			if (r->all_syscalls ||
 			    (nr >= 0 && nr < (int)(sizeof(r->wanted) / sizeof(r->wanted[0])) &&
 			     r->wanted[nr])) {
-				in_syscall = nr;
+				in_syscall = true;
+				entry = info;
 				kct_session_reset(r->session);
 			}
-		} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && in_syscall >= 0) {
-			add_stream(r, in_syscall);
-			in_syscall = -1;
+		} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && in_syscall) {
+			add_stream(r, &entry);
+			in_syscall = false;
 		}
 	}
 }
@@ -219,11 +270,12 @@ int cmd_record(int argc, char **argv)
 		{ 0 }
 	};
 	struct kct_session_opts opts = { .sz = sizeof(opts) };
-	struct kct_trace_header h = { .pc_fill = KCT_PC_FILL_KERNEL };
+	struct kct_trace_writer_opts wopts = { .sz = sizeof(wopts), .pc_fill = KCT_PC_FILL_KERNEL };
 	struct recorder r = { 0 };
 	const char *output = "kcov.trace", *syscalls = NULL;
+	uint8_t kernel_id[KCT_KERNEL_ID_MAX];
 	struct utsname u;
-	int c, err, status, errpipe[2];
+	int c, err, status, errpipe[2], modepipe[2];
 	char childerr[512];
 	pid_t pid;
 
@@ -258,7 +310,16 @@ int cmd_record(int argc, char **argv)
 		die("record: /sys/kernel/debug/kcov: %s%s", kct_strerror(err),
 		    err == -ENOENT ? " (no CONFIG_KCOV, or debugfs not mounted)" : "");
 
-	if (pipe2(errpipe, O_CLOEXEC))
+	/* The kernel's identity, for replay to compare with its symbols;
+	 * before the command runs, which it would only slow down. */
+	err = kct_kernel_id_symbols("/proc/kallsyms", kernel_id, sizeof(kernel_id));
+	if (err > 0) {
+		wopts.kernel_id = kernel_id;
+		wopts.kernel_id_len = err;
+		wopts.kernel_id_kind = KCT_KERNEL_ID_SYMBOLS;
+	}
+
+	if (pipe2(errpipe, O_CLOEXEC) || pipe2(modepipe, O_CLOEXEC))
 		die("record: pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
@@ -266,29 +327,39 @@ int cmd_record(int argc, char **argv)
 		die("record: fork: %s", strerror(errno));
 	if (pid == 0) {
 		close(errpipe[0]);
-		child_exec(&r, syscalls != NULL, argv + optind, errpipe[1]);
+		close(modepipe[0]);
+		child_exec(&r, syscalls != NULL, argv + optind, errpipe[1], modepipe[1]);
 	}
 	close(errpipe[1]);
+	close(modepipe[1]);
+	r.pid = pid;
 
-	/* The child has enabled kcov (or died trying) by the time it runs
-	 * the command; the mode it got is known from the stream only, so ask
-	 * the kernel the same way it did. */
-	h.buffer_size = kct_session_buffer_words(r.session);
+	/* What the trace was recorded with: the mode this kernel offers,
+	 * asked the same way the child asks (each stream says the mode its
+	 * task got). */
+	wopts.buffer_words = kct_session_buffer_words(r.session);
 	if (!uname(&u))
-		snprintf(h.kernel_release, sizeof(h.kernel_release), "%s", u.release);
-	h.mode = kernel_has_ext_mode() ? KCT_MODE_TRACE_PC_EXT : KCT_MODE_TRACE_PC;
-	if (h.mode == KCT_MODE_TRACE_PC)
+		wopts.kernel_release = u.release;
+	wopts.mode = kernel_has_ext_mode() ? KCT_MODE_TRACE_PC_EXT : KCT_MODE_TRACE_PC;
+	if (wopts.mode == KCT_MODE_TRACE_PC)
 		warn("this kernel lacks KCOV_TRACE_PC_EXT: recording classic coverage, no call tree");
-	err = kct_trace_writer_open(output, &h, &r.writer);
+	err = kct_trace_writer_open(output, &wopts, &r.writer);
 	if (err) {
 		kill(pid, SIGKILL);
 		die("record: %s: %s", output, kct_strerror(err));
 	}
 	if (syscalls) {
-		status = trace_syscalls(&r, pid, errpipe[0]);
+		status = trace_syscalls(&r, pid, errpipe[0], modepipe[0]);
 	} else {
+		/* EOF once the child execs (or an error message). */
 		ssize_t n = read(errpipe[0], childerr, sizeof(childerr) - 1);
+		siginfo_t si;
 
+		read_mode(&r, modepipe[0]);
+		/* Its name before it is reaped: as of its exec, unless the
+		 * command renamed itself. */
+		if (!waitid(P_PID, pid, &si, WEXITED | WNOWAIT))
+			read_comm(&r);
 		if (waitpid(pid, &status, 0) != pid)
 			die("record: waitpid: %s", strerror(errno));
 		if (n > 0) {
@@ -296,7 +367,7 @@ int cmd_record(int argc, char **argv)
 			kct_trace_writer_abort(r.writer);
 			die("record: %s", childerr);
 		}
-		add_stream(&r, KCT_STREAM_NO_SYSCALL);
+		add_stream(&r, NULL);
 	}
 	err = kct_trace_writer_commit(r.writer);
 	if (err)

@@ -69,7 +69,7 @@ struct replay {
 static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
 {
 	struct kct_source src[8];
-	int k = r->lines && r->sym ? kct_symbolize_source(r->sym, pc, src, 8) : -1;
+	int k = r->lines && r->sym ? kct_symbolize_source(r->sym, pc, src, sizeof(src[0]), 8) : -1;
 
 	if (k <= 0 || !src[0].file)
 		return;
@@ -195,7 +195,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay r = { .max_depth = ~0UL, .blocks = true, .lines = true, .out.f = stdout };
 	struct symbol_opts symopts = { 0 };
 	struct unbalanced unbalanced = { 0 };
-	const struct kct_trace_info *info;
+	struct kct_trace_info info = { .sz = sizeof(info) };
 	long only_stream = -1;
 	struct kct_trace *trace;
 	int c;
@@ -234,22 +234,22 @@ int cmd_replay(int argc, char **argv)
 		die("replay: expected one trace file (see kcovtrace replay --help)");
 
 	trace = open_trace(argv[optind]);
-	info = kct_trace_info(trace);
-	if (only_stream >= (long)info->nr_streams)
-		die("replay: %s has %u streams", argv[optind], info->nr_streams);
+	kct_trace_info(trace, &info);
+	if (only_stream >= (long)info.nr_streams)
+		die("replay: %s has %u streams", argv[optind], info.nr_streams);
 	r.sym = open_symbolizer(&symopts);
-	if (info->mode == KCT_MODE_TRACE_PC)
+	if (info.mode == KCT_MODE_TRACE_PC)
 		warn("%s holds classic KCOV_TRACE_PC coverage: blocks only, no call tree",
 		     argv[optind]);
-	for (uint32_t i = 0; i < info->nr_streams; i++) {
-		struct kct_stream_header sh;
+	for (uint32_t i = 0; i < info.nr_streams; i++) {
+		struct kct_stream_info sh = { .sz = sizeof(sh) };
 		struct kct_decoder *dec;
 		char title[64];
 
 		if (only_stream >= 0 && i != only_stream)
 			continue;
 		kct_trace_stream(trace, i, &sh);
-		if (info->nr_streams > 1 && only_stream < 0) {
+		if (info.nr_streams > 1 && only_stream < 0) {
 			out_str(&r.out, i ? "\n# " : "# ");
 			out_str(&r.out, stream_title(&sh, title, sizeof(title)));
 			out_str(&r.out, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");

@@ -228,7 +228,7 @@ int cmd_report(int argc, char **argv)
 		die("report: expected one trace file (see kcovtrace report --help)");
 	trace = open_trace(argv[optind]);
 	sym = open_symbolizer(&symopts);
-	for (uint32_t i = 0; i < kct_trace_info(trace)->nr_streams; i++) {
+	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
 		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
 		report_stream(dec, i, sym, &t, &records, &unbalanced);

@@ -100,10 +100,12 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 
 /* ---- traces ---- */
 
-/* Opens a trace file or raw buffer; dies with a one-line error. */
+/* Opens a trace file or raw buffer; dies with a one-line error, and warns
+ * (one line) of a trace cut short, whose intact part it reads. */
 struct kct_trace *open_trace(const char *path);
+uint32_t trace_nr_streams(const struct kct_trace *trace);
 /* The stream's heading, "syscall read (0)", for commands that print several. */
-const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t size);
+const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size);
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 				const char *path);

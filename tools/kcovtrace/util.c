@@ -90,7 +90,7 @@ void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 	static struct kct_symbolizer *last_sym;
 	static struct pc_name last;
 	static uint64_t last_size;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	if (sym && sym == last_sym && pc - last.addr < last_size) {
 		*out = last;
@@ -187,15 +187,40 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 
 struct kct_trace *open_trace(const char *path)
 {
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_stream_info last = { .sz = sizeof(last) };
 	struct kct_trace *trace;
 	int err = kct_trace_open(path, &trace);
 
 	if (err)
 		die("%s: %s", path, kct_strerror(err));
+	kct_trace_info(trace, &info);
+	if (!(info.flags & KCT_TRACE_F_TRUNCATED))
+		return trace;
+	if (info.nr_streams)
+		kct_trace_stream(trace, info.nr_streams - 1, &last);
+	if (last.flags & KCT_STREAM_F_TRUNCATED)
+		warn("%s: truncated trace (%llu of %llu bytes): reading %u of its %u streams, "
+		     "the last cut after %llu of its %llu records", path,
+		     (unsigned long long)info.bytes_present, (unsigned long long)info.bytes_expected,
+		     info.nr_streams, info.nr_streams_written, (unsigned long long)last.records,
+		     (unsigned long long)last.records_written);
+	else
+		warn("%s: truncated trace (%llu of %llu bytes): reading %u of its %u streams", path,
+		     (unsigned long long)info.bytes_present, (unsigned long long)info.bytes_expected,
+		     info.nr_streams, info.nr_streams_written);
 	return trace;
 }
 
-const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t size)
+uint32_t trace_nr_streams(const struct kct_trace *trace)
+{
+	struct kct_trace_info info = { .sz = sizeof(info) };
+
+	kct_trace_info(trace, &info);
+	return info.nr_streams;
+}
+
+const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size)
 {
 	const char *name = syscall_name(sh->syscall);
 
@@ -221,9 +246,9 @@ struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 
 bool event_reader_fill(struct event_reader *r)
 {
-	struct kct_decoder_stats st;
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
 
-	r->nr = kct_decoder_next_batch(r->dec, r->batch, 256);
+	r->nr = kct_decoder_next_batch(r->dec, r->batch, sizeof(r->batch[0]), 256);
 	r->at = 0;
 	if (r->nr <= 0) {
 		if (r->nr < 0)
@@ -294,7 +319,7 @@ bool kernel_has_ext_mode(void)
 
 	if (kct_session_open(&opts, &s))
 		return false;
-	ext = !kct_session_enable(s, false);
+	ext = !kct_session_enable(s, NULL);
 	if (ext)
 		kct_session_disable(s);
 	kct_session_close(s);

@@ -33,7 +33,7 @@ static void fail(const struct kct_event *ev, const char *fmt, const char *a, con
 
 static const char *function_of(struct kct_symbolizer *sym, uint64_t pc, uint64_t *start)
 {
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	if (kct_symbolize(sym, pc, &s))
 		return NULL;
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	bool allow_unbalanced = false, no_blocks = false, summary = false;
-	struct kct_decoder_stats st;
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
 	struct kct_symbolizer *sym;
 	struct kct_decoder *dec;
 	struct kct_trace *trace;
@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	while ((err = kct_decoder_next(dec, &ev)) > 0) {
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0) {
 		uint64_t fn = 0;
 		const char *name = function_of(sym, ev.pc, &fn);
 		char pcs[32];

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Shared by the library's sources: how a struct that crosses the API grows.
+ *
+ * Option structs (input) start with size_t sz, the size the caller was built
+ * with: a shorter one, from a caller built against an older header, lacks
+ * the newer fields, which take their defaults; a longer one, from a caller
+ * built against a newer header, must have zeros where this library knows
+ * no field, or the call fails with -EINVAL (libbpf's OPTS_VALID).
+ *
+ * Structs the library fills (output) start with sz too, set by the caller:
+ * the library fills the fields both sides know and zeroes the rest of the
+ * caller's struct.  Arrays of them take the size of an element instead.
+ */
+#ifndef KCT_INTERNAL_H
+#define KCT_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "kcovtrace.h"
+
+#define offsetofend(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* The one check of every opts-taking function: known is the end of the last
+ * field this library knows of the caller's struct. */
+static inline bool opts_valid(const void *opts, size_t known)
+{
+	const unsigned char *p = opts;
+	size_t sz;
+
+	if (!opts)
+		return true;
+	sz = *(const size_t *)opts;
+	if (sz < sizeof(size_t))
+		return false;
+	for (size_t i = known; i < sz; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+#define OPTS_VALID(opts, type, last_field) opts_valid(opts, offsetofend(type, last_field))
+/* Whether the caller's opts has field (and is there at all). */
+#define OPTS_HAS(opts, field)						\
+	((opts) && (opts)->sz >= offsetofend(__typeof__(*(opts)), field))
+/* The caller's field, or def if its opts lacks it. */
+#define OPTS_GET(opts, field, def) (OPTS_HAS(opts, field) ? (opts)->field : (def))
+
+/*
+ * Fills the caller's out struct (its sz set by the caller) from the
+ * library's src of src_sz bytes: what both know is copied, the rest of out
+ * zeroed; out's sz stays.  -EINVAL if out's sz does not even cover sz.
+ */
+static inline int fill_out(void *out, const void *src, size_t src_sz)
+{
+	size_t sz = *(const size_t *)out, common = sz < src_sz ? sz : src_sz;
+
+	if (sz < sizeof(size_t))
+		return -EINVAL;
+	memcpy((char *)out + sizeof(size_t), (const char *)src + sizeof(size_t),
+	       common - sizeof(size_t));
+	if (sz > common)
+		memset((char *)out + common, 0, sz - common);
+	return 0;
+}
+
+/* The same for one element of an array of elem_sz-byte elements, which has
+ * no sz of its own. */
+static inline void fill_elem(void *out, size_t elem_sz, const void *src, size_t src_sz)
+{
+	size_t common = elem_sz < src_sz ? elem_sz : src_sz;
+
+	memcpy(out, src, common);
+	if (elem_sz > common)
+		memset((char *)out + common, 0, elem_sz - common);
+}
+
+/*
+ * Whether a kcov buffer of words 64-bit words (the count, then the records)
+ * filled up: the kernel writes a record only while there is room for it,
+ * so that the count never reaches words, and a count of words - 1 means
+ * that it stopped recording.
+ */
+static inline bool kcov_buffer_full(uint64_t count, uint64_t words)
+{
+	return words && count == words - 1;
+}
+
+#endif

@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of trace files: the streaming writer (options, streams in
+ * pieces, abort, atomic commit), what a trace says of itself and of its
+ * streams read back as written, notes, the versions refused, traces cut
+ * short read up to the cut, and headers of older and newer writers (made
+ * here with the library's private layout, lib/traceformat.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kcovtrace.h"
+#include "traceformat.h"
+
+static int tests, failures;
+
+#define CHECK(cond, ...) do {					\
+	tests++;						\
+	if (cond) {						\
+		printf("ok %d - ", tests);			\
+	} else {						\
+		failures++;					\
+		printf("not ok %d - ", tests);			\
+	}							\
+	printf(__VA_ARGS__);					\
+	putchar('\n');						\
+} while (0)
+
+#define offsetofend(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+static char dir[] = "/tmp/kct-trace-XXXXXX";
+static char path[64];
+
+/* Files in the test's directory, temporary ones included. */
+static int files_in_dir(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		abort();
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static uint64_t *make_records(uint64_t n, uint64_t seed)
+{
+	uint64_t *r = malloc((n ? n : 1) * sizeof(*r));
+
+	if (!r)
+		abort();
+	for (uint64_t i = 0; i < n; i++) {
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		r[i] = KCT_RECORD(i % 3 ? KCT_RECORD_KIND_NORMAL : KCT_RECORD_KIND_ENTRY, seed >> 8);
+	}
+	return r;
+}
+
+static const struct kct_trace_writer_opts base_wopts = {
+	.sz = sizeof(struct kct_trace_writer_opts),
+	.mode = KCT_MODE_TRACE_PC_EXT,
+	.buffer_words = 4096,
+	.pc_fill = KCT_PC_FILL_KERNEL,
+	.kernel_release = "6.12.0-test",
+};
+
+/* Whether opening a writer with opts returns err (then no writer) and,
+ * aborted if it opened, leaves no file. */
+static bool open_fails(const struct kct_trace_writer_opts *opts, int err)
+{
+	struct kct_trace_writer *w;
+	int got = kct_trace_writer_open(path, opts, &w);
+	bool writer = w != NULL;
+
+	if (!got)
+		kct_trace_writer_abort(w);
+	return got == err && writer == !got && !files_in_dir();
+}
+
+static void test_writer_opts(void)
+{
+	struct {
+		struct kct_trace_writer_opts o;
+		uint64_t newer;
+	} big = { .o = base_wopts };
+	struct kct_trace_writer_opts o = base_wopts;
+	const char *bad_key[] = { "a b=1", NULL }, *no_eq[] = { "key", NULL },
+		   *twice[] = { "k=1", "k=2", NULL }, *empty_key[] = { "=1", NULL };
+	char long_release[80];
+	struct kct_trace_writer *w;
+	struct kct_trace *t;
+	struct kct_trace_info info = { .sz = sizeof(info) };
+
+	big.o.sz = sizeof(big);
+	CHECK(open_fails(&big.o, 0), "writer opts: a newer caller's, zeros beyond: accepted");
+	big.newer = 1;
+	CHECK(open_fails(&big.o, -EINVAL),
+	      "writer opts: a newer caller's field this library lacks: EINVAL, no file");
+	o.sz = 4;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a size that does not cover sz: EINVAL");
+	o = base_wopts;
+	o.flags = KCT_TRACE_F_TRUNCATED;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a flag only readers see: EINVAL");
+	o = base_wopts;
+	o.mode = KCT_MODE_TRACE_CMP;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: comparison mode: EINVAL");
+	o = base_wopts;
+	memset(long_release, 'x', sizeof(long_release) - 1);
+	long_release[sizeof(long_release) - 1] = '\0';
+	o.kernel_release = long_release;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a kernel release too long: EINVAL");
+	o = base_wopts;
+	o.kernel_id_kind = KCT_KERNEL_ID_BUILD_ID;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a kernel identity kind without bytes: EINVAL");
+	o.kernel_id = long_release;
+	o.kernel_id_len = KCT_KERNEL_ID_MAX + 1;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a kernel identity too long: EINVAL");
+	o = base_wopts;
+	o.notes = bad_key;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a note key with a space: EINVAL");
+	o.notes = no_eq;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a note without '=': EINVAL");
+	o.notes = twice;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: a note key twice: EINVAL");
+	o.notes = empty_key;
+	CHECK(open_fails(&o, -EINVAL), "writer opts: an empty note key: EINVAL");
+
+	/* An older caller's struct, up to pc_fill: no release, no notes. */
+	o = base_wopts;
+	o.sz = offsetofend(struct kct_trace_writer_opts, pc_fill);
+	o.notes = bad_key;	/* beyond its size: not read */
+	CHECK(!kct_trace_writer_open(path, &o, &w) && !kct_trace_writer_commit(w) &&
+	      !kct_trace_open(path, &t) && !kct_trace_info(t, &info) && !info.kernel_release[0] &&
+	      info.mode == KCT_MODE_TRACE_PC_EXT && info.buffer_words == 4096 && !info.nr_notes &&
+	      info.pc_fill == KCT_PC_FILL_KERNEL,
+	      "writer opts: an older caller's shorter struct: its fields, the rest default");
+	kct_trace_close(t);
+	unlink(path);
+}
+
+static void test_stream_opts(void)
+{
+	struct {
+		struct kct_stream_opts o;
+		uint64_t newer;
+	} big = { .o = { .sz = sizeof(big), .kind = KCT_STREAM_KIND_TASK }, .newer = 1 };
+	struct kct_stream_opts o = { .sz = sizeof(o), .kind = KCT_STREAM_KIND_TASK };
+	uint64_t rec = KCT_RECORD(KCT_RECORD_KIND_NORMAL, 1);
+	struct kct_trace_writer *w;
+
+	if (kct_trace_writer_open(path, &base_wopts, &w))
+		abort();
+	CHECK(kct_trace_writer_append(w, &rec, 1) == -EINVAL, "append without a stream: EINVAL");
+	CHECK(kct_trace_writer_end_stream(w) == -EINVAL, "end without a stream: EINVAL");
+	CHECK(kct_trace_writer_begin_stream(w, &big.o) == -EINVAL,
+	      "stream opts: a newer caller's field this library lacks: EINVAL");
+	o.flags = KCT_STREAM_F_TRUNCATED;
+	CHECK(kct_trace_writer_begin_stream(w, &o) == -EINVAL, "stream opts: a reader's flag: EINVAL");
+	o.flags = 0;
+	o.kind = KCT_STREAM_KIND_REMOTE + 1;
+	CHECK(kct_trace_writer_begin_stream(w, &o) == -EINVAL, "stream opts: an unknown kind: EINVAL");
+	o.kind = KCT_STREAM_KIND_TASK;
+	o.comm = "sixteen-letters!";
+	CHECK(kct_trace_writer_begin_stream(w, &o) == -EINVAL,
+	      "stream opts: a comm of 16 characters: EINVAL");
+	o.comm = "fifteen-letters";
+	CHECK(!kct_trace_writer_begin_stream(w, &o), "stream opts: a comm of 15 characters");
+	CHECK(kct_trace_writer_begin_stream(w, &o) == -EBUSY, "a stream while one is open: EBUSY");
+	CHECK(kct_trace_writer_append(w, NULL, 1) == -EINVAL, "append of NULL records: EINVAL");
+	kct_trace_writer_abort(w);
+	CHECK(!files_in_dir(), "abort with a stream open leaves nothing");
+}
+
+/* Several streams, their records appended in pieces across the writer's
+ * buffer; each read back as written, field by field. */
+static void test_round_trip(void)
+{
+	static const uint64_t sizes[] = { 0, 7, 100003 };
+	static const uint64_t pieces[] = { 1, 0, 5, 8191, 30000, 70000 };
+	const char *notes[] = { "filter.functions=do_*,vfs_read", "empty=", "k.2=a=b", NULL };
+	uint8_t id[KCT_KERNEL_ID_SYMBOLS_LEN];
+	struct kct_trace_writer_opts wo = base_wopts;
+	struct kct_stream_opts so[3] = {
+		{ .sz = sizeof(so[0]), .kind = KCT_STREAM_KIND_EXEC, .seq = 1, .pid = 100,
+		  .tid = 100, .ppid = 99, .mode = KCT_MODE_TRACE_PC_EXT, .syscall = 59,
+		  .flags = KCT_STREAM_F_ARGS, .args = { 1, 2, 3, 4, 5, ~0ULL }, .comm = "sh" },
+		{ .sz = sizeof(so[1]), .kind = KCT_STREAM_KIND_SYSCALL, .seq = 2, .pid = 100,
+		  .tid = 101, .ppid = 99, .mode = KCT_MODE_TRACE_PC, .syscall = 0,
+		  .flags = KCT_STREAM_F_OVERFLOW, .comm = "worker" },
+		/* An older caller's struct: up to kind. */
+		{ .sz = offsetofend(struct kct_stream_opts, kind), .kind = KCT_STREAM_KIND_REMOTE,
+		  .pid = 7, .syscall = 3, .comm = "never read" },
+	};
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_trace_writer *w;
+	struct kct_trace *t;
+	uint64_t *recs[3], *back;
+	const char *key, *value;
+	bool same = true;
+	int err = 0;
+
+	for (int i = 0; i < KCT_KERNEL_ID_SYMBOLS_LEN; i++)
+		id[i] = (uint8_t)(i * 7);
+	wo.kernel_id = id;
+	wo.kernel_id_len = sizeof(id);
+	wo.kernel_id_kind = KCT_KERNEL_ID_SYMBOLS;
+	wo.notes = notes;
+	wo.flags = KCT_TRACE_F_USER;
+	if (kct_trace_writer_open(path, &wo, &w))
+		abort();
+	for (int s = 0; s < 3 && !err; s++) {
+		uint64_t at = 0;
+
+		recs[s] = make_records(sizes[s], s + 1);
+		err = kct_trace_writer_begin_stream(w, &so[s]);
+		for (int p = 0; !err && at < sizes[s]; p = (p + 1) % 6) {
+			uint64_t n = pieces[p] < sizes[s] - at ? pieces[p] : sizes[s] - at;
+
+			err = kct_trace_writer_append(w, recs[s] + at, n);
+			at += n;
+		}
+		if (!err)
+			err = kct_trace_writer_end_stream(w);
+	}
+	CHECK(!err && access(path, F_OK) && files_in_dir() == 1,
+	      "three streams written in pieces; the trace is not in place before commit");
+	CHECK(!kct_trace_writer_commit(w) && files_in_dir() == 1 && !kct_trace_open(path, &t),
+	      "commit puts it in place, no temporary file left");
+	kct_trace_info(t, &info);
+	CHECK(info.version == KCT_TRACE_VERSION && !info.raw && info.mode == KCT_MODE_TRACE_PC_EXT &&
+	      info.flags == (KCT_TRACE_F_USER | KCT_TRACE_F_OVERFLOW) && info.buffer_words == 4096 &&
+	      info.pc_fill == KCT_PC_FILL_KERNEL && info.nr_streams == 3 &&
+	      info.nr_streams_written == 3 && info.records == 100010 &&
+	      info.records_written == 100010 && info.bytes_expected == info.bytes_present &&
+	      !strcmp(info.kernel_release, "6.12.0-test") &&
+	      info.kernel_id_kind == KCT_KERNEL_ID_SYMBOLS && info.kernel_id_len == sizeof(id) &&
+	      !memcmp(info.kernel_id, id, sizeof(id)) && info.nr_notes == 3,
+	      "the trace's info as written (overflow taken from a stream)");
+	CHECK(!strcmp(kct_trace_note(t, "filter.functions"), "do_*,vfs_read") &&
+	      !strcmp(kct_trace_note(t, "empty"), "") && !strcmp(kct_trace_note(t, "k.2"), "a=b") &&
+	      !kct_trace_note(t, "filter") && !kct_trace_note(t, "missing"),
+	      "notes by key: values as written, a value may hold '=' or be empty");
+	CHECK(!kct_trace_note_at(t, 1, &key, &value) && !strcmp(key, "empty") && !value[0] &&
+	      kct_trace_note_at(t, 3, &key, &value) == -ERANGE,
+	      "notes in the order written; ERANGE past the last");
+
+	back = malloc(100003 * sizeof(*back));
+	for (int s = 0; s < 3; s++) {
+		uint64_t got = 0;
+		int64_t n;
+
+		/* In two reads, the second past the end. */
+		n = kct_trace_read_records(t, s, 0, back, sizes[s] / 2);
+		got += n > 0 ? (uint64_t)n : 0;
+		n = kct_trace_read_records(t, s, got, back + got, sizes[s] + 10);
+		got += n > 0 ? (uint64_t)n : 0;
+		if (got != sizes[s] || memcmp(back, recs[s], sizes[s] * sizeof(*back)))
+			same = false;
+	}
+	CHECK(same && kct_trace_read_records(t, 3, 0, back, 1) == -ERANGE,
+	      "every stream's records as appended");
+	{
+		struct kct_stream_info a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) },
+				       c = { .sz = sizeof(c) };
+
+		kct_trace_stream(t, 0, &a);
+		kct_trace_stream(t, 1, &b);
+		kct_trace_stream(t, 2, &c);
+		CHECK(a.kind == KCT_STREAM_KIND_EXEC && a.seq == 1 && a.pid == 100 && a.tid == 100 &&
+		      a.ppid == 99 && a.mode == KCT_MODE_TRACE_PC_EXT && a.syscall == 59 &&
+		      a.flags == KCT_STREAM_F_ARGS && a.args[0] == 1 && a.args[5] == ~0ULL &&
+		      a.lost == 0 && !strcmp(a.comm, "sh") && a.records == 0 && !a.records_written,
+		      "an exec stream's metadata as written, its syscall's arguments too");
+		CHECK(b.kind == KCT_STREAM_KIND_SYSCALL && b.syscall == 0 && b.tid == 101 &&
+		      b.mode == KCT_MODE_TRACE_PC && b.flags == KCT_STREAM_F_OVERFLOW &&
+		      b.lost == KCT_LOST_UNKNOWN && !b.args[0] && !strcmp(b.comm, "worker") &&
+		      b.records == 7,
+		      "a syscall stream of read (0) that overflowed: records lost unknown");
+		CHECK(c.kind == KCT_STREAM_KIND_REMOTE && !c.pid && c.syscall == KCT_STREAM_NO_SYSCALL &&
+		      !c.comm[0] && c.mode == KCT_MODE_TRACE_PC && !c.flags && !c.lost &&
+		      c.records == 100003,
+		      "a stream of an older caller's opts: its kind, the rest unknown");
+	}
+	{
+		struct {
+			struct kct_trace_info info;
+			uint64_t newer;
+		} big;
+		struct kct_stream_info small;
+
+		memset(&big, 0xa5, sizeof(big));
+		big.info.sz = sizeof(big);
+		memset(&small, 0xa5, sizeof(small));
+		small.sz = offsetofend(struct kct_stream_info, records);
+		CHECK(!kct_trace_info(t, &big.info) && big.info.nr_streams == 3 && !big.newer &&
+		      !kct_trace_stream(t, 2, &small) && small.records == 100003 &&
+		      small.records_written == 0xa5a5a5a5a5a5a5a5ULL,
+		      "info into a newer caller's struct (its field zeroed) and an older one's");
+	}
+	{
+		struct kct_decoder *dec;
+		struct kct_decoder_stats st = { .sz = sizeof(st) };
+		struct kct_event ev;
+
+		err = kct_trace_decoder(t, 2, &dec);
+		while (!err && (err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
+			err = 0;
+		CHECK(!err && !kct_decoder_stats(dec, &st) && st.records == 100003,
+		      "a written stream decodes");
+		kct_decoder_free(dec);
+	}
+	kct_trace_close(t);
+	free(back);
+	for (int s = 0; s < 3; s++)
+		free(recs[s]);
+}
+
+/* An existing trace stays as it was until commit replaces it whole. */
+static void test_atomic_commit(void)
+{
+	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	uint64_t *recs = make_records(1000, 9);
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_trace_writer *w;
+	struct kct_trace *t;
+	bool old = false;
+
+	/* path holds the round trip's trace. */
+	if (kct_trace_writer_open(path, &base_wopts, &w) || kct_trace_writer_add(w, &so, recs, 1000))
+		abort();
+	if (!kct_trace_open(path, &t)) {
+		kct_trace_info(t, &info);
+		old = info.nr_streams == 3 && info.records == 100010;
+		kct_trace_close(t);
+	}
+	CHECK(old && files_in_dir() == 2, "while a trace is written, the old one at its path reads whole");
+	CHECK(!kct_trace_writer_commit(w) && !kct_trace_open(path, &t) && !kct_trace_info(t, &info) &&
+	      info.nr_streams == 1 && info.records == 1000 && files_in_dir() == 1,
+	      "commit replaces it whole");
+	kct_trace_close(t);
+	if (kct_trace_writer_open(path, &base_wopts, &w) || kct_trace_writer_add(w, &so, recs, 10))
+		abort();
+	kct_trace_writer_abort(w);
+	CHECK(!kct_trace_open(path, &t) && !kct_trace_info(t, &info) && info.records == 1000 &&
+	      files_in_dir() == 1, "abort leaves the old trace as it was, and nothing else");
+	kct_trace_close(t);
+	free(recs);
+}
+
+static void write_file(const char *p, const void *data, size_t len)
+{
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd))
+		abort();
+}
+
+static char *read_file(const char *p, size_t *len)
+{
+	struct stat st;
+	char *data;
+	int fd = open(p, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st))
+		abort();
+	data = malloc(st.st_size + 64);
+	if (!data || read(fd, data, st.st_size) != st.st_size)
+		abort();
+	close(fd);
+	*len = st.st_size;
+	return data;
+}
+
+static void test_versions(void)
+{
+	static const struct {
+		uint32_t version;
+		int err;
+	} cases[] = { { 0, -EBADMSG }, { 1, -EPROTONOSUPPORT }, { 2, -EPROTONOSUPPORT },
+		      { KCT_TRACE_VERSION + 1, -EPROTO } };
+	char *data, other[80];
+	size_t len;
+	struct kct_trace *t;
+
+	data = read_file(path, &len);
+	snprintf(other, sizeof(other), "%s/version.trace", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memcpy(data + offsetof(struct kct_disk_trace, version), &cases[i].version, 4);
+		write_file(other, data, len);
+		CHECK(kct_trace_open(other, &t) == cases[i].err && !t,
+		      "version %u: %s", cases[i].version, kct_strerror(cases[i].err));
+	}
+	CHECK(!strcmp(kct_strerror(-EPROTONOSUPPORT), "trace format older than version 3; record it again"),
+	      "older versions: \"%s\"", kct_strerror(-EPROTONOSUPPORT));
+	unlink(other);
+	free(data);
+}
+
+/*
+ * A trace of three streams, cut at every length: up to its header an
+ * error, from there on a prefix of its streams and of the records of the
+ * one cut, as the file holds them.
+ */
+static void test_cut(void)
+{
+	static const uint64_t sizes[] = { 5, 0, 9 };
+	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	const char *notes[] = { "a=b", NULL };
+	struct kct_trace_writer_opts wo = base_wopts;
+	uint64_t *recs = make_records(14, 3), starts[3], header_size, full;
+	struct kct_trace_writer *w;
+	char *data, cut[80];
+	size_t len;
+	int wrong = -1, refused = 0;
+
+	wo.notes = notes;
+	if (kct_trace_writer_open(path, &wo, &w))
+		abort();
+	for (int s = 0, at = 0; s < 3; at += sizes[s], s++)
+		if (kct_trace_writer_add(w, &so, recs + at, sizes[s]))
+			abort();
+	if (kct_trace_writer_commit(w))
+		abort();
+	data = read_file(path, &len);
+	header_size = *(uint32_t *)(data + offsetof(struct kct_disk_trace, header_size));
+	full = len;
+	for (int s = 0, off = header_size; s < 3; s++) {
+		starts[s] = off + sizeof(struct kct_disk_stream);
+		off = starts[s] + 8 * sizes[s];
+	}
+	snprintf(cut, sizeof(cut), "%s/cut.trace", dir);
+	for (uint64_t l = 0; l < full && wrong < 0; l++) {
+		struct kct_trace_info info = { .sz = sizeof(info) };
+		uint32_t want_streams = 0;
+		struct kct_trace *t;
+		int err;
+
+		write_file(cut, data, l);
+		err = kct_trace_open(cut, &t);
+		if (l < header_size) {
+			/* Raw-buffer look-alikes aside, the header is cut. */
+			if (l >= 8 && err != -ENODATA)
+				wrong = (int)l;
+			refused += err == -ENODATA;
+			if (!err)
+				kct_trace_close(t);
+			continue;
+		}
+		if (err) {
+			wrong = (int)l;
+			break;
+		}
+		kct_trace_info(t, &info);
+		for (int s = 0; s < 3; s++)
+			want_streams += l >= starts[s];
+		if (!(info.flags & KCT_TRACE_F_TRUNCATED) || info.nr_streams != want_streams ||
+		    info.nr_streams_written != 3 || info.bytes_present != l || info.bytes_expected != full ||
+		    info.nr_notes != 1)
+			wrong = (int)l;
+		for (uint32_t s = 0, at = 0; s < info.nr_streams && wrong < 0; at += sizes[s], s++) {
+			struct kct_stream_info si = { .sz = sizeof(si) };
+			uint64_t intact = l >= starts[s] + 8 * sizes[s] ? sizes[s] : (l - starts[s]) / 8;
+			uint64_t back[16];
+			struct kct_decoder *dec;
+			struct kct_event ev;
+			int k;
+
+			kct_trace_stream(t, s, &si);
+			if (si.records != intact || si.records_written != sizes[s] ||
+			    !!(si.flags & KCT_STREAM_F_TRUNCATED) != (intact < sizes[s]) ||
+			    kct_trace_read_records(t, s, 0, back, 16) != (int64_t)intact ||
+			    memcmp(back, recs + at, intact * 8) || kct_trace_decoder(t, s, &dec))
+				wrong = (int)l;
+			else {
+				while ((k = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
+					;
+				if (k)
+					wrong = (int)l;
+				kct_decoder_free(dec);
+			}
+		}
+		kct_trace_close(t);
+	}
+	CHECK(wrong < 0 && refused == (int)header_size - 8,
+	      "a trace cut at each of its %llu lengths: its header cut, ENODATA; past it, the "
+	      "intact streams and records, decoded (first wrong at %d)", (unsigned long long)full,
+	      wrong);
+	unlink(cut);
+	unlink(path);
+	free(data);
+	free(recs);
+}
+
+/*
+ * Headers of other writers of version 3: a newer one's (a longer fixed
+ * header, an item of an unknown type, a longer stream header) read for
+ * the fields this reader knows; an older one's (a stream header of the
+ * smallest size) with the rest unknown.
+ */
+static void test_other_writers(void)
+{
+	struct {
+		struct kct_disk_trace h;
+		uint64_t newer_field;
+		struct kct_disk_item unknown;
+		char unknown_data[8];
+		struct kct_disk_item note;
+		char note_data[8];
+		struct {
+			struct kct_disk_stream s;
+			uint64_t newer_field;
+		} s0;
+		uint64_t r0[2];
+		struct {
+			uint32_t size, kind;
+			uint64_t records;
+		} s1;
+		uint64_t r1[1];
+	} f;
+	struct kct_stream_info a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) };
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_trace *t;
+	char p[80];
+
+	memset(&f, 0, sizeof(f));
+	memcpy(f.h.magic, KCT_TRACE_MAGIC, 8);
+	f.h.version = KCT_TRACE_VERSION;
+	f.h.fixed_size = sizeof(f.h) + sizeof(f.newer_field);
+	f.h.header_size = offsetof(__typeof__(f), s0);
+	f.h.mode = KCT_MODE_TRACE_PC_EXT;
+	f.h.nr_streams = 2;
+	f.h.records = 3;
+	f.h.file_size = sizeof(f);
+	f.newer_field = ~0ULL;
+	f.unknown = (struct kct_disk_item){ .type = 99, .size = 5 };
+	memcpy(f.unknown_data, "abcde", 5);
+	f.note = (struct kct_disk_item){ .type = KCT_ITEM_NOTE, .size = 4 };
+	memcpy(f.note_data, "k\0v", 4);
+	f.s0.s.size = sizeof(f.s0);
+	f.s0.s.kind = KCT_STREAM_KIND_SYSCALL;
+	f.s0.s.records = 2;
+	f.s0.s.pid = 5;
+	f.s0.s.syscall = 1;
+	f.s0.s.mode = KCT_MODE_TRACE_PC_EXT;
+	memcpy(f.s0.s.comm, "newer", 5);
+	f.s0.newer_field = ~0ULL;
+	f.r0[0] = KCT_RECORD(KCT_RECORD_KIND_ENTRY, 1);
+	f.r0[1] = KCT_RECORD(KCT_RECORD_KIND_EXIT, 2);
+	f.s1.size = KCT_DISK_STREAM_MIN_SIZE;
+	f.s1.kind = KCT_STREAM_KIND_TASK;
+	f.s1.records = 1;
+	f.r1[0] = KCT_RECORD(KCT_RECORD_KIND_NORMAL, 3);
+	snprintf(p, sizeof(p), "%s/other.trace", dir);
+	write_file(p, &f, sizeof(f));
+	CHECK(!kct_trace_open(p, &t) && !kct_trace_info(t, &info) && info.nr_streams == 2 &&
+	      info.records == 3 && info.nr_notes == 1 && !strcmp(kct_trace_note(t, "k"), "v") &&
+	      !kct_trace_stream(t, 0, &a) && !kct_trace_stream(t, 1, &b),
+	      "a newer writer's longer headers and unknown item are read past");
+	CHECK(a.kind == KCT_STREAM_KIND_SYSCALL && a.records == 2 && a.pid == 5 && a.syscall == 1 &&
+	      !strcmp(a.comm, "newer"), "its longer stream header: the fields this reader knows");
+	CHECK(b.kind == KCT_STREAM_KIND_TASK && b.records == 1 && !b.pid &&
+	      b.syscall == KCT_STREAM_NO_SYSCALL && b.lost == KCT_LOST_UNKNOWN &&
+	      b.mode == KCT_MODE_TRACE_PC_EXT && !b.comm[0],
+	      "an older writer's shortest stream header: kind and records, the rest unknown");
+	{
+		uint64_t r[2];
+
+		CHECK(kct_trace_read_records(t, 1, 0, r, 2) == 1 && r[0] == f.r1[0],
+		      "and its records");
+	}
+	kct_trace_close(t);
+
+	/* Each a corrupt file, not a cut one. */
+	f.s1.size = 12;
+	write_file(p, &f, sizeof(f));
+	CHECK(kct_trace_open(p, &t) == -EBADMSG, "a stream header smaller than the smallest: EBADMSG");
+	f.s1.size = KCT_DISK_STREAM_MIN_SIZE;
+	f.note.size = 3;	/* "k\0v" without its NUL */
+	write_file(p, &f, sizeof(f));
+	CHECK(kct_trace_open(p, &t) == -EBADMSG, "a note without its end: EBADMSG");
+	f.note.size = 4;
+	f.h.records = 4;
+	write_file(p, &f, sizeof(f));
+	CHECK(kct_trace_open(p, &t) == -EBADMSG, "a record count that does not add up: EBADMSG");
+	f.h.records = 3;
+	f.s1.records = 2;
+	write_file(p, &f, sizeof(f));
+	CHECK(kct_trace_open(p, &t) == -EBADMSG,
+	      "a stream longer than a file of its full length: corrupt, not cut (EBADMSG)");
+	unlink(p);
+}
+
+static void test_raw(void)
+{
+	uint64_t buf[512] = { 511 };
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_stream_info si = { .sz = sizeof(si) };
+	struct kct_trace *t;
+	char p[80];
+
+	snprintf(p, sizeof(p), "%s/raw", dir);
+	write_file(p, buf, sizeof(buf));
+	CHECK(!kct_trace_open(p, &t) && !kct_trace_info(t, &info) && info.raw &&
+	      info.flags == KCT_TRACE_F_OVERFLOW && info.buffer_words == 512 && !info.version &&
+	      !kct_trace_stream(t, 0, &si) && si.kind == KCT_STREAM_KIND_UNKNOWN &&
+	      si.records == 511 && si.flags == KCT_STREAM_F_OVERFLOW && si.lost == KCT_LOST_UNKNOWN &&
+	      si.syscall == KCT_STREAM_NO_SYSCALL,
+	      "a full raw kcov buffer: one stream of unknown kind, overflowed");
+	kct_trace_close(t);
+	unlink(p);
+}
+
+static void test_session_opts(void)
+{
+	struct {
+		struct kct_session_opts o;
+		uint64_t newer;
+	} big = { .o = { .sz = sizeof(big), .device = "/nonexistent" }, .newer = 1 };
+	struct kct_session *s;
+
+	CHECK(kct_session_open(&big.o, &s) == -EINVAL && !s,
+	      "session opts: a newer caller's field this library lacks: EINVAL");
+	big.newer = 0;
+	CHECK(kct_session_open(&big.o, &s) == -ENOENT,
+	      "session opts: a newer caller's, zeros beyond: accepted (then no device)");
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof(path), "%s/test.trace", dir);
+	test_writer_opts();
+	test_stream_opts();
+	test_round_trip();
+	test_atomic_commit();
+	test_versions();
+	test_cut();
+	test_other_writers();
+	test_raw();
+	test_session_opts();
+	unlink(path);
+	rmdir(dir);
+	printf("1..%d\n", tests);
+	return failures ? 1 : 0;
+}
