@@ -24,7 +24,7 @@ bench-decode: $(O)/bench/decode/gen $(O)/bench/decode/decode $(KCOVTRACE)
 
 # The fuzzer, for longer than make check runs it.
 bench-fuzz: $(TESTS_O)/fuzz/fuzz_parsers
-	@O=$(O) FUZZ_RUNS=$${FUZZ_RUNS:-5000000} tests/fuzz/run
+	@O=$(O) FUZZ_RUNS=$${FUZZ_RUNS:-10000000} tests/fuzz/run
 
 bench: bench-decode bench-fuzz
 .PHONY: bench-decode bench-fuzz
