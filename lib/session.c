@@ -129,7 +129,8 @@ int kct_session_enable_remote(struct kct_session *s, uint64_t common_handle,
 			s->mode = arg->trace_mode;
 			s->enabled = true;
 		}
-		if (err != -ENOTSUPP || !allow_classic)
+		/* As for kct_session_enable(). */
+		if ((err != -ENOTSUPP && err != -EINVAL) || !allow_classic)
 			break;
 	}
 	free(arg);

@@ -31,6 +31,13 @@ $(TESTS_O)/lib/test-decode: tests/lib/test-decode.c $(LIBKCOVTRACE_A)
 SUITES += $(TESTS_O)/lib/test-decode
 check-deps: $(TESTS_O)/lib/test-decode
 
+# The session's mode fallbacks, against an ioctl() that plays the kernel.
+$(TESTS_O)/lib/test-session: tests/lib/test-session.c $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -Wl,--wrap=ioctl -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-session
+check-deps: $(TESTS_O)/lib/test-session
+
 # ---- lab ----
 SUITES += tests/lab/run
 check-deps: lab lab-kernel-noext lab-kernel-sched
