@@ -292,7 +292,8 @@ int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_hea
 		return w->err;
 	if (w->h.nr_streams == MAX_STREAMS)
 		return w->err = -E2BIG;
-	copy.reserved = 0;
+	/* reserved goes out as given: kcovtrace record keeps a stream's task
+	 * there until format version 3 has fields for it. */
 	if (fwrite(&copy, sizeof(copy), 1, w->f) != 1 ||
 	    fwrite(records, sizeof(uint64_t), sh->records, w->f) != sh->records)
 		return w->err = errno ? -errno : -EIO;
