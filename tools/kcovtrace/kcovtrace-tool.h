@@ -100,9 +100,39 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 
 /* ---- traces ---- */
 
+/* What a stream of kcovtrace record holds. */
+enum stream_kind {
+	STREAM_KIND_NONE,	/* a trace from before streams had kinds */
+	STREAM_KIND_TASK,	/* a task's own work, between its execs */
+	STREAM_KIND_EXEC,	/* a task's execve() or execveat() */
+	STREAM_KIND_SYSCALL,	/* one call of a --syscalls syscall */
+	STREAM_KIND_REMOTE,	/* a remote coverage section */
+};
+
+const char *stream_kind_name(enum stream_kind kind);
+
+/*
+ * TEMPORARY, until trace format v3 gives each stream its own task fields:
+ * where kcovtrace record keeps a stream's kind and task in the version 2
+ * stream header, in bits that other readers ignore.  flags bits 8-11: the
+ * kind (0 in older traces); bits 12-15: the kcov mode + 1 (0: the trace's);
+ * reserved: the task, tid in bits 0-31 and pid in bits 32-63, or a remote
+ * section's handle (0 if not known).  The rest of a stream's metadata
+ * (ppid, comm, syscall arguments) has no room: record --verbose shows it.
+ */
+#define STREAM_F_KIND_SHIFT	8
+#define STREAM_F_KIND_MASK	(0xfu << STREAM_F_KIND_SHIFT)
+#define STREAM_F_MODE_SHIFT	12
+#define STREAM_F_MODE_MASK	(0xfu << STREAM_F_MODE_SHIFT)
+#define STREAM_KIND(sh)		((enum stream_kind)(((sh)->flags & STREAM_F_KIND_MASK) >> \
+						    STREAM_F_KIND_SHIFT))
+#define STREAM_TID(sh)		((uint32_t)(sh)->reserved)
+#define STREAM_PID(sh)		((uint32_t)((sh)->reserved >> 32))
+
 /* Opens a trace file or raw buffer; dies with a one-line error. */
 struct kct_trace *open_trace(const char *path);
-/* The stream's heading, "syscall read (0)", for commands that print several. */
+/* The stream's heading, "syscall read (0)" or "stream 3: task 12 (pid 10)",
+ * for commands that print several. */
 const char *stream_title(const struct kct_stream_header *sh, char *buf, size_t size);
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
@@ -178,6 +208,8 @@ static inline const struct kct_event *next_event(struct event_reader *r)
 
 int syscall_number(const char *name_or_number);
 const char *syscall_name(int nr);
+/* Up to max names of the table close to name (not name itself). */
+size_t similar_syscalls(const char *name, const char **out, size_t max);
 
 bool kernel_has_ext_mode(void);
 
