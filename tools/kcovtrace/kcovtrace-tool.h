@@ -211,8 +211,6 @@ const char *syscall_name(int nr);
 /* Up to max names of the table close to name (not name itself). */
 size_t similar_syscalls(const char *name, const char **out, size_t max);
 
-bool kernel_has_ext_mode(void);
-
 int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -324,21 +324,6 @@ const char *syscall_name(int nr)
 	return NULL;
 }
 
-bool kernel_has_ext_mode(void)
-{
-	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = 512 };
-	struct kct_session *s;
-	bool ext;
-
-	if (kct_session_open(&opts, &s))
-		return false;
-	ext = !kct_session_enable(s, false);
-	if (ext)
-		kct_session_disable(s);
-	kct_session_close(s);
-	return ext;
-}
-
 /* Loosely: one name holds the other (stat, fstatat), or they differ in at
  * most two letters (getpid, getppid). */
 static bool names_close(const char *a, const char *b)
