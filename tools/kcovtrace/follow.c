@@ -253,6 +253,9 @@ static int inject(struct follow *f, struct ftask *t, const struct user_regs_stru
 			return errno == ESRCH ? -ESRCH :
 			       fail(f, -errno, "ptrace(PTRACE_SYSCALL): %s", strerror(errno));
 		err = wait_stop(f, t, &status);
+		if (err == -ESRCH && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+			return fail(f, -EPERM, "enabling kcov in task %d (%s): seccomp killed it (SIGSYS)",
+				    (int)tid, t->pub.comm);
 		if (err)
 			return err;
 		if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
