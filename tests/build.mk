@@ -69,13 +69,13 @@ SUITES += tests/kcovtrace/run
 check-deps: $(KCOVTRACE) lib
 
 # record's stream cuts, on synthetic buffers.
-$(TESTS_O)/kcovtrace/test-cut: tests/kcovtrace/test-cut.c tools/kcovtrace/streams.c \
+$(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tools/kcovtrace/streams.c \
 		$(wildcard tools/kcovtrace/*.h) $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -o $@ $< tools/kcovtrace/streams.c \
 		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
-SUITES += $(TESTS_O)/kcovtrace/test-cut
-check-deps: $(TESTS_O)/kcovtrace/test-cut
+SUITES += $(TESTS_O)/tools/test-cut
+check-deps: $(TESTS_O)/tools/test-cut
 
 $(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
