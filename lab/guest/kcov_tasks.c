@@ -11,6 +11,13 @@
  *	/proc/self/exe (so its comm is "exe").  Prints a line per task, "kcov_tasks: ROLE
  *	pid=P tid=T ppid=PP comm=C syscall=NAME", and exits with 0.
  *
+ *   kcov_tasks --thread-exec
+ *	A thread other than the main one makes getuid() and execs
+ *	/proc/self/exe, which makes getpgid(), while the main thread waits:
+ *	the exec kills it, and the thread takes over its tid.  Prints the
+ *	thread's line before the exec ("kcov_tasks: thread ...") and the
+ *	program's after ("kcov_tasks: execed ...").
+ *
  *   kcov_tasks --pingpong OPS [--self-kcov WORDS]
  *	4 threads in 2 pairs, each pair passing a byte to and fro over two
  *	pipes OPS times; prints "kcov_tasks: pingpong OPS ops, X ns/op",
@@ -130,6 +137,45 @@ static int tasks(void)
 	return 0;
 }
 
+/* ---- a thread that execs ---- */
+
+/* ppid without getppid(), which is the main task's own syscall above. */
+static long read_ppid(void)
+{
+	FILE *f = fopen("/proc/self/stat", "r");
+	long ppid = -1;
+
+	if (!f || fscanf(f, "%*d (%*[^)]) %*c %ld", &ppid) != 1)
+		fail("/proc/self/stat");
+	fclose(f);
+	return ppid;
+}
+
+static void *exec_thread(void *unused)
+{
+	static char *argv[] = { "kcov_tasks", "--exec-child", "--print", NULL };
+	char comm[16];
+
+	(void)unused;
+	read_comm(comm, sizeof(comm));
+	syscall(SYS_getuid);
+	printf("kcov_tasks: thread pid=%d tid=%d ppid=%ld comm=%s syscall=getuid\n",
+	       (int)getpid(), (int)syscall(SYS_gettid), read_ppid(), comm);
+	fflush(stdout);
+	execve("/proc/self/exe", argv, environ);
+	fail("execve");
+}
+
+static int thread_exec(void)
+{
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, exec_thread, NULL))
+		fail("pthread_create");
+	for (;;)
+		pause();
+}
+
 /* ---- the benchmark ---- */
 
 static long ops;
@@ -209,10 +255,18 @@ static int pingpong(void)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "--exec-child")) {
+	if (argc >= 2 && !strcmp(argv[1], "--exec-child")) {
+		char comm[16];
+
 		syscall(SYS_getpgid, 0);
+		read_comm(comm, sizeof(comm));
+		if (argc == 3 && !strcmp(argv[2], "--print"))
+			printf("kcov_tasks: execed pid=%d tid=%d ppid=%ld comm=%s syscall=getpgid\n",
+			       (int)getpid(), (int)syscall(SYS_gettid), read_ppid(), comm);
 		return 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "--thread-exec"))
+		return thread_exec();
 	if (argc >= 3 && !strcmp(argv[1], "--pingpong")) {
 		ops = atol(argv[2]);
 		if (argc == 5 && !strcmp(argv[3], "--self-kcov"))
@@ -226,6 +280,6 @@ int main(int argc, char **argv)
 	if (argc == 1)
 		return tasks();
 usage:
-	fprintf(stderr, "usage: kcov_tasks [--pingpong OPS [--self-kcov WORDS]]\n");
+	fprintf(stderr, "usage: kcov_tasks [--thread-exec | --pingpong OPS [--self-kcov WORDS]]\n");
 	return 2;
 }

@@ -25,7 +25,9 @@ whose frames never return.
 import re
 import sys
 
-EXIT_FRAMES = ("do_exit", "do_group_exit")
+# The outermost frames of an exit: exit(), exit_group(), or a fatal signal
+# found on the way back to user mode.
+EXIT_FRAMES = ("do_exit", "do_group_exit", "arch_do_signal_or_restart")
 
 
 class Results:
@@ -217,6 +219,38 @@ def check_syscalls(r, out, label, names):
                 out.summary.group(0) if out.summary else "no summary")
 
 
+def check_thread_exec(r, out):
+    """A thread that execs takes over its leader's tid: its streams before
+    the exec keep its own."""
+    label = "a thread that execs"
+    t, e = out.tasks.get("thread"), out.tasks.get("execed")
+    r.check(out.exit == 0 and t and e, "%s: the command ran" % label, "exit %s" % out.exit,
+            out.text[-2000:])
+    if not (t and e):
+        return
+    d = [(i, kind, f) for i, kind, _, f in out.described]
+    before = [i for i, kind, f in d if kind == "task" and f["tid"] == t["tid"]]
+    r.check(len(before) == 1 and t["tid"] != t["pid"]
+            and syscall_entered(out.stream(before[0])[1], "getuid")
+            and not problems(out.stream(before[0])[1], allow_exit_chain=False),
+            "%s: its stream before the exec has its own tid and syscall, balanced" % label,
+            "streams %s" % d)
+    execs = [i for i, kind, f in d if kind == "exec" and f["tid"] == t["pid"]]
+    r.check(len(execs) == 2 and not problems(out.stream(execs[1])[1], allow_exit_chain=False),
+            "%s: its exec is a balanced stream of the leader's tid" % label, "streams %s" % d)
+    after = [i for i, kind, f in d if kind == "task" and f["tid"] == e["tid"] and f["comm"] == "exe"]
+    r.check(len(after) == 1 and e["tid"] == t["pid"] and syscall_entered(out.stream(after[0])[1], "getpgid")
+            and not problems(out.stream(after[0])[1], allow_exit_chain=True),
+            "%s: after it, the program's stream has the leader's tid, comm exe" % label,
+            "streams %s" % d)
+    leader = [i for i, kind, f in d if kind == "task" and f["tid"] == t["pid"] and f["comm"] != "exe"]
+    r.check(len(leader) == 1 and not problems(out.stream(leader[0])[1], allow_exit_chain=True),
+            "%s: the leader it replaced has its stream, killed in its exit's frames" % label,
+            "streams %s" % d, *out.stream(leader[0])[1][-6:] if leader else [])
+    r.check(out.summary is not None and out.summary.group(3) == "2",
+            "%s: two tasks" % label, out.summary.group(0) if out.summary else "no summary")
+
+
 def check_remote(r, out):
     r.check(out.exit == 0, "--remote: the command ran", "exit %s" % out.exit, out.text[-2000:])
     sections = [(t, l) for t, l in out.streams if "remote section" in t]
@@ -249,6 +283,8 @@ def main():
         check_syscalls(r, out, "--syscalls all", False)
     elif what == "syscalls-all-nosyms":
         check_syscalls(r, out, "--syscalls all, no kallsyms", False)
+    elif what == "thread-exec":
+        check_thread_exec(r, out)
     elif what == "remote":
         check_remote(r, out)
     else:

@@ -368,8 +368,8 @@ static int enable_kcov(struct follow *f, struct ftask *t)
 
 /*
  * The first stop of task tid (status): a task to follow from now on, its
- * kcov enabled.  1 and *out set, 0 if it died meanwhile, or a negative
- * errno.
+ * kcov enabled.  1 and *out set, 0 if it died meanwhile (killed before it
+ * ran any code of its own: it is not reported), or a negative errno.
  */
 static int new_task(struct follow *f, pid_t tid, int status, struct kct_session *kcov,
 		    struct ftask **out)
@@ -618,9 +618,13 @@ static int exec_event(struct follow *f, struct ftask *t, struct follow_event *ev
 	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) == 0 && (pid_t)former != tid) {
 		execer = find_task(f, (pid_t)former);
 		if (execer) {
-			/* t is the old leader, which is gone. */
+			/* t is the old leader, which is gone: its place (and
+			 * execs, whose first is the command's) are the
+			 * execer's. */
 			execer->pub.tid = tid;
 			execer->pub.main = t->pub.main;
+			if (t->pub.main)
+				execer->pub.execs = t->pub.execs;
 			t->pub.main = false;
 			/* de_thread() waited for it to be a zombie. */
 			t->gone = t->reaped = true;
@@ -634,6 +638,7 @@ static int exec_event(struct follow *f, struct ftask *t, struct follow_event *ev
 	ev->type = FOLLOW_EXEC;
 	ev->nr = ptrace(PTRACE_GETREGS, tid, NULL, &regs) ? -1 : (int)regs.orig_rax;
 	memcpy(ev->old_comm, execer->pub.comm, sizeof(ev->old_comm));
+	ev->old_tid = (pid_t)former;
 	read_task_info(execer);
 	execer->pub.execs++;
 	if (execer != t) {

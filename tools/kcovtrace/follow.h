@@ -56,6 +56,8 @@ struct follow_event {
 	uint64_t args[6];	/* SYSCALL_ENTRY */
 	int64_t ret;		/* SYSCALL_EXIT */
 	char old_comm[16];	/* EXEC: the comm before it */
+	pid_t old_tid;		/* EXEC: the tid before it (a thread that
+				   execs takes its leader's) */
 	int status;		/* EXIT: as waitpid() reports it */
 };
 

@@ -304,6 +304,8 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 		}
 	}
 	task_meta(&m, t, STREAM_KIND_TASK, exec_nr >= 0 ? ev->old_comm : t->comm);
+	if (exec_nr >= 0)
+		m.tid = ev->old_tid;
 	m.overflow = full && end == count;
 	if (end > c.start)
 		s->emit(s->ctx, &m, rec + c.start, end - c.start);
