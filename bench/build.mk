@@ -15,6 +15,12 @@ bench-kernel-full: lab lab-kernel-full lab-kernel-full-noext
 	@O=$(O) VARIANT=full bench/kernel/run
 .PHONY: bench-kernel bench-kernel-full
 
+# What following a command's threads costs per syscall (kcovtrace record).
+bench-follow: lab
+	@O=$(O) bench/follow/run
+bench: bench-follow
+.PHONY: bench-follow
+
 $(O)/bench/decode/%: bench/decode/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)

@@ -26,6 +26,14 @@ $(LAB_O)/guest/%: lab/guest/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kern
 	@mkdir -p $(@D)
 	$(CC) $(LAB_GUEST_CFLAGS) -o $@ $< $(LIBKCOVTRACE_A) -lpthread
 
+# kcov_tasks once more, dynamically linked: the initramfs has glibc's loader
+# and libc.so.6 for it (and nothing else dynamic).
+$(LAB_O)/guest/kcov_tasks-dyn: lab/guest/kcov_tasks.c | lab-kernel
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -static,$(LAB_GUEST_CFLAGS)) -o $@ $< -lpthread
+LAB_GUEST_BINS += $(LAB_O)/guest/kcov_tasks-dyn
+LAB_DYN_LIBS := /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/libc.so.6
+
 # The seed's example, unchanged but for the lines the mail archive cut off.
 $(LAB_O)/guest/kcov-u: lab/seed/kcov-u.c | lab-kernel
 	@mkdir -p $(@D)
@@ -43,6 +51,9 @@ $(LAB_O)/initramfs.cpio: lab/guest/init $(LAB_GUEST_BINS) | deps-lab
 	cp /bin/busybox $(LAB_O)/root/bin/busybox
 	cp lab/guest/init $(LAB_O)/root/init
 	cp $(LAB_GUEST_BINS) $(LAB_O)/root/usr/bin/
+	for lib in $(LAB_DYN_LIBS); do \
+		mkdir -p $(LAB_O)/root$$(dirname $$lib) && cp -L $$lib $(LAB_O)/root$$lib || exit 1; \
+	done
 	cd $(LAB_O)/root && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(abspath $@).tmp
 	mv $@.tmp $@
 

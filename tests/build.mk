@@ -31,6 +31,13 @@ $(TESTS_O)/lib/test-decode: tests/lib/test-decode.c $(LIBKCOVTRACE_A)
 SUITES += $(TESTS_O)/lib/test-decode
 check-deps: $(TESTS_O)/lib/test-decode
 
+# The session's mode fallbacks, against an ioctl() that plays the kernel.
+$(TESTS_O)/lib/test-session: tests/lib/test-session.c $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -Wl,--wrap=ioctl -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-session
+check-deps: $(TESTS_O)/lib/test-session
+
 # ---- lab ----
 SUITES += tests/lab/run
 check-deps: lab lab-kernel-noext lab-kernel-sched
@@ -68,6 +75,15 @@ $(TESTS_O)/lib/test-trace: tests/lib/test-trace.c lib/traceformat.h $(LIBKCOVTRA
 	$(CC) $(CFLAGS) -Iinclude -Ilib -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-trace
 check-deps: $(TESTS_O)/lib/test-trace
+
+# record's stream cuts, on synthetic buffers.
+$(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tools/kcovtrace/streams.c \
+		$(wildcard tools/kcovtrace/*.h) $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -o $@ $< tools/kcovtrace/streams.c \
+		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/tools/test-cut
+check-deps: $(TESTS_O)/tools/test-cut
 
 $(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)

@@ -15,7 +15,7 @@ $(OBJ)/tools/kcovtrace/syscalls.h: | deps-base
 	{ echo 'static const struct { const char *name; int nr; } syscall_table[] = {'; \
 	  cat $@.tmp; echo '};'; } > $@ && rm -f $@.tmp
 
-$(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c tools/kcovtrace/kcovtrace-tool.h include/kcovtrace.h \
+$(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c $(wildcard tools/kcovtrace/*.h) include/kcovtrace.h \
 		$(OBJ)/tools/kcovtrace/syscalls.h | deps-lib
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -I$(OBJ)/tools/kcovtrace -c -o $@ $<

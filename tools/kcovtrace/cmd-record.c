@@ -1,67 +1,112 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kcovtrace record: trace a command's kernel code, from its exec to its exit,
- * or only the syscalls asked for, each as a stream of its own.
+ * kcovtrace record: trace a command's kernel code, every task of it from
+ * its start to its exit, or only the syscalls asked for, each as a stream
+ * of its own.
  *
- * The buffer is mapped by kcovtrace and shared with the child through the
- * inherited descriptor: the child enables kcov for itself and execs, and the
- * kernel keeps writing into the same buffer, which kcovtrace reads.  For
- * single syscalls, kcovtrace traces the child with ptrace, resets the count
- * at the syscall's entry stop and takes the records at its exit stop.
+ * The tasks are followed with ptrace, each with a kcov buffer of its own
+ * that kcovtrace maps and reads (follow.c); what becomes of their records
+ * is streams.c's business.  With --remote, kcovtrace itself enables remote
+ * coverage before it starts the command: the common handle is kept in the
+ * task that enables it and inherited by its children at fork, so the
+ * command and its tasks carry it, while each of them can still have a
+ * local kcov (a task cannot have both).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
-#include <stddef.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <linux/ptrace.h>
-
-extern char **environ;
-
 #include "kcovtrace-tool.h"
+#include "follow.h"
+#include "streams.h"
 
 static const char record_usage[] =
 "usage: kcovtrace record [options] -- COMMAND [ARGS...]\n"
 "\n"
-"Run COMMAND with kcov enabled for it (KCOV_TRACE_PC_EXT, or KCOV_TRACE_PC\n"
-"with a warning where the kernel lacks it) and write its records, from its\n"
-"exec to its exit, to a trace file.  Only COMMAND's main thread is traced,\n"
-"not its other threads or children.  Exits with COMMAND's exit status.\n"
+"Run COMMAND with kcov enabled in each of its threads and children\n"
+"(KCOV_TRACE_PC_EXT, or KCOV_TRACE_PC with a warning where the kernel lacks\n"
+"it) and write their records to a trace file: a stream per task, from its\n"
+"start to its exit, split at each exec, whose records are a stream of\n"
+"their own.  The tasks are followed with ptrace, which stops them at\n"
+"clone, fork, vfork and exec only.  Exits with COMMAND's exit status.\n"
 "\n"
 "  -o, --output FILE    trace file (default: kcov.trace), written atomically\n"
-"  --buffer WORDS       kcov buffer size in 64-bit words (default 1048576,\n"
-"                       a multiple of 512)\n"
+"  --buffer WORDS       kcov buffer size per task, in 64-bit words (default\n"
+"                       1048576, a multiple of 512)\n"
+"  --no-follow          trace COMMAND's main task only\n"
 "  --syscalls LIST      trace only these syscalls (names or numbers, comma-\n"
 "                       separated, or \"all\"), each call as a stream of its\n"
-"                       own; uses ptrace\n"
+"                       own, from its entry frame to its exit; the tasks stop\n"
+"                       at every syscall\n"
+"  --remote             also collect the remote coverage sections run for\n"
+"                       COMMAND's tasks (KCOV_REMOTE_ENABLE, common handle)\n"
+"  --remote-handle H    and those of remote handle H, such as\n"
+"                       0x01000000000001ab for USB bus 0x1ab (repeatable;\n"
+"                       implies --remote)\n"
+"  -v, --verbose        describe each stream written, on stderr\n"
 "  -h, --help           this text\n";
 
+#define MAX_NR		1024	/* syscall numbers --syscalls takes */
+#define KCOV_SUBSYSTEM_COMMON	0x0000000000000000ULL
+#define KCOV_INSTANCE_MASK	0x00000000ffffffffULL
+
 struct recorder {
-	struct kct_session *session;
+	const char *output;
+	uint32_t mode;			/* the command's main task's */
+	uint8_t kernel_id[KCT_KERNEL_ID_MAX];
+	int kernel_id_len;		/* <= 0: not known */
 	struct kct_trace_writer *writer;
+	bool verbose, warned_classic;
+	/* --syscalls */
+	char *syscall_list;
 	bool all_syscalls;
-	bool wanted[1024];	/* by syscall number */
-	uint64_t streams;
-	bool overflowed;
-	/* The child: what its streams say of it. */
-	pid_t pid;
-	uint32_t mode;		/* the kcov mode it got */
-	char comm[KCT_COMM_LEN];/* its name at exec, "" if unknown */
+	bool wanted[MAX_NR];
+	uint64_t matched[MAX_NR];
+	struct kct_symbolizer *sym;	/* /proc/kallsyms, if readable */
+	/* --remote */
+	bool remote;
+	struct kct_session *remote_kcov;
+	uint64_t common_handle;
+	uint64_t *handles;
+	uint32_t nr_handles;
+	/* the summary */
+	uint64_t streams, records, tasks, syscalls, sections, full;
 };
+
+static void __attribute__((noreturn, format(printf, 2, 3))) fail(struct recorder *r, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kct_trace_writer_abort(r->writer);
+	/* The tasks die with us (PTRACE_O_EXITKILL). */
+	die("record: %s", msg);
+}
+
+static void syscall_hint(const char *name, char *hint, size_t size);
 
 static void parse_syscalls(struct recorder *r, const char *list)
 {
-	char *copy = strdup(list), *save = NULL, *name;
+	char *copy = strdup(list), *save = NULL, *name, *all;
 
-	if (!copy)
+	/* All the names given, for warn_unmatched(). */
+	if (!copy || asprintf(&all, "%s%s%s", r->syscall_list ? r->syscall_list : "",
+			      r->syscall_list ? "," : "", list) < 0)
 		die("out of memory");
+	free(r->syscall_list);
+	r->syscall_list = all;
+	if (!strtok_r(copy, ",", &save))
+		die("record: --syscalls: no syscall named");
+	strcpy(copy, list);
+	save = NULL;
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		int nr;
 
@@ -70,225 +115,324 @@ static void parse_syscalls(struct recorder *r, const char *list)
 			continue;
 		}
 		nr = syscall_number(name);
-		if (nr < 0 || nr >= (int)(sizeof(r->wanted) / sizeof(r->wanted[0])))
-			die("record: unknown syscall '%s'", name);
+		if (nr < 0 || nr >= MAX_NR) {
+			char hint[512];
+
+			syscall_hint(name, hint, sizeof(hint));
+			die("record: unknown syscall '%s'%s", name, hint);
+		}
 		r->wanted[nr] = true;
 	}
 	free(copy);
 }
 
-/* Finds a program the way execvp() would, so that nothing but the execve()
- * itself runs between resetting the buffer and the exec. */
-static char *find_program(const char *name)
+static void add_handle(struct recorder *r, const char *arg)
 {
-	const char *path = getenv("PATH");
-	static char cand[4096];
+	uint64_t *v = realloc(r->handles, (r->nr_handles + 1) * sizeof(*v));
+	char *end;
 
-	if (strchr(name, '/'))
-		return (char *)name;
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t len = strcspn(path, ":");
-
-		snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, len ? path : ".", name);
-		if (!access(cand, X_OK))
-			return cand;
-		path += len + (path[len] == ':');
-	}
-	return NULL;
+	if (!v)
+		die("out of memory");
+	r->handles = v;
+	errno = 0;
+	v[r->nr_handles] = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || *arg == '-' || !v[r->nr_handles])
+		die("record: --remote-handle: not a handle: '%s'", arg);
+	r->nr_handles++;
+	r->remote = true;
 }
 
-/* errfd is close-on-exec: EOF tells the parent the exec worked; modefd
- * (close-on-exec too) tells it the kcov mode the child got. */
-static void child_exec(struct recorder *r, bool traced, char **argv, int errfd, int modefd)
+static const char *mode_name(uint32_t mode)
 {
-	struct kct_enable_opts opts = { .sz = sizeof(opts), .allow_classic = true };
-	char *prog = find_program(argv[0]);
+	return mode == KCT_MODE_TRACE_PC_EXT ? "KCOV_TRACE_PC_EXT" :
+	       mode == KCT_MODE_TRACE_PC ? "KCOV_TRACE_PC" : "?";
+}
+
+static void warn_classic(struct recorder *r, uint32_t mode)
+{
+	if (mode == KCT_MODE_TRACE_PC && !r->warned_classic) {
+		warn("this kernel lacks KCOV_TRACE_PC_EXT: recording classic coverage, no call tree");
+		r->warned_classic = true;
+	}
+}
+
+static void open_writer(struct recorder *r, const struct follow_task *main_task)
+{
+	struct kct_trace_writer_opts wopts = {
+		.sz = sizeof(wopts),
+		.pc_fill = KCT_PC_FILL_KERNEL,
+		.buffer_words = kct_session_buffer_words(main_task->kcov),
+		/* What the command's main task got; each stream says its own. */
+		.mode = main_task->mode,
+	};
+	struct utsname u;
 	int err;
 
-	if (!prog) {
-		dprintf(errfd, "%s: command not found", argv[0]);
-		_exit(127);
+	r->mode = main_task->mode;
+	if (!uname(&u))
+		wopts.kernel_release = u.release;
+	if (r->kernel_id_len > 0) {
+		wopts.kernel_id = r->kernel_id;
+		wopts.kernel_id_len = r->kernel_id_len;
+		wopts.kernel_id_kind = KCT_KERNEL_ID_SYMBOLS;
 	}
-
-	if (traced) {
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
-			_exit(126);
-		raise(SIGSTOP); /* let the parent set its options */
-	}
-	/* Touch the buffer before kcov is on: the page fault of the first
-	 * write is the child's own business, not COMMAND's. */
-	kct_session_reset(r->session);
-	err = kct_session_enable(r->session, &opts);
-	if (err) {
-		dprintf(errfd, "enabling kcov: %s", kct_strerror(err));
-		_exit(126);
-	}
-	r->mode = kct_session_mode(r->session);
-	if (write(modefd, &r->mode, sizeof(r->mode)) != sizeof(r->mode))
-		_exit(126);
-	kct_session_reset(r->session);
-	execve(prog, argv, environ);
-	err = errno;
-	dprintf(errfd, "%s: %s", argv[0], strerror(err));
-	_exit(err == ENOENT ? 127 : 126);
+	warn_classic(r, main_task->mode);
+	err = kct_trace_writer_open(r->output, &wopts, &r->writer);
+	if (err)
+		fail(r, "%s: %s", r->output, kct_strerror(err));
 }
 
-/* The mode the child reported before its exec (0 bytes: it died first). */
-static void read_mode(struct recorder *r, int modefd)
+static void describe(uint64_t seq, const struct stream_meta *m, uint64_t count)
 {
-	uint32_t mode;
+	const char *name = m->syscall >= 0 ? syscall_name(m->syscall) : NULL;
+	char what[512], *p = what, *end = what + sizeof(what);
 
-	if (read(modefd, &mode, sizeof(mode)) == sizeof(mode))
-		r->mode = mode;
+	p += snprintf(p, end - p, "%s", stream_kind_name(m->kind));
+	if (m->kind == KCT_STREAM_KIND_EXEC || m->kind == KCT_STREAM_KIND_SYSCALL) {
+		if (name)
+			p += snprintf(p, end - p, " %s (%d)", name, m->syscall);
+		else
+			p += snprintf(p, end - p, " %d", m->syscall);
+	}
+	if (m->kind == KCT_STREAM_KIND_SYSCALL)
+		p += snprintf(p, end - p, " args=%#llx,%#llx,%#llx,%#llx,%#llx,%#llx",
+			      (unsigned long long)m->args[0], (unsigned long long)m->args[1],
+			      (unsigned long long)m->args[2], (unsigned long long)m->args[3],
+			      (unsigned long long)m->args[4], (unsigned long long)m->args[5]);
+	if (m->kind == KCT_STREAM_KIND_REMOTE)
+		p += snprintf(p, end - p, " handle=%#llx", (unsigned long long)m->remote_handle);
+	else
+		p += snprintf(p, end - p, " tid=%d pid=%d ppid=%d comm=%s", (int)m->tid, (int)m->pid,
+			      (int)m->ppid, m->comm);
+	fprintf(stderr, "kcovtrace: stream %llu: %s mode=%s records=%llu%s\n", (unsigned long long)seq,
+		what, mode_name(m->mode), (unsigned long long)count,
+		m->overflow ? " buffer-full lost=unknown" : "");
 }
 
-/* The child's name, as /proc shows it (a zombie's too). */
-static void read_comm(struct recorder *r)
+/* The one place where a stream's metadata meets the trace format. */
+static void add_stream(void *ctx, const struct stream_meta *m, const uint64_t *rec, uint64_t count)
 {
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)r->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, r->comm, sizeof(r->comm) - 1);
-	close(fd);
-	if (n <= 0)
-		n = 0;
-	else if (r->comm[n - 1] == '\n')
-		n--;
-	r->comm[n] = '\0';
-}
-
-/* The buffer as a stream: of the whole run, or of the syscall entry says. */
-static void add_stream(struct recorder *r, const struct ptrace_syscall_info *entry)
-{
+	struct recorder *r = ctx;
 	struct kct_stream_opts opts = {
 		.sz = sizeof(opts),
-		.kind = entry ? KCT_STREAM_KIND_SYSCALL : KCT_STREAM_KIND_TASK,
-		.seq = r->streams++,
-		.pid = r->pid,
-		.tid = r->pid,
-		.ppid = getpid(),
-		.mode = r->mode,
-		.comm = r->comm,
+		.kind = m->kind,
+		.seq = r->streams,
+		.pid = m->pid,
+		.tid = m->tid,
+		.ppid = m->ppid,
+		.mode = m->mode,
+		.syscall = m->syscall,
+		.remote_handle = m->remote_handle,
+		.comm = m->comm,
 	};
 	int err;
 
-	if (entry) {
-		opts.syscall = (int)entry->entry.nr;
+	if (m->kind == KCT_STREAM_KIND_SYSCALL) {
 		opts.flags |= KCT_STREAM_F_ARGS;
-		for (int i = 0; i < 6; i++)
-			opts.args[i] = entry->entry.args[i];
+		memcpy(opts.args, m->args, sizeof(opts.args));
 	}
-	if (kct_session_full(r->session))
-		r->overflowed = true;
-	err = kct_session_write_stream(r->session, r->writer, &opts);
+	if (m->overflow) {
+		/* The kernel does not say how many records it dropped. */
+		opts.flags |= KCT_STREAM_F_OVERFLOW;
+		opts.lost = KCT_LOST_UNKNOWN;
+		r->full++;
+	}
+	if (r->verbose)
+		describe(r->streams, m, count);
+	err = kct_trace_writer_add(r->writer, &opts, rec, count);
 	if (err)
-		die("record: writing the trace: %s", kct_strerror(err));
+		fail(r, "writing the trace: %s", kct_strerror(err));
+	r->streams++;
+	r->records += count;
+	r->syscalls += m->kind == KCT_STREAM_KIND_SYSCALL;
+	r->sections += m->kind == KCT_STREAM_KIND_REMOTE;
 }
 
-/*
- * Follows the child from syscall stop to syscall stop; returns its status.
- * The streams start after the exec: the child's own set-up is not COMMAND's.
- */
-static int trace_syscalls(struct recorder *r, pid_t pid, int errfd, int modefd)
+/* For the --syscalls cut: whether pc is in a syscall's entry point. */
+static int is_syscall_pc(void *ctx, uint64_t pc)
 {
-	struct ptrace_syscall_info entry;
-	int status;
-	bool execed = false, in_syscall = false;
+	static const char *const prefixes[] = {
+		"__x64_sys_", "__ia32_sys_", "__x64_compat_sys_", "__ia32_compat_sys_",
+		"__do_sys_", "__se_sys_", "__do_compat_sys_", "__se_compat_sys_",
+	};
+	struct recorder *r = ctx;
+	struct kct_symbol s;
 
-	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
-		die("record: the child did not stop for tracing");
-	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
-		   (void *)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC)))
-		die("record: ptrace: %s", strerror(errno));
-	for (int sig = 0;;) {
-		struct ptrace_syscall_info info;
+	if (!r->sym)
+		return -1;
+	if (kct_symbolize(r->sym, pc, &s))
+		return 0;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(s.name, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	return 0;
+}
 
-		if (ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig))
-			die("record: ptrace: %s", strerror(errno));
-		sig = 0;
-		if (waitpid(pid, &status, 0) != pid)
-			die("record: waitpid: %s", strerror(errno));
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			char childerr[512];
-			ssize_t n = execed ? 0 : read(errfd, childerr, sizeof(childerr) - 1);
+/* Before the command starts, so that it inherits the common handle. */
+static void enable_remote(struct recorder *r, uint64_t words)
+{
+	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = words };
+	struct kct_remote_enable_opts ropts = {
+		.sz = sizeof(ropts),
+		.allow_classic = true,
+		.handles = r->handles,
+		.nr_handles = r->nr_handles,
+	};
+	int err = kct_session_open(&opts, &r->remote_kcov);
 
-			if (n > 0) {
-				childerr[n] = '\0';
-				kct_trace_writer_abort(r->writer);
-				die("record: %s", childerr);
-			}
-			return status;
-		}
-		if (!WIFSTOPPED(status))
-			continue;
-		if (status >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8)) {
-			execed = true;
-			read_mode(r, modefd);
-			read_comm(r);
-			continue;
-		}
-		if (!execed)
-			continue;
-		if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
-			sig = WSTOPSIG(status) == SIGTRAP ? 0 : WSTOPSIG(status);
-			continue;
-		}
-		if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof(info), &info) <= 0)
-			die("record: PTRACE_GET_SYSCALL_INFO: %s", strerror(errno));
-		if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
-			int nr = (int)info.entry.nr;
-
-			in_syscall = false;
-			if (r->all_syscalls ||
-			    (nr >= 0 && nr < (int)(sizeof(r->wanted) / sizeof(r->wanted[0])) &&
-			     r->wanted[nr])) {
-				in_syscall = true;
-				entry = info;
-				kct_session_reset(r->session);
-			}
-		} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && in_syscall) {
-			add_stream(r, &entry);
-			in_syscall = false;
-		}
+	if (err)
+		return;	/* follow_start() says why, as for any task */
+	follow_dontfork(r->remote_kcov);
+	/* A common handle is kcovtrace's choice: unique while it is enabled. */
+	for (uint64_t id = getpid();; id += 1u << 22) {
+		r->common_handle = KCOV_SUBSYSTEM_COMMON | (id & KCOV_INSTANCE_MASK);
+		ropts.common_handle = r->common_handle;
+		err = kct_session_enable_remote(r->remote_kcov, &ropts);
+		if (err != -EEXIST || id >= KCOV_INSTANCE_MASK - (1u << 22))
+			break;
 	}
+	if (err == -EEXIST)
+		die("record: KCOV_REMOTE_ENABLE: a --remote-handle is in use by another kcov user");
+	if (err == -EINVAL)
+		die("record: KCOV_REMOTE_ENABLE: %s (a --remote-handle must be a USB bus's, "
+		    "0x0100000000000000 | bus)", kct_strerror(err));
+	if (err)
+		die("record: KCOV_REMOTE_ENABLE: %s", kct_strerror(err));
+}
+
+static void add_section(void *ctx, uint64_t from, uint64_t to)
+{
+	struct recorder *r = ctx;
+	const uint64_t *rec = kct_session_records(r->remote_kcov);
+	uint64_t count = kct_session_count(r->remote_kcov);
+	struct stream_meta m = {
+		.kind = KCT_STREAM_KIND_REMOTE,
+		.syscall = -1,
+		.mode = kct_session_mode(r->remote_kcov),
+		/* Sections do not say which handle they ran with. */
+		.remote_handle = r->nr_handles ? 0 : r->common_handle,
+		.overflow = to == count && kct_session_full(r->remote_kcov),
+	};
+
+	add_stream(r, &m, rec + from, to - from);
+}
+
+static void add_remote_sections(struct recorder *r)
+{
+	warn_classic(r, kct_session_mode(r->remote_kcov));
+	cut_sections(kct_session_records(r->remote_kcov), kct_session_count(r->remote_kcov),
+		     add_section, r);
+	kct_session_disable(r->remote_kcov);
+	kct_session_close(r->remote_kcov);
+}
+
+/* What glibc calls in place of a syscall of the same name (glibc 2.33 and
+ * later, x86-64). */
+static const struct {
+	const char *name, *does;
+} libc_calls[] = {
+	{ "stat", "calls newfstatat" },
+	{ "lstat", "calls newfstatat" },
+	{ "fstat", "calls newfstatat" },
+	{ "open", "calls openat" },
+	{ "fork", "calls clone" },
+	{ "exit", "calls exit_group" },
+	{ "getdents", "calls getdents64" },
+	{ "readdir", "calls getdents64" },
+	{ "getrlimit", "calls prlimit64" },
+	{ "setrlimit", "calls prlimit64" },
+	{ "nanosleep", "calls clock_nanosleep" },
+	{ "sleep", "calls clock_nanosleep" },
+	{ "usleep", "calls clock_nanosleep" },
+	{ "waitpid", "calls wait4" },
+	{ "wait", "calls wait4" },
+	{ "signal", "calls rt_sigaction" },
+	{ "sigaction", "calls rt_sigaction" },
+	{ "sigprocmask", "calls rt_sigprocmask" },
+	{ "clock_gettime", "uses the vDSO, no syscall" },
+	{ "gettimeofday", "uses the vDSO, no syscall" },
+	{ "time", "uses the vDSO, no syscall" },
+	{ "getcpu", "uses the vDSO, no syscall" },
+};
+
+/* "; glibc's stat() calls newfstatat; similar names: fstat, lstat, ..." */
+static void syscall_hint(const char *name, char *hint, size_t size)
+{
+	const char *similar[6];
+	char *p = hint, *end = hint + size;
+	size_t n;
+
+	*p = '\0';
+	for (size_t i = 0; i < sizeof(libc_calls) / sizeof(libc_calls[0]); i++)
+		if (!strcmp(libc_calls[i].name, name))
+			p += snprintf(p, end - p, "; glibc's %s() %s", name, libc_calls[i].does);
+	n = similar_syscalls(name, similar, sizeof(similar) / sizeof(similar[0]));
+	for (size_t i = 0; i < n && p < end; i++)
+		p += snprintf(p, end - p, "%s%s", i ? ", " : "; similar names: ", similar[i]);
+}
+
+/* --syscalls names that matched no call, each with a hint. */
+static void warn_unmatched(struct recorder *r)
+{
+	char *copy = strdup(r->syscall_list), *save = NULL, *name;
+
+	if (!copy)
+		return;
+	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		int nr = syscall_number(name);
+		char hint[512];
+
+		if (!strcmp(name, "all") || nr < 0 || nr >= MAX_NR || r->matched[nr])
+			continue;
+		syscall_hint(syscall_name(nr) ? syscall_name(nr) : name, hint, sizeof(hint));
+		warn("--syscalls %s matched no syscall of the command%s", name, hint);
+	}
+	free(copy);
 }
 
 int cmd_record(int argc, char **argv)
 {
+	enum { OPT_BUFFER = 0x100, OPT_SYSCALLS, OPT_NO_FOLLOW, OPT_REMOTE, OPT_REMOTE_HANDLE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "buffer", required_argument, NULL, 'b' },
-		{ "syscalls", required_argument, NULL, 's' },
+		{ "buffer", required_argument, NULL, OPT_BUFFER },
+		{ "syscalls", required_argument, NULL, OPT_SYSCALLS },
+		{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
+		{ "remote", no_argument, NULL, OPT_REMOTE },
+		{ "remote-handle", required_argument, NULL, OPT_REMOTE_HANDLE },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct kct_session_opts opts = { .sz = sizeof(opts) };
-	struct kct_trace_writer_opts wopts = { .sz = sizeof(wopts), .pc_fill = KCT_PC_FILL_KERNEL };
-	struct recorder r = { 0 };
-	const char *output = "kcov.trace", *syscalls = NULL;
-	uint8_t kernel_id[KCT_KERNEL_ID_MAX];
-	struct utsname u;
-	int c, err, status, errpipe[2], modepipe[2];
-	char childerr[512];
-	pid_t pid;
+	struct follow_opts fo = { .children = true };
+	struct recorder r = { .output = "kcov.trace" };
+	struct streams st = { .emit = add_stream, .ctx = &r };
+	struct follow_event ev;
+	struct follow *f;
+	int c, err, status;
 
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			output = optarg;
+			r.output = optarg;
 			break;
-		case 'b':
-			opts.buffer_words = parse_ulong(optarg, "--buffer");
+		case OPT_BUFFER:
+			fo.buffer_words = parse_ulong(optarg, "--buffer");
 			break;
-		case 's':
-			syscalls = optarg;
+		case OPT_SYSCALLS:
+			parse_syscalls(&r, optarg);
+			break;
+		case OPT_NO_FOLLOW:
+			fo.children = false;
+			break;
+		case OPT_REMOTE:
+			r.remote = true;
+			break;
+		case OPT_REMOTE_HANDLE:
+			add_handle(&r, optarg);
+			break;
+		case 'v':
+			r.verbose = true;
 			break;
 		case 'h':
 			fputs(record_usage, stdout);
@@ -298,83 +442,73 @@ int cmd_record(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc)
-		die("record: no command (kcovtrace record [options] -- COMMAND)");
-	if (syscalls)
-		parse_syscalls(&r, syscalls);
-
-	err = kct_session_open(&opts, &r.session);
-	if (err == -EINVAL)
-		die("record: --buffer must be a multiple of 512 words, from 512 to 2^31");
-	if (err)
-		die("record: /sys/kernel/debug/kcov: %s%s", kct_strerror(err),
-		    err == -ENOENT ? " (no CONFIG_KCOV, or debugfs not mounted)" : "");
-
+	if (optind >= argc) {
+		fputs("kcovtrace: record: no command (kcovtrace record [options] -- COMMAND)\n", stderr);
+		return 2;
+	}
+	fo.syscalls = r.syscall_list != NULL;
+	if (fo.syscalls) {
+		st.syscalls = true;
+		st.wanted = r.wanted;
+		st.nr_wanted = MAX_NR;
+		st.all_syscalls = r.all_syscalls;
+		st.matched = r.matched;
+		st.is_syscall = is_syscall_pc;
+		st.is_syscall_ctx = &r;
+		/* Symbols tell the syscall's frame best; without them (no
+		 * /proc/kallsyms, or its addresses hidden) structure does. */
+		if (!kct_symbolizer_new(&r.sym) &&
+		    kct_symbolizer_add_kallsyms(r.sym, "/proc/kallsyms")) {
+			kct_symbolizer_free(r.sym);
+			r.sym = NULL;
+		}
+	}
 	/* The kernel's identity, for replay to compare with its symbols;
 	 * before the command runs, which it would only slow down. */
-	err = kct_kernel_id_symbols("/proc/kallsyms", kernel_id, sizeof(kernel_id));
-	if (err > 0) {
-		wopts.kernel_id = kernel_id;
-		wopts.kernel_id_len = err;
-		wopts.kernel_id_kind = KCT_KERNEL_ID_SYMBOLS;
-	}
+	r.kernel_id_len = kct_kernel_id_symbols("/proc/kallsyms", r.kernel_id, sizeof(r.kernel_id));
+	if (r.remote)
+		enable_remote(&r, fo.buffer_words);
 
-	if (pipe2(errpipe, O_CLOEXEC) || pipe2(modepipe, O_CLOEXEC))
-		die("record: pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die("record: fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(errpipe[0]);
-		close(modepipe[0]);
-		child_exec(&r, syscalls != NULL, argv + optind, errpipe[1], modepipe[1]);
+	f = follow_new(&fo);
+	if (!f)
+		die("out of memory");
+	err = follow_start(f, argv + optind);
+	if (err)
+		fail(&r, "%s", follow_error(f));
+	while ((err = follow_next(f, &ev)) > 0) {
+		if (ev.type == FOLLOW_NEW && !r.tasks++)
+			open_writer(&r, ev.task);
+		if (ev.type == FOLLOW_NEW && ev.task->mode != r.mode)
+			warn_classic(&r, ev.task->mode);
+		if (streams_event(&st, &ev))
+			fail(&r, "out of memory");
 	}
-	close(errpipe[1]);
-	close(modepipe[1]);
-	r.pid = pid;
+	if (err < 0)
+		fail(&r, "%s", follow_error(f));
+	status = follow_status(f);
+	follow_free(f);
+	if (r.remote_kcov)
+		add_remote_sections(&r);
 
-	/* What the trace was recorded with: the mode this kernel offers,
-	 * asked the same way the child asks (each stream says the mode its
-	 * task got). */
-	wopts.buffer_words = kct_session_buffer_words(r.session);
-	if (!uname(&u))
-		wopts.kernel_release = u.release;
-	wopts.mode = kernel_has_ext_mode() ? KCT_MODE_TRACE_PC_EXT : KCT_MODE_TRACE_PC;
-	if (wopts.mode == KCT_MODE_TRACE_PC)
-		warn("this kernel lacks KCOV_TRACE_PC_EXT: recording classic coverage, no call tree");
-	err = kct_trace_writer_open(output, &wopts, &r.writer);
-	if (err) {
-		kill(pid, SIGKILL);
-		die("record: %s: %s", output, kct_strerror(err));
-	}
-	if (syscalls) {
-		status = trace_syscalls(&r, pid, errpipe[0], modepipe[0]);
-	} else {
-		/* EOF once the child execs (or an error message). */
-		ssize_t n = read(errpipe[0], childerr, sizeof(childerr) - 1);
-		siginfo_t si;
-
-		read_mode(&r, modepipe[0]);
-		/* Its name before it is reaped: as of its exec, unless the
-		 * command renamed itself. */
-		if (!waitid(P_PID, pid, &si, WEXITED | WNOWAIT))
-			read_comm(&r);
-		if (waitpid(pid, &status, 0) != pid)
-			die("record: waitpid: %s", strerror(errno));
-		if (n > 0) {
-			childerr[n] = '\0';
-			kct_trace_writer_abort(r.writer);
-			die("record: %s", childerr);
-		}
-		add_stream(&r, NULL);
-	}
 	err = kct_trace_writer_commit(r.writer);
 	if (err)
-		die("record: %s: %s", output, kct_strerror(err));
-	if (r.overflowed)
-		warn("the kcov buffer filled up: the trace is a prefix (try --buffer)");
-	kct_session_close(r.session);
+		die("record: %s: %s", r.output, kct_strerror(err));
+	fprintf(stderr, "kcovtrace: %s: %llu streams, %llu records, %llu tasks", r.output,
+		(unsigned long long)r.streams, (unsigned long long)r.records,
+		(unsigned long long)r.tasks);
+	if (fo.syscalls)
+		fprintf(stderr, ", %llu syscalls matched", (unsigned long long)r.syscalls);
+	if (r.remote)
+		fprintf(stderr, ", %llu remote sections", (unsigned long long)r.sections);
+	fputc('\n', stderr);
+	if (r.full)
+		warn("a kcov buffer filled up: %llu streams lost records, how many the kernel does not say "
+		     "(try --buffer)", (unsigned long long)r.full);
+	if (fo.syscalls)
+		warn_unmatched(&r);
+	kct_symbolizer_free(r.sym);
+	free(r.syscall_list);
+	free(r.handles);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -244,7 +244,7 @@ int cmd_replay(int argc, char **argv)
 	for (uint32_t i = 0; i < info.nr_streams; i++) {
 		struct kct_stream_info sh = { .sz = sizeof(sh) };
 		struct kct_decoder *dec;
-		char title[64];
+		char title[128];
 
 		if (only_stream >= 0 && i != only_stream)
 			continue;

@@ -104,7 +104,10 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
  * (one line) of a trace cut short, whose intact part it reads. */
 struct kct_trace *open_trace(const char *path);
 uint32_t trace_nr_streams(const struct kct_trace *trace);
-/* The stream's heading, "syscall read (0)", for commands that print several. */
+/* The kind's name: "task", "exec", "syscall", "remote" or "stream". */
+const char *stream_kind_name(uint32_t kind);
+/* The stream's heading, "syscall read (0), task 12 (pid 10)" or "stream 3:
+ * task 12 (pid 10)", for commands that print several. */
 const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size);
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
@@ -180,8 +183,8 @@ static inline const struct kct_event *next_event(struct event_reader *r)
 
 int syscall_number(const char *name_or_number);
 const char *syscall_name(int nr);
-
-bool kernel_has_ext_mode(void);
+/* Up to max names of the table close to name (not name itself). */
+size_t similar_syscalls(const char *name, const char **out, size_t max);
 
 int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

@@ -220,16 +220,56 @@ uint32_t trace_nr_streams(const struct kct_trace *trace)
 	return info.nr_streams;
 }
 
+const char *stream_kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case KCT_STREAM_KIND_TASK:
+		return "task";
+	case KCT_STREAM_KIND_EXEC:
+		return "exec";
+	case KCT_STREAM_KIND_SYSCALL:
+		return "syscall";
+	case KCT_STREAM_KIND_REMOTE:
+		return "remote";
+	default:
+		return "stream";
+	}
+}
+
 const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size)
 {
 	const char *name = syscall_name(sh->syscall);
+	unsigned long long seq = sh->seq;
+	char call[48], task[48] = "";
 
-	if (sh->syscall == KCT_STREAM_NO_SYSCALL)
-		snprintf(buf, size, "stream %llu", (unsigned long long)sh->seq);
-	else if (name)
-		snprintf(buf, size, "syscall %s (%d)", name, sh->syscall);
+	if (name)
+		snprintf(call, sizeof(call), "%s (%d)", name, sh->syscall);
 	else
-		snprintf(buf, size, "syscall %d", sh->syscall);
+		snprintf(call, sizeof(call), "%d", sh->syscall);
+	/* Traces of other writers may not say whose a stream is. */
+	if (sh->tid)
+		snprintf(task, sizeof(task), ", task %d (pid %d)", sh->tid, sh->pid);
+	switch (sh->kind) {
+	case KCT_STREAM_KIND_TASK:
+		snprintf(buf, size, "stream %llu: task %d (pid %d)", seq, sh->tid, sh->pid);
+		break;
+	case KCT_STREAM_KIND_EXEC:
+		snprintf(buf, size, "stream %llu: exec %s%s", seq, call, task);
+		break;
+	case KCT_STREAM_KIND_SYSCALL:
+		snprintf(buf, size, "syscall %s%s", call, task);
+		break;
+	case KCT_STREAM_KIND_REMOTE:
+		snprintf(buf, size, "stream %llu: remote section, handle 0x%llx", seq,
+			 (unsigned long long)sh->remote_handle);
+		break;
+	default:
+		if (sh->syscall == KCT_STREAM_NO_SYSCALL)
+			snprintf(buf, size, "stream %llu", seq);
+		else
+			snprintf(buf, size, "syscall %s", call);
+		break;
+	}
 	return buf;
 }
 
@@ -311,17 +351,41 @@ const char *syscall_name(int nr)
 	return NULL;
 }
 
-bool kernel_has_ext_mode(void)
+/* Loosely: one name holds the other (stat, fstatat), or they differ in at
+ * most two letters (getpid, getppid). */
+static bool names_close(const char *a, const char *b)
 {
-	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = 512 };
-	struct kct_session *s;
-	bool ext;
+	size_t la = strlen(a), lb = strlen(b), d[32], prev, tmp;
 
-	if (kct_session_open(&opts, &s))
+	if ((la >= 3 && strstr(b, a)) || (lb >= 3 && strstr(a, b)))
+		return true;
+	if (la >= sizeof(d) / sizeof(d[0]) || lb >= sizeof(d) / sizeof(d[0]))
 		return false;
-	ext = !kct_session_enable(s, NULL);
-	if (ext)
-		kct_session_disable(s);
-	kct_session_close(s);
-	return ext;
+	/* Edit distance, one row at a time. */
+	for (size_t j = 0; j <= lb; j++)
+		d[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			tmp = d[j];
+			d[j] = prev + (a[i - 1] != b[j - 1]);
+			if (d[j - 1] + 1 < d[j])
+				d[j] = d[j - 1] + 1;
+			if (tmp + 1 < d[j])
+				d[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return d[lb] <= 2;
+}
+
+size_t similar_syscalls(const char *name, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(syscall_table) / sizeof(syscall_table[0]) && n < max; i++)
+		if (strcmp(syscall_table[i].name, name) && names_close(name, syscall_table[i].name))
+			out[n++] = syscall_table[i].name;
+	return n;
 }

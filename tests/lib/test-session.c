@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kct_session_enable() and kct_session_enable_remote() fall back to classic
+ * coverage for the errors a kernel without KCOV_TRACE_PC_EXT gives: ENOTSUPP
+ * (the series without CONFIG_KCOV_EXT_RECORDS) and EINVAL (a kernel without
+ * the series, which does not know the mode).  No kernel here: the test is
+ * linked with -Wl,--wrap=ioctl, and its ioctl() plays a kcov device, a
+ * plain file the library maps as it would map the kcov buffer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kcovtrace.h"
+
+#define ENOTSUPP		524
+#define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
+#define KCOV_ENABLE		_IO('c', 100)
+#define KCOV_DISABLE		_IO('c', 101)
+#define KCOV_REMOTE_ENABLE	_IOW('c', 102, struct kcov_remote_arg)
+
+struct kcov_remote_arg {
+	uint32_t trace_mode;
+	uint32_t area_size;
+	uint32_t num_handles;
+	uint32_t pad;
+	uint64_t common_handle;
+	uint64_t handles[];
+};
+
+static int tests, failures;
+static int reject_ext;		/* the errno for KCOV_TRACE_PC_EXT */
+static int reject_all;		/* the errno for every mode, 0: none */
+
+int __real_ioctl(int fd, unsigned long request, ...);
+
+int __wrap_ioctl(int fd, unsigned long request, ...)
+{
+	unsigned long mode;
+	va_list ap;
+	void *arg;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	switch (request) {
+	case KCOV_INIT_TRACE:
+	case KCOV_DISABLE:
+		return 0;
+	case KCOV_ENABLE:
+		mode = (unsigned long)arg;
+		break;
+	case KCOV_REMOTE_ENABLE:
+		mode = ((struct kcov_remote_arg *)arg)->trace_mode;
+		break;
+	default:
+		return __real_ioctl(fd, request, arg);
+	}
+	errno = reject_all ? reject_all : mode == KCT_MODE_TRACE_PC_EXT ? reject_ext : 0;
+	return errno ? -1 : 0;
+}
+
+static void check(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", cond ? "ok" : "not ok", ++tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	failures += !cond;
+}
+
+static struct kct_session *open_fake(const char *path)
+{
+	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = 512, .device = path };
+	struct kct_session *s;
+	int err = kct_session_open(&opts, &s);
+
+	if (err) {
+		printf("Bail out! opening %s as a kcov device: %s\n", path, kct_strerror(err));
+		exit(1);
+	}
+	return s;
+}
+
+int main(void)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} kernels[] = {
+		{ ENOTSUPP, "ENOTSUPP (CONFIG_KCOV_EXT_RECORDS=n)" },
+		{ EINVAL, "EINVAL (a kernel without the series)" },
+	};
+	char path[] = "/tmp/kcovtrace-test-session.XXXXXX";
+	int fd = mkstemp(path), err;
+	struct kct_session *s;
+	struct kct_enable_opts classic = { .sz = sizeof(classic), .allow_classic = true };
+	struct kct_remote_enable_opts rclassic = {
+		.sz = sizeof(rclassic), .allow_classic = true, .common_handle = 0x42,
+	};
+	struct kct_remote_enable_opts rstrict = { .sz = sizeof(rstrict), .common_handle = 0x42 };
+
+	if (fd < 0 || ftruncate(fd, 512 * sizeof(uint64_t))) {
+		printf("Bail out! %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	close(fd);
+	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
+		reject_ext = kernels[i].err;
+
+		s = open_fake(path);
+		err = kct_session_enable(s, &classic);
+		check(!err && kct_session_mode(s) == KCT_MODE_TRACE_PC,
+		      "enable falls back to KCOV_TRACE_PC on %s (%d, mode %u)", kernels[i].name, err,
+		      kct_session_mode(s));
+		kct_session_close(s);
+
+		s = open_fake(path);
+		err = kct_session_enable_remote(s, &rclassic);
+		check(!err && kct_session_mode(s) == KCT_MODE_TRACE_PC,
+		      "remote enable falls back to KCOV_TRACE_PC on %s (%d, mode %u)", kernels[i].name,
+		      err, kct_session_mode(s));
+		kct_session_close(s);
+
+		s = open_fake(path);
+		err = kct_session_enable_remote(s, &rstrict);
+		check(err == -kernels[i].err, "without allow_classic, remote enable gives %s (%d)",
+		      kernels[i].name, err);
+		kct_session_close(s);
+	}
+
+	/* A kernel that takes neither mode: its error, no success. */
+	reject_all = EINVAL;
+	s = open_fake(path);
+	err = kct_session_enable_remote(s, &rclassic);
+	check(err == -EINVAL, "remote enable that fails in both modes gives the error (%d)", err);
+	kct_session_close(s);
+
+	reject_all = 0;
+	reject_ext = 0;
+	s = open_fake(path);
+	err = kct_session_enable_remote(s, &rclassic);
+	check(!err && kct_session_mode(s) == KCT_MODE_TRACE_PC_EXT,
+	      "remote enable keeps the extended mode where the kernel has it (%d)", err);
+	kct_session_close(s);
+
+	unlink(path);
+	printf("1..%d\n", tests);
+	return failures ? 1 : 0;
+}

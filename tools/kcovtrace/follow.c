@@ -1,0 +1,779 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Following a command's tasks with ptrace, each with a kcov buffer of its
+ * own (follow.h).
+ *
+ * KCOV_ENABLE only ever affects the task that calls it, and a task started
+ * by someone else will not call it.  So the tracer opens a kcov descriptor
+ * per task (KCOV_INIT_TRACE and mmap, in the tracer) and, at the task's
+ * first ptrace stop, makes the task run the syscalls that enable it there:
+ *
+ *	pidfd = pidfd_open(tracer, 0);
+ *	fd = pidfd_getfd(pidfd, the tracer's kcov descriptor, 0);
+ *	ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC_EXT);  (or KCOV_TRACE_PC)
+ *	close(fd); close(pidfd);
+ *
+ * Each is injected the way a debugger calls a function: the registers are
+ * saved, the instruction pointer set back onto the syscall instruction the
+ * task stopped after (a new task stops on its way out of clone(), fork() or
+ * vfork(); the main task after raise(SIGSTOP)), with orig_rax -1 so that no
+ * syscall restart logic applies, and the task is run from its syscall-entry
+ * stop to its syscall-exit stop, where the result is read.  Signals are
+ * blocked meanwhile (PTRACE_SETSIGMASK), so none is delivered or lost
+ * while the task runs code that is not its own; registers and mask are
+ * restored after.  The task's buffer is reset then: the records after it
+ * are the task's own (and the end of the ptrace stop it returns from,
+ * which the caller cuts off, see streams.c).
+ *
+ * The tasks are seized (PTRACE_SEIZE) with PTRACE_O_EXITKILL, so that they
+ * die with the tracer instead of running on untraced or stopped, and with
+ * the options that auto-attach every thread and child.  A new task's first
+ * stop may come before or after its creator's PTRACE_EVENT_CLONE/FORK/VFORK
+ * stop: nothing here needs the creator's event, a task is new when its tid
+ * is, and its pid and parent come from /proc.  Unless opts.syscalls, a task
+ * only ever stops at clone, fork, vfork, exec, a signal (passed on as it
+ * came, with its siginfo) or a group stop (PTRACE_LISTEN keeps it in the
+ * group stop), so tracing costs nothing per syscall.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/ptrace.h>
+
+#include "follow.h"
+
+extern char **environ;
+
+#define KCOV_ENABLE	_IO('c', 100)
+#define ENOTSUPP	524	/* the kernel's, not in errno.h */
+
+#define MAX_SPARE	4	/* kcov buffers kept for the next new tasks */
+
+struct ftask {
+	struct follow_task pub;
+	bool stopped;		/* in a ptrace stop, to be resumed */
+	bool listen;		/* in a group stop: resume with PTRACE_LISTEN */
+	bool gone;		/* FOLLOW_EXIT reported: freed at the next call */
+	bool reaped;		/* its exit is known: kcov let go of its buffer */
+	int resume_sig;		/* the signal to pass on when resuming */
+};
+
+struct follow {
+	struct follow_opts opts;
+	pid_t self, main_pid;
+	int errfd;		/* the child's exec error; EOF once it exec'ed */
+	int status;		/* the main task's wait status */
+	struct ftask **tasks;
+	size_t nr_tasks, max_tasks;
+	struct ftask *current;	/* the task of the last event */
+	struct follow_event stash; /* an event to report at the next call */
+	bool stashed;
+	struct kct_session *spare[MAX_SPARE];
+	int nr_spare;
+	char err[512];
+};
+
+static int __attribute__((format(printf, 3, 4))) fail(struct follow *f, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->err, sizeof(f->err), fmt, ap);
+	va_end(ap);
+	return err < 0 ? err : -EIO;
+}
+
+struct follow *follow_new(const struct follow_opts *opts)
+{
+	struct follow *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->opts = *opts;
+	f->self = getpid();
+	f->errfd = -1;
+	return f;
+}
+
+const char *follow_error(const struct follow *f)
+{
+	return f->err;
+}
+
+int follow_status(const struct follow *f)
+{
+	return f->status;
+}
+
+/* ---- the task table ---- */
+
+static struct ftask *find_task(struct follow *f, pid_t tid)
+{
+	for (size_t i = 0; i < f->nr_tasks; i++)
+		if (f->tasks[i]->pub.tid == tid && !f->tasks[i]->gone)
+			return f->tasks[i];
+	return NULL;
+}
+
+static struct ftask *add_task(struct follow *f, pid_t tid)
+{
+	struct ftask *t;
+
+	if (f->nr_tasks == f->max_tasks) {
+		size_t n = f->max_tasks ? 2 * f->max_tasks : 16;
+		struct ftask **v = realloc(f->tasks, n * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		f->tasks = v;
+		f->max_tasks = n;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->pub.tid = tid;
+	f->tasks[f->nr_tasks++] = t;
+	return t;
+}
+
+/* The kcov of a task whose exit is known, detached from it then, serves the
+ * next new one. */
+static void remove_task(struct follow *f, struct ftask *t)
+{
+	for (size_t i = 0; i < f->nr_tasks; i++) {
+		if (f->tasks[i] == t) {
+			f->tasks[i] = f->tasks[--f->nr_tasks];
+			break;
+		}
+	}
+	if (t->pub.kcov && t->reaped && f->nr_spare < MAX_SPARE)
+		f->spare[f->nr_spare++] = t->pub.kcov;
+	else
+		kct_session_close(t->pub.kcov);
+	free(t);
+}
+
+/* pid and parent from /proc/TID/status, comm from /proc/TID/comm; the task
+ * is stopped, so they cannot change under us. */
+static void read_task_info(struct ftask *t)
+{
+	char path[64], line[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->pub.tid);
+	fp = fopen(path, "re");
+	if (fp) {
+		while (fgets(line, sizeof(line), fp)) {
+			int v;
+
+			if (sscanf(line, "Tgid: %d", &v) == 1)
+				t->pub.pid = v;
+			else if (sscanf(line, "PPid: %d", &v) == 1)
+				t->pub.ppid = v;
+		}
+		fclose(fp);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)t->pub.tid);
+	fp = fopen(path, "re");
+	if (fp) {
+		if (fgets(t->pub.comm, sizeof(t->pub.comm), fp))
+			t->pub.comm[strcspn(t->pub.comm, "\n")] = '\0';
+		fclose(fp);
+	}
+}
+
+/* ---- enabling kcov in a stopped task ---- */
+
+/* The next stop of t; -ESRCH once it is gone (its status noted). */
+static int wait_stop(struct follow *f, struct ftask *t, int *status)
+{
+	for (;;) {
+		pid_t r = waitpid(t->pub.tid, status, __WALL);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return fail(f, -errno, "waitpid: %s", strerror(errno));
+		if (WIFEXITED(*status) || WIFSIGNALED(*status)) {
+			if (r == f->main_pid)
+				f->status = *status;
+			t->reaped = true;
+			return -ESRCH;
+		}
+		if (WIFSTOPPED(*status))
+			return 0;
+	}
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/*
+ * Runs syscall nr in t, from the syscall instruction at insn, with the other
+ * registers of saved; *ret is its result.  0, -ESRCH if t is gone, or
+ * another negative errno.
+ */
+static int inject(struct follow *f, struct ftask *t, const struct user_regs_struct *saved,
+		  uint64_t insn, long nr, long a0, long a1, long a2, long *ret)
+{
+	struct user_regs_struct r = *saved;
+	pid_t tid = t->pub.tid;
+	bool entered = false;
+	int status, err;
+
+	r.rip = insn;
+	r.rax = nr;
+	r.orig_rax = -1;
+	r.rdi = a0;
+	r.rsi = a1;
+	r.rdx = a2;
+	r.r10 = r.r8 = r.r9 = 0;
+	if (ptrace(PTRACE_SETREGS, tid, NULL, &r))
+		return errno == ESRCH ? -ESRCH : fail(f, -errno, "ptrace(PTRACE_SETREGS): %s", strerror(errno));
+	for (;;) {
+		struct ptrace_syscall_info info;
+
+		if (ptrace(PTRACE_SYSCALL, tid, NULL, NULL))
+			return errno == ESRCH ? -ESRCH :
+			       fail(f, -errno, "ptrace(PTRACE_SYSCALL): %s", strerror(errno));
+		err = wait_stop(f, t, &status);
+		if (err == -ESRCH && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+			return fail(f, -EPERM, "enabling kcov in task %d (%s): seccomp killed it (SIGSYS)",
+				    (int)tid, t->pub.comm);
+		if (err)
+			return err;
+		if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+			/*
+			 * Only SIGKILL and SIGSTOP get through the mask: a
+			 * SIGSTOP (its signal-delivery stop, or the group stop
+			 * it starts) is passed on once the task is back in
+			 * its own code.
+			 */
+			if (is_stop_signal(WSTOPSIG(status)))
+				t->resume_sig = WSTOPSIG(status);
+			continue;
+		}
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info) <= 0)
+			return fail(f, -errno, "ptrace(PTRACE_GET_SYSCALL_INFO): %s", strerror(errno));
+		if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+			if (info.entry.nr != (uint64_t)nr)
+				return fail(f, -EPROTO, "task %d entered syscall %llu, not the one kcovtrace gave it (%ld)",
+					    (int)tid, (unsigned long long)info.entry.nr, nr);
+			entered = true;
+		} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && entered) {
+			*ret = info.exit.rval;
+			return 0;
+		}
+	}
+}
+
+static const char *errstr(long ret)
+{
+	return kct_strerror((int)ret);
+}
+
+/*
+ * Enables kcov in t, stopped after a syscall instruction, with its buffer
+ * t->pub.kcov: 0, -ESRCH if t died meanwhile, or another negative errno
+ * with f->err set.
+ */
+static int enable_kcov(struct follow *f, struct ftask *t)
+{
+	struct user_regs_struct saved;
+	uint64_t mask, all = ~0ULL;
+	long word, pidfd = -1, fd = -1, ret = 0;
+	pid_t tid = t->pub.tid;
+	const char *step = NULL;
+	int err;
+
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &saved))
+		return errno == ESRCH ? -ESRCH : fail(f, -errno, "ptrace(PTRACE_GETREGS): %s", strerror(errno));
+	errno = 0;
+	word = ptrace(PTRACE_PEEKTEXT, tid, (void *)(saved.rip - 2), NULL);
+	if (errno)
+		return errno == ESRCH ? -ESRCH : fail(f, -errno, "ptrace(PTRACE_PEEKTEXT): %s", strerror(errno));
+	/* 0f 05: syscall.  A 32-bit task would stop after int 0x80 or
+	 * sysenter, with other syscall numbers. */
+	if ((word & 0xffff) != 0x050f)
+		return fail(f, -ENOEXEC, "task %d (%s) is not a 64-bit task stopped after a syscall: cannot enable kcov in it",
+			    (int)tid, t->pub.comm);
+	if (ptrace(PTRACE_GETSIGMASK, tid, (void *)sizeof(mask), &mask) ||
+	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof(all), &all))
+		return errno == ESRCH ? -ESRCH :
+		       fail(f, -errno, "ptrace(PTRACE_SETSIGMASK): %s", strerror(errno));
+
+	err = inject(f, t, &saved, saved.rip - 2, SYS_pidfd_open, f->self, 0, 0, &pidfd);
+	if (!err && pidfd < 0) {
+		step = "pidfd_open";
+		ret = pidfd;
+	}
+	if (!err && !step) {
+		err = inject(f, t, &saved, saved.rip - 2, SYS_pidfd_getfd, pidfd,
+			     kct_session_fd(t->pub.kcov), 0, &fd);
+		if (!err && fd < 0) {
+			step = "pidfd_getfd";
+			ret = fd;
+		}
+	}
+	if (!err && !step) {
+		t->pub.mode = KCT_MODE_TRACE_PC_EXT;
+		err = inject(f, t, &saved, saved.rip - 2, SYS_ioctl, fd, KCOV_ENABLE,
+			     KCT_MODE_TRACE_PC_EXT, &ret);
+		/* Without CONFIG_KCOV_EXT_RECORDS: ENOTSUPP; a kernel
+		 * without the series does not know the mode: EINVAL. */
+		if (!err && (ret == -ENOTSUPP || ret == -EINVAL)) {
+			t->pub.mode = KCT_MODE_TRACE_PC;
+			err = inject(f, t, &saved, saved.rip - 2, SYS_ioctl, fd, KCOV_ENABLE,
+				     KCT_MODE_TRACE_PC, &ret);
+		}
+		if (!err && ret < 0)
+			step = "ioctl(KCOV_ENABLE)";
+	}
+	/* Whatever happened, leave the task as it was, kcov aside. */
+	if (!err && fd >= 0)
+		err = inject(f, t, &saved, saved.rip - 2, SYS_close, fd, 0, 0, &fd);
+	if (!err && pidfd >= 0)
+		err = inject(f, t, &saved, saved.rip - 2, SYS_close, pidfd, 0, 0, &pidfd);
+	if (err)
+		return err;
+	if (ptrace(PTRACE_SETREGS, tid, NULL, &saved) ||
+	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof(mask), &mask))
+		return errno == ESRCH ? -ESRCH :
+		       fail(f, -errno, "ptrace(PTRACE_SETREGS): %s", strerror(errno));
+	if (step)
+		return fail(f, (int)ret, "enabling kcov in task %d (%s): %s: %s%s", (int)tid, t->pub.comm,
+			    step, errstr(ret),
+			    ret == -EPERM || ret == -EACCES ?
+			    " (the task may not access kcovtrace's descriptors: does it drop privileges?)" :
+			    ret == -ENOSYS ? " (pidfd_getfd() needs Linux 5.6)" : "");
+	kct_session_reset(t->pub.kcov);
+	return 0;
+}
+
+/*
+ * The first stop of task tid (status): a task to follow from now on, its
+ * kcov enabled.  1 and *out set, 0 if it died meanwhile (killed before it
+ * ran any code of its own: it is not reported), or a negative errno.
+ */
+static int new_task(struct follow *f, pid_t tid, int status, struct kct_session *kcov,
+		    struct ftask **out)
+{
+	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = f->opts.buffer_words };
+	struct ftask *t = add_task(f, tid);
+	int err, sig = WSTOPSIG(status);
+
+	if (!t)
+		return fail(f, -ENOMEM, "out of memory");
+	t->stopped = true;
+	/*
+	 * A new task's first stop is PTRACE_EVENT_STOP; a signal that stopped
+	 * it instead (never seen) is passed on when it is resumed, from a
+	 * syscall-exit stop then, which keeps the signal but not its siginfo.
+	 */
+	if ((status >> 16 == 0 && tid != f->main_pid) || (status >> 16 && is_stop_signal(sig)))
+		t->resume_sig = sig;
+	read_task_info(t);
+	if (!kcov && f->nr_spare)
+		kcov = f->spare[--f->nr_spare];
+	if (!kcov) {
+		err = kct_session_open(&opts, &kcov);
+		if (err)
+			return fail(f, err, "a kcov buffer for task %d: %s%s", (int)tid, kct_strerror(err),
+				    err == -ENOMEM ? " (try a smaller --buffer)" : "");
+	}
+	t->pub.kcov = kcov;
+	err = enable_kcov(f, t);
+	if (err == -ESRCH) {
+		remove_task(f, t);
+		return 0;
+	}
+	if (err)
+		return err;
+	*out = t;
+	return 1;
+}
+
+/* ---- starting the command ---- */
+
+/* kcovtrace's buffers, which its child unmaps (MADV_DONTFORK would need
+ * CONFIG_ADVISE_SYSCALLS, which the lab's kernel lacks). */
+static struct {
+	void *addr;
+	size_t len;
+} private_areas[4];
+static int nr_private_areas;
+
+void follow_dontfork(const struct kct_session *kcov)
+{
+	if (nr_private_areas == sizeof(private_areas) / sizeof(private_areas[0]))
+		return;
+	private_areas[nr_private_areas].addr = (void *)(kct_session_records(kcov) - 1);
+	private_areas[nr_private_areas++].len = kct_session_buffer_words(kcov) * sizeof(uint64_t);
+}
+
+/* Finds a program the way execvp() would; NULL if there is none. */
+static char *find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	static char cand[4096];
+
+	if (strchr(name, '/'))
+		return (char *)name;
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, len ? path : ".", name);
+		if (!access(cand, X_OK))
+			return cand;
+		path += len + (path[len] == ':');
+	}
+	return NULL;
+}
+
+/*
+ * The child: waits until the tracer has seized it (EOF on go), stops for
+ * the tracer to enable kcov, and execs.  errfd is close-on-exec: EOF tells
+ * the tracer the exec worked.
+ */
+static void __attribute__((noreturn)) child(const char *prog, char **argv, int go, int errfd)
+{
+	pid_t tracer = getppid();
+	char c;
+	int err;
+
+	/* Should the tracer die before it seized us: do not stop untraced. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != tracer)
+		_exit(126);
+	while (read(go, &c, 1) < 0 && errno == EINTR)
+		;
+	for (int i = 0; i < nr_private_areas; i++)
+		munmap(private_areas[i].addr, private_areas[i].len);
+	raise(SIGSTOP);
+	/* Seized with PTRACE_O_EXITKILL: the command needs no death signal. */
+	prctl(PR_SET_PDEATHSIG, 0);
+	execve(prog, argv, environ);
+	err = errno;
+	dprintf(errfd, "%s: %s", argv[0], strerror(err));
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* The child's message, after it exited without exec'ing. */
+static int child_failed(struct follow *f)
+{
+	char msg[512];
+	ssize_t n = read(f->errfd, msg, sizeof(msg) - 1);
+	int st = f->status;
+
+	if (n > 0) {
+		msg[n] = '\0';
+		return fail(f, -ENOEXEC, "%s", msg);
+	}
+	if (WIFSIGNALED(st))
+		return fail(f, -ENOEXEC, "the command was killed by signal %d before it ran", WTERMSIG(st));
+	return fail(f, -ENOEXEC, "the command exited before it ran");
+}
+
+int follow_start(struct follow *f, char **argv)
+{
+	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = f->opts.buffer_words };
+	long options = PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD;
+	struct kct_session *kcov;
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct ftask *t = NULL;
+	int go[2], errpipe[2], err, status;
+	const char *prog;
+	pid_t pid;
+
+	if (f->opts.children)
+		options |= PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
+	err = kct_session_open(&opts, &kcov);
+	if (err == -EINVAL)
+		return fail(f, err, "--buffer must be a multiple of 512 words, from 512 to 2^31");
+	if (err)
+		return fail(f, err, "/sys/kernel/debug/kcov: %s%s", kct_strerror(err),
+			    err == -ENOENT ? " (no CONFIG_KCOV, or debugfs not mounted)" : "");
+	if (access("/proc/self/status", R_OK)) {
+		kct_session_close(kcov);
+		return fail(f, -ENOENT, "/proc/self/status: %s (is /proc mounted?)", strerror(errno));
+	}
+	prog = find_program(argv[0]);
+	if (!prog) {
+		kct_session_close(kcov);
+		return fail(f, -ENOENT, "%s: command not found", argv[0]);
+	}
+	/* The tasks open kcovtrace's kcov descriptors: let them where Yama
+	 * allows tracing descendants only.  Without Yama, EINVAL. */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
+	/* The child has no use for the buffer, and its exec would spend
+	 * thousands of records on unmapping it. */
+	follow_dontfork(kcov);
+	if (pipe2(go, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
+		kct_session_close(kcov);
+		return fail(f, -errno, "pipe: %s", strerror(errno));
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		kct_session_close(kcov);
+		return fail(f, -errno, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(go[1]);
+		close(errpipe[0]);
+		child(prog, argv, go[0], errpipe[1]);
+	}
+	close(go[0]);
+	close(errpipe[1]);
+	f->errfd = errpipe[0];
+	f->main_pid = pid;
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)options)) {
+		err = -errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		kct_session_close(kcov);
+		return fail(f, err, "ptrace(PTRACE_SEIZE): %s", strerror(-err));
+	}
+	close(go[1]);
+	/* ^C and ^\ are the command's to handle; the trace is written when
+	 * it exits. */
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGQUIT, &ign, NULL);
+
+	/* Its raise(SIGSTOP), suppressed. */
+	err = waitpid(pid, &status, __WALL) == pid ? 0 : -errno;
+	if (!err && (WIFEXITED(status) || WIFSIGNALED(status))) {
+		f->status = status;
+		err = -ESRCH;
+	}
+	if (!err)
+		err = new_task(f, pid, status, kcov, &t);
+	else
+		kct_session_close(kcov);
+	if (err == 0 || err == -ESRCH)
+		return child_failed(f);
+	if (err < 0)
+		return err;
+	t->pub.main = true;
+	f->stash = (struct follow_event){ .type = FOLLOW_NEW, .task = &t->pub };
+	f->stashed = true;
+	return 0;
+}
+
+/* ---- the event loop ---- */
+
+static int resume(struct follow *f, struct ftask *t)
+{
+	int req = t->listen ? PTRACE_LISTEN : f->opts.syscalls ? PTRACE_SYSCALL : PTRACE_CONT;
+	long sig = t->listen ? 0 : t->resume_sig;
+
+	t->stopped = t->listen = false;
+	t->resume_sig = 0;
+	/* ESRCH: killed meanwhile; its exit is still to come. */
+	if (ptrace(req, t->pub.tid, NULL, (void *)sig) && errno != ESRCH)
+		return fail(f, -errno, "ptrace: resuming task %d: %s", (int)t->pub.tid, strerror(errno));
+	return 0;
+}
+
+static struct ftask *task_of(struct follow_task *pub)
+{
+	return (struct ftask *)((char *)pub - offsetof(struct ftask, pub));
+}
+
+static int report(struct follow *f, struct ftask *t, struct follow_event *ev)
+{
+	ev->task = &t->pub;
+	f->current = t;
+	return 1;
+}
+
+/* PTRACE_EVENT_EXEC in tid.  A thread other than the leader that execs takes
+ * over the leader's tid, and the leader is gone without an exit report:
+ * report it gone first. */
+static int exec_event(struct follow *f, struct ftask *t, struct follow_event *ev)
+{
+	struct user_regs_struct regs;
+	pid_t tid = t->pub.tid;
+	unsigned long former = tid;
+	struct ftask *execer = t;
+
+	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &former) == 0 && (pid_t)former != tid) {
+		execer = find_task(f, (pid_t)former);
+		if (execer) {
+			/* t is the old leader, which is gone: its place (and
+			 * execs, whose first is the command's) are the
+			 * execer's. */
+			execer->pub.tid = tid;
+			execer->pub.main = t->pub.main;
+			if (t->pub.main)
+				execer->pub.execs = t->pub.execs;
+			t->pub.main = false;
+			/* de_thread() waited for it to be a zombie. */
+			t->gone = t->reaped = true;
+			t->stopped = false;
+			execer->stopped = true;
+		} else {
+			execer = t;
+		}
+	}
+	memset(ev, 0, sizeof(*ev));
+	ev->type = FOLLOW_EXEC;
+	ev->nr = ptrace(PTRACE_GETREGS, tid, NULL, &regs) ? -1 : (int)regs.orig_rax;
+	memcpy(ev->old_comm, execer->pub.comm, sizeof(ev->old_comm));
+	ev->old_tid = (pid_t)former;
+	read_task_info(execer);
+	execer->pub.execs++;
+	if (execer != t) {
+		f->stash = *ev;
+		f->stash.task = &execer->pub;
+		f->stashed = true;
+		memset(ev, 0, sizeof(*ev));
+		ev->type = FOLLOW_EXIT;
+		return report(f, t, ev);
+	}
+	return report(f, t, ev);
+}
+
+int follow_next(struct follow *f, struct follow_event *ev)
+{
+	int status, err;
+
+	if (f->current) {
+		struct ftask *t = f->current;
+
+		f->current = NULL;
+		if (t->gone)
+			remove_task(f, t);
+		else if (t->stopped && (err = resume(f, t)))
+			return err;
+	}
+	if (f->stashed) {
+		struct ftask *t = task_of(f->stash.task);
+
+		f->stashed = false;
+		*ev = f->stash;
+		return report(f, t, ev);
+	}
+	for (;;) {
+		pid_t tid = waitpid(-1, &status, __WALL);
+		struct ftask *t;
+		int sig, event;
+
+		if (tid < 0 && errno == EINTR)
+			continue;
+		if (tid < 0 && errno == ECHILD)
+			return 0;
+		if (tid < 0)
+			return fail(f, -errno, "waitpid: %s", strerror(errno));
+		t = find_task(f, tid);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (tid == f->main_pid)
+				f->status = status;
+			if (!t)
+				continue;
+			if (t->pub.main && !t->pub.execs)
+				return child_failed(f);
+			t->gone = t->reaped = true;
+			t->stopped = false;
+			memset(ev, 0, sizeof(*ev));
+			ev->type = FOLLOW_EXIT;
+			ev->status = status;
+			return report(f, t, ev);
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		sig = WSTOPSIG(status);
+		event = status >> 16;
+		if (!t) {
+			err = new_task(f, tid, status, NULL, &t);
+			if (err <= 0) {
+				if (err < 0)
+					return err;
+				continue;
+			}
+			memset(ev, 0, sizeof(*ev));
+			ev->type = FOLLOW_NEW;
+			return report(f, t, ev);
+		}
+		t->stopped = true;
+		switch (event) {
+		case PTRACE_EVENT_EXEC:
+			return exec_event(f, t, ev);
+		case PTRACE_EVENT_STOP:
+			/* A group stop stays one; anything else (the end of
+			 * one after SIGCONT) goes on. */
+			t->listen = is_stop_signal(sig);
+			break;
+		case 0:
+			if (sig == (SIGTRAP | 0x80)) {
+				struct ptrace_syscall_info info;
+
+				if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info) <= 0) {
+					if (errno == ESRCH)
+						continue;
+					return fail(f, -errno, "ptrace(PTRACE_GET_SYSCALL_INFO): %s",
+						    strerror(errno));
+				}
+				memset(ev, 0, sizeof(*ev));
+				if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+					ev->type = FOLLOW_SYSCALL_ENTRY;
+					ev->nr = (int)info.entry.nr;
+					memcpy(ev->args, info.entry.args, sizeof(ev->args));
+					return report(f, t, ev);
+				}
+				if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+					ev->type = FOLLOW_SYSCALL_EXIT;
+					ev->ret = info.exit.rval;
+					return report(f, t, ev);
+				}
+				break;
+			}
+			/* A signal: passed on as it came. */
+			t->resume_sig = sig;
+			break;
+		default:
+			/* PTRACE_EVENT_CLONE, _FORK, _VFORK: the new task
+			 * reports its own first stop. */
+			break;
+		}
+		err = resume(f, t);
+		if (err)
+			return err;
+	}
+}
+
+void follow_free(struct follow *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nr_tasks; i++) {
+		if (!f->tasks[i]->gone)
+			kill(f->tasks[i]->pub.tid, SIGKILL);
+		kct_session_close(f->tasks[i]->pub.kcov);
+		free(f->tasks[i]);
+	}
+	for (int i = 0; i < f->nr_spare; i++)
+		kct_session_close(f->spare[i]);
+	free(f->tasks);
+	if (f->errfd >= 0)
+		close(f->errfd);
+	free(f);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Following a command's tasks with ptrace, each with a kcov buffer of its
+ * own.  KCOV_ENABLE only ever affects the calling task, so the tracer opens
+ * and maps a kcov descriptor per task and, at the task's first ptrace stop,
+ * makes the task itself run the few syscalls that enable it (see follow.c).
+ *
+ * An event loop: follow_next() returns one event at a time, with the task
+ * stopped (but for FOLLOW_EXIT, where it is gone) until the next call, so
+ * that the caller can read and reset the task's buffer at that point.
+ */
+#ifndef KCOVTRACE_FOLLOW_H
+#define KCOVTRACE_FOLLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "kcovtrace.h"
+
+struct follow_opts {
+	bool children;		/* the command's threads and children too,
+				   not only its main task */
+	bool syscalls;		/* report every syscall's entry and exit (the
+				   tasks stop at each: PTRACE_SYSCALL) */
+	uint64_t buffer_words;	/* each task's kcov buffer (0: the default) */
+};
+
+struct follow_task {
+	pid_t tid;
+	pid_t pid;		/* its thread group */
+	pid_t ppid;		/* the parent process, as getppid() says */
+	char comm[16];		/* at its first stop, then as of each exec */
+	uint32_t mode;		/* KCT_MODE_*: what its KCOV_ENABLE got */
+	struct kct_session *kcov; /* its buffer, mapped by the tracer */
+	bool main;		/* the command's main task */
+	unsigned int execs;	/* execs since it was followed; the main
+				   task's first one is the command's */
+	void *data;		/* the caller's */
+};
+
+enum follow_event_type {
+	FOLLOW_NEW,		/* a task stopped for the first time, its kcov
+				   is on and its buffer empty */
+	FOLLOW_EXEC,		/* it stopped inside a successful exec, which
+				   is still to return */
+	FOLLOW_SYSCALL_ENTRY,	/* opts.syscalls: about to run a syscall */
+	FOLLOW_SYSCALL_EXIT,	/* and back from it */
+	FOLLOW_EXIT,		/* it is gone: its buffer is final */
+};
+
+struct follow_event {
+	enum follow_event_type type;
+	struct follow_task *task;
+	int nr;			/* EXEC, SYSCALL_*: the syscall's number */
+	uint64_t args[6];	/* SYSCALL_ENTRY */
+	int64_t ret;		/* SYSCALL_EXIT */
+	char old_comm[16];	/* EXEC: the comm before it */
+	pid_t old_tid;		/* EXEC: the tid before it (a thread that
+				   execs takes its leader's) */
+	int status;		/* EXIT: as waitpid() reports it */
+};
+
+struct follow;
+
+/* NULL only when out of memory. */
+struct follow *follow_new(const struct follow_opts *opts);
+/*
+ * Runs COMMAND (argv[0] looked up in PATH), stopped at once; its kcov comes
+ * on at the first follow_next().  0, or a negative errno with
+ * follow_error() saying what failed, on one line.
+ */
+int follow_start(struct follow *f, char **argv);
+/* 1 and the next event, 0 when no task is left, or a negative errno. */
+int follow_next(struct follow *f, struct follow_event *ev);
+/* The command's (main task's) wait status, once follow_next() returned 0. */
+int follow_status(const struct follow *f);
+const char *follow_error(const struct follow *f);
+/* Keeps a buffer of kcovtrace's out of the command's address space, where
+ * its exec would spend thousands of records on unmapping it: for any
+ * buffer that exists when follow_start() forks. */
+void follow_dontfork(const struct kct_session *kcov);
+/* Kills any task left (PTRACE_O_EXITKILL would too) and frees f. */
+void follow_free(struct follow *f);
+
+#endif

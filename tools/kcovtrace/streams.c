@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What kcovtrace record makes of the records of followed tasks (streams.h).
+ *
+ * kcovtrace only ever reads or resets a task's buffer while the task is in
+ * a ptrace stop, deep in the kernel: in ptrace_stop(), called from the code
+ * that reports the event.  So the records it finds after a reset start with
+ * the end of that stop, the exits of frames entered before the reset
+ * (ptrace_stop(), ptrace_notify(), get_signal() ...), down to the depth at
+ * which the task returns to user mode; and the records it takes at a stop
+ * end with the entries into that stop, still open.  Neither is the task's
+ * own work.  The scan below finds the first: the depth of the records,
+ * relative to where the buffer starts, sinks to its lowest when the task
+ * has left the stop (nothing the task does from user mode later returns
+ * from a frame it did not enter; an EESUM record never reports a depth
+ * below the frame it was written in), so the stop's end is everything up
+ * to the first record after which the depth is at its lowest.  What the
+ * task does from there on starts at that depth, and frames entered there
+ * are top-level frames: syscalls, page faults from user mode, the exec in
+ * progress at an exec stop.
+ *
+ * Task streams: a followed task's records from its first stop to its exit,
+ * without the first stop's end.  At an exec stop, the outermost frame open
+ * at the end is the exec: the records before it are the task's stream until
+ * then, the exec's start is kept, and the end of the exec stop found in the
+ * records taken at the task's next exec or exit (the exits of the frames
+ * open at the stop, the rest of the exec, down to the return to user mode)
+ * completes it.  So the exec stream runs from the entry of __x64_sys_execve
+ * to its exit, balanced, and the task's work after the exec stands alone.
+ * A task stream ends where do_exit() disables kcov, with the frames of the
+ * exit still open (do_group_exit(), do_exit(), or get_signal() and below
+ * for a task killed by a signal): the task never returns from them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "streams.h"
+
+/* ---- cutting ---- */
+
+/*
+ * Applies record rec to the depth *d: its lowest point goes to *low.
+ * false for an EESUM record that cannot be balanced.
+ */
+static inline bool step(uint64_t rec, int64_t *d, int64_t *low)
+{
+	switch (KCT_RECORD_KIND(rec)) {
+	case KCT_RECORD_KIND_ENTRY:
+		*low = *d;
+		++*d;
+		return true;
+	case KCT_RECORD_KIND_EXIT:
+		*low = --*d;
+		return true;
+	case KCT_RECORD_KIND_EESUM:
+		if (kct_eesum_unbalanceable(rec))
+			return false;
+		*low = *d + KCT_EESUM_MINDELTA(rec);
+		*d += KCT_EESUM_DELTA(rec);
+		return true;
+	default:
+		*low = *d;
+		return true;
+	}
+}
+
+static bool is_frame_record(uint64_t rec)
+{
+	return KCT_RECORD_KIND(rec) == KCT_RECORD_KIND_ENTRY ||
+	       KCT_RECORD_KIND(rec) == KCT_RECORD_KIND_EXIT;
+}
+
+/* start and open as cut_scan(); false if the records cannot be cut. */
+static bool scan(const uint64_t *rec, uint64_t count, struct cut *c)
+{
+	int64_t d = 0, low, lowest = 0, top = -1;
+	bool frames = false;
+	uint64_t i;
+
+	c->start = 0;
+	c->open = count;
+	for (i = 0; i < count; i++) {
+		if (!step(rec[i], &d, &low))
+			return false;
+		if (low < lowest)
+			lowest = low;
+		frames |= is_frame_record(rec[i]);
+	}
+	if (!frames)
+		return false;
+	if (lowest < 0) {
+		for (d = 0, i = 0; i < count; i++) {
+			step(rec[i], &d, &low);
+			if (d == lowest)
+				break;
+		}
+		/* Never back at its lowest after a record: where the stop
+		 * ends is not known. */
+		if (i == count)
+			return false;
+		c->start = i + 1;
+	}
+	for (d = 0, i = c->start; i < count; i++) {
+		int64_t before = d;
+
+		step(rec[i], &d, &low);
+		if (before == 0 && d > 0)
+			top = (int64_t)i;
+	}
+	if (d > 0 && top >= 0)
+		c->open = (uint64_t)top;
+	return true;
+}
+
+bool cut_scan(const uint64_t *rec, uint64_t count, struct cut *c)
+{
+	return scan(rec, count, c);
+}
+
+/*
+ * A --syscalls stream holds the records from the syscall-entry stop to the
+ * syscall-exit stop: the end of the entry stop (exits, see above), then at
+ * the lowest depth the syscall's frame (__x64_sys_NAME, or the first
+ * instrumented function under it), perhaps next to frames of the entry
+ * and exit work (seccomp, audit, syscall tracepoints; interrupts and
+ * softirqs are not recorded in a task's buffer), and last the entries
+ * into the exit stop (ptrace_notify() and below), still open.  The
+ * syscall's frame is, when symbols say (is_syscall), the first top-level
+ * frame whose function is a syscall's entry point; else the top-level
+ * frame with the most records of those that returned; else (a syscall that
+ * does not return, like exit_group(), whose stream ends when the task is
+ * gone) the first one still open at the end.  Verified on the lab kernel
+ * with --syscalls all: every stream then starts at a syscall's entry frame
+ * and decodes balanced, but for exit() and exit_group().
+ */
+bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,
+		 uint64_t *from, uint64_t *to)
+{
+	uint64_t begin = 0, best_from = 0, best_to = 0, open_from = count;
+	int64_t d = 0, low;
+	bool best = false;
+	struct cut c;
+
+	if (!scan(rec, count, &c))
+		return false;
+	for (uint64_t i = c.start; i < count; i++) {
+		int64_t before = d;
+
+		step(rec[i], &d, &low);
+		if (before == 0 && d > 0) {
+			begin = i;
+			if (KCT_RECORD_KIND(rec[i]) != KCT_RECORD_KIND_ENTRY)
+				begin = count;	/* pushed by an EESUM record */
+			if (begin < count && is_syscall &&
+			    is_syscall(ctx, (rec[i] & KCT_RECORD_IP_MASK) | KCT_PC_FILL_KERNEL) > 0) {
+				/* Named: the syscall, returned or not. */
+				*from = begin;
+				for (d = 1, i++; i < count && d > 0; i++)
+					step(rec[i], &d, &low);
+				*to = i;
+				return true;
+			}
+		}
+		if (before > 0 && d == 0 && begin < count &&
+		    (!best || i + 1 - begin > best_to - best_from)) {
+			best = true;
+			best_from = begin;
+			best_to = i + 1;
+		}
+	}
+	if (d > 0 && begin < count)
+		open_from = begin;
+	if (best) {
+		*from = best_from;
+		*to = best_to;
+		return true;
+	}
+	if (open_from < count) {
+		*from = open_from;
+		*to = count;
+		return true;
+	}
+	return false;
+}
+
+uint64_t cut_sections(const uint64_t *rec, uint64_t count,
+		      void (*fn)(void *ctx, uint64_t from, uint64_t to), void *ctx)
+{
+	uint64_t begin = 0, n = 0;
+	int64_t d = 0, low;
+	struct cut c;
+
+	/* Each section starts at depth 0: nothing to cut at the start. */
+	if (!scan(rec, count, &c) || c.start) {
+		if (count)
+			fn(ctx, 0, count);
+		return count ? 1 : 0;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		int64_t before = d;
+
+		step(rec[i], &d, &low);
+		if (before == 0 && d > 0)
+			begin = i;
+		if (before > 0 && d == 0) {
+			fn(ctx, begin, i + 1);
+			n++;
+		}
+	}
+	if (d > 0) {
+		fn(ctx, begin, count);
+		n++;
+	}
+	return n;
+}
+
+/* ---- the streams of a followed task ---- */
+
+struct task_state {
+	uint64_t *exec;		/* the exec stream's records up to its stop */
+	uint64_t exec_len;
+	int exec_nr;		/* its syscall, or -1: none pending */
+	bool exec_overflow;
+	int syscall;		/* --syscalls: the call in progress, or -1 */
+	uint64_t args[6];
+};
+
+static void task_meta(struct stream_meta *m, const struct follow_task *t, uint32_t kind,
+		      const char *comm)
+{
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->pid = t->pid;
+	m->tid = t->tid;
+	m->ppid = t->ppid;
+	memcpy(m->comm, comm, sizeof(m->comm));
+	m->comm[sizeof(m->comm) - 1] = '\0';
+	m->syscall = -1;
+	m->mode = t->mode;
+}
+
+static bool buffer_full(const struct follow_task *t)
+{
+	return kct_session_full(t->kcov);
+}
+
+static int append(struct task_state *st, const uint64_t *rec, uint64_t count)
+{
+	uint64_t *v;
+
+	if (!count)
+		return 0;
+	v = realloc(st->exec, (st->exec_len + count) * sizeof(*v));
+	if (!v)
+		return -1;
+	memcpy(v + st->exec_len, rec, count * sizeof(*v));
+	st->exec = v;
+	st->exec_len += count;
+	return 0;
+}
+
+/*
+ * The task's records since its last stop of interest, at another one: the
+ * end of a pending exec stream, then its stream until now; at an exec stop
+ * (exec_nr >= 0), the start of the exec is kept pending.
+ */
+static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
+{
+	const struct follow_task *t = ev->task;
+	struct task_state *st = t->data;
+	const uint64_t *rec = kct_session_records(t->kcov);
+	uint64_t count = kct_session_count(t->kcov), end;
+	bool full = buffer_full(t);
+	struct stream_meta m;
+	struct cut c;
+	bool frames = cut_scan(rec, count, &c);
+
+	if (st->exec_nr >= 0) {
+		if (append(st, rec, c.start))
+			return -1;
+		task_meta(&m, t, KCT_STREAM_KIND_EXEC, t->comm);
+		m.syscall = st->exec_nr;
+		/* The exec never got back to user mode in this buffer. */
+		m.overflow = st->exec_overflow || (full && c.start == 0 && count);
+		if (st->exec_len)
+			s->emit(s->ctx, &m, st->exec, st->exec_len);
+		free(st->exec);
+		st->exec = NULL;
+		st->exec_len = 0;
+		st->exec_nr = -1;
+	}
+	end = count;
+	if (exec_nr >= 0) {
+		/*
+		 * The command's own exec: what came before it is kcovtrace's
+		 * child's, on its way from its first stop to its execve()
+		 * (in classic mode, there are no frames to cut it by).
+		 */
+		if (t->main && t->execs == 1) {
+			c.start = frames ? c.open : 0;
+			end = c.start;
+		} else if (!full) {
+			end = c.open;
+		}
+	}
+	task_meta(&m, t, KCT_STREAM_KIND_TASK, exec_nr >= 0 ? ev->old_comm : t->comm);
+	if (exec_nr >= 0)
+		m.tid = ev->old_tid;
+	m.overflow = full && end == count;
+	if (end > c.start)
+		s->emit(s->ctx, &m, rec + c.start, end - c.start);
+	if (exec_nr >= 0) {
+		st->exec_nr = exec_nr;
+		st->exec_overflow = full;
+		if (append(st, rec + end, count - end))
+			return -1;
+	}
+	return 0;
+}
+
+static bool wanted(const struct streams *s, int nr)
+{
+	return s->all_syscalls || (nr >= 0 && nr < s->nr_wanted && s->wanted[nr]);
+}
+
+static void emit_syscall(struct streams *s, const struct follow_task *t, struct task_state *st)
+{
+	const uint64_t *rec = kct_session_records(t->kcov);
+	uint64_t count = kct_session_count(t->kcov), from = 0, to = count;
+	struct stream_meta m;
+
+	cut_syscall(rec, count, s->is_syscall, s->is_syscall_ctx, &from, &to);
+	task_meta(&m, t, KCT_STREAM_KIND_SYSCALL, t->comm);
+	m.syscall = st->syscall;
+	memcpy(m.args, st->args, sizeof(m.args));
+	m.overflow = buffer_full(t) && to == count;
+	if (st->syscall < s->nr_wanted)
+		s->matched[st->syscall]++;
+	s->emit(s->ctx, &m, rec + from, to - from);
+	st->syscall = -1;
+}
+
+int streams_event(struct streams *s, const struct follow_event *ev)
+{
+	struct follow_task *t = ev->task;
+	struct task_state *st = t->data;
+	int err = 0;
+
+	switch (ev->type) {
+	case FOLLOW_NEW:
+		st = calloc(1, sizeof(*st));
+		if (!st)
+			return -1;
+		st->exec_nr = -1;
+		st->syscall = -1;
+		t->data = st;
+		break;
+	case FOLLOW_EXEC:
+		if (!s->syscalls)
+			err = take(s, ev, ev->nr);
+		if (!s->syscalls || st->syscall < 0)
+			kct_session_reset(t->kcov);
+		break;
+	case FOLLOW_SYSCALL_ENTRY:
+		st->syscall = -1;
+		/* Before the command's exec, the syscalls are kcovtrace's. */
+		if (t->main && !t->execs)
+			break;
+		if (wanted(s, ev->nr)) {
+			st->syscall = ev->nr;
+			memcpy(st->args, ev->args, sizeof(st->args));
+			kct_session_reset(t->kcov);
+		}
+		break;
+	case FOLLOW_SYSCALL_EXIT:
+		if (st->syscall >= 0)
+			emit_syscall(s, t, st);
+		break;
+	case FOLLOW_EXIT:
+		if (!s->syscalls)
+			err = take(s, ev, -1);
+		else if (st->syscall >= 0)
+			emit_syscall(s, t, st);
+		free(st->exec);
+		free(st);
+		t->data = NULL;
+		break;
+	}
+	return err;
+}

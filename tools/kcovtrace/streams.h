@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What kcovtrace record makes of the records of followed tasks: a stream
+ * per task (split at each exec, the exec a stream of its own), per traced
+ * syscall, or per remote section, each cut to the frames it is about.
+ */
+#ifndef KCOVTRACE_STREAMS_H
+#define KCOVTRACE_STREAMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "follow.h"
+#include "kcovtrace-tool.h"
+
+/* All record knows of a stream: what trace format v3 holds per stream. */
+struct stream_meta {
+	uint32_t kind;		/* KCT_STREAM_KIND_* */
+	pid_t pid, tid, ppid;	/* 0 for remote sections */
+	char comm[16];		/* as of the task's last exec (an exec
+				   stream: the new program's) */
+	int syscall;		/* EXEC, SYSCALL: its number; else -1 */
+	uint64_t args[6];	/* SYSCALL: its arguments */
+	uint32_t mode;		/* KCT_MODE_* the buffer was in */
+	bool overflow;		/* the buffer filled up: records were lost,
+				   how many the kernel does not say */
+	uint64_t remote_handle;	/* REMOTE: the handle, 0 if not known */
+};
+
+/* ---- cutting ---- */
+
+/*
+ * A buffer's records as frames: cut_scan() finds where the records that
+ * come after a ptrace stop start being the task's own (start), and, of
+ * what follows, the entry of the outermost frame still open at the end
+ * (open; count if none).  false, and nothing cut (start 0, open count),
+ * without entry and exit records (classic mode) or across an EESUM record
+ * that cannot be balanced.
+ */
+struct cut {
+	uint64_t start;
+	uint64_t open;
+};
+
+bool cut_scan(const uint64_t *rec, uint64_t count, struct cut *c);
+
+/* Whether the function at the (link-time) PC is a syscall's entry point;
+ * see cut_syscall(). */
+typedef int (*syscall_pc_fn)(void *ctx, uint64_t pc);
+
+/*
+ * The syscall's own frame in the records of a --syscalls stream, [*from,
+ * *to): see streams.c for the rule.  false if there is none to cut to.
+ */
+bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,
+		 uint64_t *from, uint64_t *to);
+
+/* The top-level frames of a remote buffer, one per section: calls fn for
+ * each [from, to).  Returns how many. */
+uint64_t cut_sections(const uint64_t *rec, uint64_t count,
+		      void (*fn)(void *ctx, uint64_t from, uint64_t to), void *ctx);
+
+/* ---- the streams of a followed task ---- */
+
+typedef void (*emit_fn)(void *ctx, const struct stream_meta *m, const uint64_t *rec, uint64_t count);
+
+struct streams {
+	emit_fn emit;
+	void *ctx;
+	bool syscalls;		/* --syscalls: syscall streams only */
+	const bool *wanted;	/* by number, nr_wanted of them */
+	int nr_wanted;
+	bool all_syscalls;
+	uint64_t *matched;	/* by number: calls written */
+	syscall_pc_fn is_syscall;
+	void *is_syscall_ctx;
+};
+
+/* One follow event: the task's streams so far go out through emit. */
+int streams_event(struct streams *s, const struct follow_event *ev);
+
+#endif
