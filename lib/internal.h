@@ -22,6 +22,9 @@
 
 #include "kcovtrace.h"
 
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define likely(x)	__builtin_expect(!!(x), 1)
+
 #define offsetofend(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* The one check of every opts-taking function: known is the end of the last
