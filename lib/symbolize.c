@@ -118,7 +118,7 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 {
 	struct sym_table *t = runtime ? &sym->runtime : &sym->link;
 	uint64_t *text = runtime ? &sym->runtime_text : &sym->link_text;
-	char *line = NULL, *end;
+	char *line = NULL;
 	size_t cap = 0, loaded = 0, nonzero = 0, lineno = 0;
 	uint32_t module = 0, module_key = 0;
 	char module_name[128] = "";
@@ -130,32 +130,21 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 	if (!f)
 		return -errno;
 	while ((len = getline(&line, &cap, f)) > 0) {
-		uint64_t addr;
-		char type;
-		size_t name_len;
-		const char *name, *mod;
+		struct symbol_line sl;
+		const char *mod;
 
 		lineno++;
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		addr = strtoull(line, &end, 16);
-		if (end == line || *end != ' ' || !end[1] || end[2] != ' ') {
-			err = -EBADMSG;
+		err = parse_symbol_line(line, &sl);
+		if (err)
 			break;
-		}
-		type = end[1];
-		name = end + 3;
-		name_len = strcspn(name, " \t");
-		if (!name_len) {
-			err = -EBADMSG;
-			break;
-		}
-		nonzero += addr != 0;
-		if (name_len == 5 && !memcmp(name, "_text", 5))
-			*text = addr;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+		nonzero += sl.addr != 0;
+		if (sl.name_len == 5 && !memcmp(sl.name, "_text", 5))
+			*text = sl.addr;
+		if (sl.type != 't' && sl.type != 'T' && sl.type != 'w' && sl.type != 'W')
 			continue;
-		mod = name + name_len;
+		mod = sl.name + sl.name_len;
 		mod += strspn(mod, " \t");
 		if (*mod == '[') {
 			size_t mlen = strcspn(mod + 1, "]");
@@ -172,8 +161,8 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 		} else {
 			module = 0;
 		}
-		err = symbolizer_add_symbol(sym, t, addr, 0, name, name_len, module,
-					    type == 'T' || type == 'W');
+		err = symbolizer_add_symbol(sym, t, sl.addr, 0, sl.name, sl.name_len, module,
+					    sl.type == 'T' || sl.type == 'W');
 		if (err)
 			break;
 		loaded++;

@@ -111,6 +111,19 @@ static void test_kallsyms(void)
 	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("garbage\n")) == -EBADMSG,
 	      "a file that is not a symbol list: EBADMSG");
 	CHECK(kct_symbolizer_add_system_map(sym, "/no/such/map") == -ENOENT, "a missing file: ENOENT");
+	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("1ffffffff81000000 T wide\n")) ==
+	      -EBADMSG, "an address of 17 hex digits, beyond 64 bits: EBADMSG");
+	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("0xffffffff81000000 T hex\n")) ==
+	      -EBADMSG && kct_symbolizer_add_system_map(sym, write_tmp(" ffffffff81000000 T sp\n")) ==
+	      -EBADMSG, "an address with 0x or a space before it, as no symbol list has: EBADMSG");
+	kct_symbolizer_free(sym);
+
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_system_map(sym, write_tmp("FFFFFFFF81000A00 T upper\n"
+							    "ffffffff81000b00 T lower\n")) &&
+	      !strcmp(name_of(sym, 0xffffffff81000a10), "upper") &&
+	      !strcmp(name_of(sym, 0xffffffff81000b10), "lower"),
+	      "addresses in upper-case hex digits as in lower");
 	kct_symbolizer_free(sym);
 }
 
@@ -381,6 +394,9 @@ static void test_kernel_id(void)
 	      -ENOENT, "kernel identity: no _text: ENOENT");
 	CHECK(kct_kernel_id_symbols(write_tmp("garbage\n"), map, sizeof(map)) == -EBADMSG,
 	      "kernel identity: not a symbol list: EBADMSG");
+	CHECK(kct_kernel_id_symbols(write_tmp("ffffffff81000000 T _text\n"
+					      "1ffffffff81000100 T wide\n"), map, sizeof(map)) ==
+	      -EBADMSG, "kernel identity: an address beyond 64 bits: EBADMSG");
 	CHECK(kct_kernel_id_symbols(hidden, map, 16) == -EINVAL,
 	      "kernel identity: too small a buffer: EINVAL");
 }
