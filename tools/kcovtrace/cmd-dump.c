@@ -30,6 +30,7 @@ static const char dump_usage[] =
 "  pcs     unique PCs of ENTER and BB records, sorted, one per line\n"
 "\n"
 "  -f, --format FORMAT\n"
+SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
@@ -204,9 +205,11 @@ static void json_name(struct out *o, const struct pc_name *n, uint64_t pc)
 }
 
 static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fmt,
-			struct kct_symbolizer *sym, struct out *o, struct counter *pcs,
-			struct folded *f, bool *first_json, struct unbalanced *unbalanced)
+			struct kct_symbolizer *sym, const struct selection *sel, struct out *o,
+			struct counter *pcs, struct folded *f, bool *first_json,
+			struct unbalanced *unbalanced)
 {
+	struct frame_filter filter;
 	static const char *const type_name[] = {
 		[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB",
 		[KCT_EVENT_EXIT] = "EXIT", [KCT_EVENT_EESUM] = "EESUM",
@@ -217,10 +220,17 @@ static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fm
 	static struct event_reader events;
 	const struct kct_event *evp;
 
+	frame_filter_init(&filter, sel);
 	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC;
+
+		if (ev.type == KCT_EVENT_ENTER && filter.active)
+			pc_name(sym, ev.pc, &n);
+		/* From here on, depth counts from the -F frame. */
+		if (!frame_filter_pass(&filter, &ev, &n, &ev.depth))
+			continue;
 
 		switch (fmt) {
 		case RAW:
@@ -309,24 +319,28 @@ int cmd_dump(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
-	struct unbalanced unbalanced = { 0 };
+	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	struct selection sel;
+	struct reading rd;
 	struct out *o = calloc(1, sizeof(*o));
 	struct counter pcs = { 0 };
 	struct folded f = { 0 };
 	struct kct_symbolizer *sym;
-	struct kct_trace *trace;
 	bool first_json = true;
 	int fmt = -1, c;
+	uint32_t i;
 
 	if (!o)
 		die("out of memory");
 	o->f = stdout;
-	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg))
+	selection_init(&sel);
+	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "f:h", longopts, NULL)) != -1) {
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
 			continue;
 		switch (c) {
 		case 'f':
@@ -347,16 +361,16 @@ int cmd_dump(int argc, char **argv)
 		die("dump: --format is required (raw, folded, chrome, pcs)");
 	if (optind != argc - 1)
 		die("dump: expected one trace file (see kcovtrace dump --help)");
-	trace = open_trace(argv[optind]);
+	reading_open(&rd, argv[optind], &sel);
 	sym = open_symbolizer(&symopts);
 	if (fmt == CHROME)
 		out_str(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
 			   "\"traceEvents\":[");
-	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
-		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
+	while (reading_next(&rd, &i, &sh)) {
+		struct kct_decoder *dec = reading_decoder(&rd, i);
 
-		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json, &unbalanced);
-		kct_decoder_free(dec);
+		dump_stream(dec, i, fmt, sym, &sel, o, &pcs, &f, &first_json, &rd.unbalanced);
+		reading_done(&rd, dec);
 	}
 	if (fmt == CHROME) {
 		out_str(o, "\n]}\n");
@@ -381,8 +395,8 @@ int cmd_dump(int argc, char **argv)
 	out_flush(o);
 	if (fflush(stdout))
 		die("write error");
-	warn_unbalanced(argv[optind], &unbalanced);
+	reading_close(&rd);
 	kct_symbolizer_free(sym);
-	kct_trace_close(trace);
+	selection_free(&sel);
 	return 0;
 }

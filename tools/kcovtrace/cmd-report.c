@@ -19,6 +19,7 @@ static const char report_usage[] =
 "\n"
 "  -s, --sort KEY     incl (default), excl, calls or name\n"
 "  -n, --limit N      show the first N functions only\n"
+SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
@@ -103,20 +104,28 @@ struct frame {
 };
 
 static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_symbolizer *sym,
-			  struct fn_table *t, uint64_t *records, struct unbalanced *unbalanced)
+			  const struct selection *sel, struct fn_table *t, uint64_t *records,
+			  struct unbalanced *unbalanced)
 {
+	struct frame_filter filter;
 	struct frame *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
 	static struct event_reader events;
 	const struct kct_event *evp;
 
+	frame_filter_init(&filter, sel);
 	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		bool real = !(ev.flags & KCT_EVENT_F_SYNTHETIC);
 		struct fn_stats *fn;
 
+		if (ev.type == KCT_EVENT_ENTER)
+			pc_name(sym, ev.pc, &n);
+		/* From here on, depth counts from the -F frame. */
+		if (!frame_filter_pass(&filter, &ev, &n, &ev.depth))
+			continue;
 		if (ev.type == KCT_EVENT_EESUM) {
 			(*records)++;
 			continue;
@@ -138,7 +147,6 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 				stack[ev.depth].pending = 0;
 				break;
 			}
-			pc_name(sym, ev.pc, &n);
 			stack[ev.depth].fn = fn_get(t, &n); /* may move t->v */
 			fn = &t->v[stack[ev.depth].fn];
 			fn->calls++;
@@ -187,23 +195,27 @@ int cmd_report(int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
-	struct unbalanced unbalanced = { 0 };
+	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	struct selection sel;
+	struct reading rd;
 	struct fn_table t = { 0 };
 	struct kct_symbolizer *sym;
-	struct kct_trace *trace;
 	struct fn_stats *sorted;
 	unsigned long limit = ~0UL;
 	uint64_t records = 0;
 	size_t nr = 0;
+	uint32_t i;
 	int c;
 
 	sort_key = 'i';
-	while ((c = getopt_long(argc, argv, "s:n:h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg))
+	selection_init(&sel);
+	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "s:n:h", longopts, NULL)) != -1) {
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
 			continue;
 		switch (c) {
 		case 's':
@@ -226,13 +238,13 @@ int cmd_report(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		die("report: expected one trace file (see kcovtrace report --help)");
-	trace = open_trace(argv[optind]);
+	reading_open(&rd, argv[optind], &sel);
 	sym = open_symbolizer(&symopts);
-	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
-		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
+	while (reading_next(&rd, &i, &sh)) {
+		struct kct_decoder *dec = reading_decoder(&rd, i);
 
-		report_stream(dec, i, sym, &t, &records, &unbalanced);
-		kct_decoder_free(dec);
+		report_stream(dec, i, sym, &sel, &t, &records, &rd.unbalanced);
+		reading_done(&rd, dec);
 	}
 	sorted = malloc((t.nr ? t.nr : 1) * sizeof(*sorted));
 	if (!sorted)
@@ -249,14 +261,16 @@ int cmd_report(int argc, char **argv)
 		else
 			printf("0x%llx\n", (unsigned long long)sorted[i].key);
 	}
-	printf("%10s %12llu %12s  (records in the trace)\n", "", (unsigned long long)records, "");
+	printf("%10s %12llu %12s  (records %s)\n", "", (unsigned long long)records, "",
+	       rd.nr_selected < rd.info.nr_streams || sel.filter.n || sel.exclude.n ?
+	       "selected" : "in the trace");
 	if (fflush(stdout))
 		die("write error");
-	warn_unbalanced(argv[optind], &unbalanced);
+	reading_close(&rd);
 	free(sorted);
 	free(t.v);
 	free(t.slots);
 	kct_symbolizer_free(sym);
-	kct_trace_close(trace);
+	selection_free(&sel);
 	return 0;
 }

@@ -179,6 +179,136 @@ static inline const struct kct_event *next_event(struct event_reader *r)
 	return &r->batch[r->at++];
 }
 
+/*
+ * ---- what replay, report and dump show: streams (--stream, --tid, --pid)
+ * and frames (-F, -N) ----
+ */
+
+enum {
+	OPT_STREAM = 0x200,
+	OPT_TID,
+	OPT_PID,
+};
+
+#define SELECT_SHORTOPTS "F:N:"
+
+#define SELECT_LONGOPTS							\
+	{ "stream", required_argument, NULL, OPT_STREAM },		\
+	{ "tid", required_argument, NULL, OPT_TID },			\
+	{ "pid", required_argument, NULL, OPT_PID },			\
+	{ "filter", required_argument, NULL, 'F' },			\
+	{ "exclude", required_argument, NULL, 'N' }
+
+#define SELECT_HELP							\
+"  --stream N         only stream N (numbered from 0 in file order)\n"	\
+"  --tid N            only the streams of task N\n"			\
+"  --pid N            only the streams of the tasks of process N\n"	\
+"  -F, --filter GLOB  only calls of matching functions and what they\n"	\
+"                     call (repeatable); depth counts from there\n"	\
+"  -N, --exclude GLOB without calls of matching functions and what they\n"	\
+"                     call (repeatable), e.g. -N '*spin_*lock*' -N 'rcu_*'\n"
+
+struct globs {
+	const char **v;
+	int n;
+};
+
+/* Whether the function n is of matches one of g's patterns. */
+bool globs_match(const struct globs *g, const struct pc_name *n);
+
+struct selection {
+	long stream, tid, pid;	/* -1: any */
+	struct globs filter, exclude;
+};
+
+void selection_init(struct selection *s);
+/* Takes a getopt result; returns false if it is not a selection option. */
+bool select_option(struct selection *s, int c, const char *arg);
+void selection_free(struct selection *s);
+
+/*
+ * The frames -F and -N select in a stream, event by event: those of a
+ * function -F matches and what it calls, but not those of a function -N
+ * matches and what it calls.
+ */
+struct frame_filter {
+	const struct selection *sel;
+	bool active;		/* -F or -N given */
+	long shown_from;	/* depth of the -F frame we are in, -1: none */
+	long hidden_from;	/* depth of the -N frame we are in, -1: none */
+};
+
+static inline void frame_filter_init(struct frame_filter *f, const struct selection *sel)
+{
+	f->sel = sel;
+	f->active = sel->filter.n || sel->exclude.n;
+	f->shown_from = sel->filter.n ? -1 : 0;
+	f->hidden_from = -1;
+}
+
+/*
+ * Whether ev is shown, and *depth its depth counted from the -F frame it is
+ * in.  enter is the function of an ENTER event (read only then).  Every
+ * event of the stream goes through here, shown or not, for the filter to
+ * see the frames open and close.
+ */
+static inline bool frame_filter_pass(struct frame_filter *f, const struct kct_event *ev,
+				     const struct pc_name *enter, uint32_t *depth)
+{
+	const struct selection *s = f->sel;
+	long d = ev->depth;
+	bool shown;
+
+	*depth = ev->depth;
+	if (!f->active)
+		return true;
+	if (ev->type == KCT_EVENT_ENTER) {
+		if (f->hidden_from < 0 && s->exclude.n && globs_match(&s->exclude, enter))
+			f->hidden_from = d;
+		if (f->shown_from < 0 && globs_match(&s->filter, enter))
+			f->shown_from = d;
+	}
+	shown = f->hidden_from < 0 && f->shown_from >= 0 && d >= f->shown_from;
+	if (shown)
+		*depth = (uint32_t)(d - f->shown_from);
+	/* Leaving the frame that started hiding or showing. */
+	if (ev->type == KCT_EVENT_EXIT) {
+		if (f->hidden_from == d)
+			f->hidden_from = -1;
+		if (s->filter.n && f->shown_from == d)
+			f->shown_from = -1;
+	}
+	return shown;
+}
+
+/*
+ * The selected streams of a trace, read one after the other; what the
+ * reading finds wrong is told once per trace, after the output, by
+ * reading_close().
+ */
+struct reading {
+	const char *path;
+	struct kct_trace *trace;
+	struct kct_trace_info info;
+	const struct selection *sel;
+	uint32_t nr_selected;
+	uint32_t next;		/* the stream reading_next() looks at first */
+	struct unbalanced unbalanced;
+};
+
+/* Opens the trace at path; dies with a one-line error if sel selects no
+ * stream of it. */
+void reading_open(struct reading *r, const char *path, const struct selection *sel);
+/* The next selected stream, its number and info; false after the last. */
+bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh);
+/* Back to the first selected stream. */
+void reading_rewind(struct reading *r);
+/* A decoder of stream i; reading_done() takes its counts and frees it. */
+struct kct_decoder *reading_decoder(struct reading *r, uint32_t i);
+void reading_done(struct reading *r, struct kct_decoder *dec);
+/* Warns of what the streams read had wrong; closes the trace. */
+void reading_close(struct reading *r);
+
 /* ---- syscalls (x86-64 numbers, from the C library's headers) ---- */
 
 int syscall_number(const char *name_or_number);
