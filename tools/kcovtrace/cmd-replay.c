@@ -186,12 +186,12 @@ int cmd_replay(int argc, char **argv)
 		     argv[optind]);
 	while (reading_next(&rd, &i, &sh)) {
 		struct kct_decoder *dec;
-		char title[128];
+		char title[STREAM_TITLE_MAX];
 
 		if (rd.info.nr_streams > 1 && r.sel.stream < 0) {
 			out_str(&r.out, first ? "# " : "\n# ");
 			first = false;
-			out_str(&r.out, stream_title(&sh, title, sizeof(title)));
+			out_str(&r.out, stream_title(i, &sh, title, sizeof(title)));
 			out_str(&r.out, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
 		}
 		dec = reading_decoder(&rd, i);

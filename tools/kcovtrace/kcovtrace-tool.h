@@ -106,9 +106,14 @@ struct kct_trace *open_trace(const char *path);
 uint32_t trace_nr_streams(const struct kct_trace *trace);
 /* The kind's name: "task", "exec", "syscall", "remote" or "stream". */
 const char *stream_kind_name(uint32_t kind);
-/* The stream's heading, "syscall read (0), task 12 (pid 10)" or "stream 3:
- * task 12 (pid 10)", for commands that print several. */
-const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size);
+/*
+ * The heading of stream i, for commands that print several: its number,
+ * what it is of (nothing more for a task's whole run) and whose it is, where
+ * known, e.g. "stream 4: syscall read (0) args 0x3, 0x7ffc0000, 0x1000, 0x0,
+ * 0x0, 0x0: task 12 (pid 10, comm sh)".  Cut short if size is too small.
+ */
+#define STREAM_TITLE_MAX 256
+const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size);
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 				const char *path);

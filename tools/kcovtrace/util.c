@@ -236,40 +236,50 @@ const char *stream_kind_name(uint32_t kind)
 	}
 }
 
-const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size)
+/* Appends to buf, of which *n bytes are used; never past size. */
+static void __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n >= size)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, size - *n, fmt, ap);
+	va_end(ap);
+	*n += k > 0 ? (size_t)k : 0;
+}
+
+const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size)
 {
 	const char *name = syscall_name(sh->syscall);
-	unsigned long long seq = sh->seq;
-	char call[48], task[48] = "";
+	size_t n = 0;
 
-	if (name)
-		snprintf(call, sizeof(call), "%s (%d)", name, sh->syscall);
-	else
-		snprintf(call, sizeof(call), "%d", sh->syscall);
+	append(buf, size, &n, "stream %u", i);
+	if (sh->kind == KCT_STREAM_KIND_EXEC || sh->kind == KCT_STREAM_KIND_SYSCALL ||
+	    (sh->kind != KCT_STREAM_KIND_TASK && sh->kind != KCT_STREAM_KIND_REMOTE &&
+	     sh->syscall != KCT_STREAM_NO_SYSCALL)) {
+		append(buf, size, &n, ": %s ", sh->kind == KCT_STREAM_KIND_EXEC ? "exec" : "syscall");
+		if (name)
+			append(buf, size, &n, "%s (%d)", name, sh->syscall);
+		else
+			append(buf, size, &n, "%d", sh->syscall);
+		if (sh->flags & KCT_STREAM_F_ARGS)
+			for (int a = 0; a < 6; a++)
+				append(buf, size, &n, "%s0x%llx", a ? ", " : " args ",
+				       (unsigned long long)sh->args[a]);
+	} else if (sh->kind == KCT_STREAM_KIND_REMOTE) {
+		append(buf, size, &n, ": remote section, handle 0x%llx",
+		       (unsigned long long)sh->remote_handle);
+	}
 	/* Traces of other writers may not say whose a stream is. */
 	if (sh->tid)
-		snprintf(task, sizeof(task), ", task %d (pid %d)", sh->tid, sh->pid);
-	switch (sh->kind) {
-	case KCT_STREAM_KIND_TASK:
-		snprintf(buf, size, "stream %llu: task %d (pid %d)", seq, sh->tid, sh->pid);
-		break;
-	case KCT_STREAM_KIND_EXEC:
-		snprintf(buf, size, "stream %llu: exec %s%s", seq, call, task);
-		break;
-	case KCT_STREAM_KIND_SYSCALL:
-		snprintf(buf, size, "syscall %s%s", call, task);
-		break;
-	case KCT_STREAM_KIND_REMOTE:
-		snprintf(buf, size, "stream %llu: remote section, handle 0x%llx", seq,
-			 (unsigned long long)sh->remote_handle);
-		break;
-	default:
-		if (sh->syscall == KCT_STREAM_NO_SYSCALL)
-			snprintf(buf, size, "stream %llu", seq);
-		else
-			snprintf(buf, size, "syscall %s", call);
-		break;
-	}
+		append(buf, size, &n, ": task %d (pid %d%s%s)", sh->tid, sh->pid,
+		       sh->comm[0] ? ", comm " : "", sh->comm);
+	else if (sh->pid)
+		append(buf, size, &n, ": pid %d%s%s", sh->pid, sh->comm[0] ? ", comm " : "",
+		       sh->comm);
 	return buf;
 }
 
