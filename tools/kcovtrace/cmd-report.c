@@ -19,6 +19,8 @@ static const char report_usage[] =
 "\n"
 "  -s, --sort KEY     incl (default), excl, calls or name\n"
 "  -n, --limit N      show the first N functions only\n"
+"  --per-task         a table per task (by tid), under a heading, instead\n"
+"                     of one for all the streams read\n"
 SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
@@ -189,27 +191,76 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 	free(stack);
 }
 
+/* A stream to read, and whose it is. */
+struct report_stream {
+	uint32_t stream;
+	struct kct_stream_info sh;
+};
+
+/* By task, then in file order. */
+static int cmp_task(const void *a, const void *b)
+{
+	const struct report_stream *x = a, *y = b;
+
+	if (x->sh.tid != y->sh.tid)
+		return x->sh.tid < y->sh.tid ? -1 : 1;
+	return (x->stream > y->stream) - (x->stream < y->stream);
+}
+
+/* The table of streams v[0..n), its total line saying what they are. */
+static void report_table(struct reading *rd, struct kct_symbolizer *sym,
+			 const struct report_stream *v, size_t n, unsigned long limit,
+			 const char *what)
+{
+	struct fn_table t = { 0 };
+	struct fn_stats *sorted;
+	uint64_t records = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct kct_decoder *dec = reading_decoder(rd, v[i].stream);
+
+		report_stream(dec, v[i].stream, sym, rd->sel, &t, &records, &rd->unbalanced);
+		reading_done(rd, dec);
+	}
+	sorted = malloc((t.nr ? t.nr : 1) * sizeof(*sorted));
+	if (!sorted)
+		die("out of memory");
+	memcpy(sorted, t.v, t.nr * sizeof(*sorted));
+	qsort(sorted, t.nr, sizeof(*sorted), cmp_stats);
+	printf("%10s %12s %12s  %s\n", "calls", "incl", "excl", "function");
+	for (size_t i = 0; i < t.nr && i < limit; i++) {
+		printf("%10llu %12llu %12llu  ", (unsigned long long)sorted[i].calls,
+		       (unsigned long long)sorted[i].incl, (unsigned long long)sorted[i].excl);
+		if (sorted[i].name_len)
+			printf("%.*s\n", (int)sorted[i].name_len, sorted[i].name);
+		else
+			printf("0x%llx\n", (unsigned long long)sorted[i].key);
+	}
+	printf("%10s %12llu %12s  (records %s)\n", "", (unsigned long long)records, "", what);
+	free(sorted);
+	free(t.v);
+	free(t.slots);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "sort", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "per-task", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
-	struct kct_stream_info sh = { .sz = sizeof(sh) };
 	struct selection sel;
 	struct reading rd;
-	struct fn_table t = { 0 };
+	struct report_stream *v;
 	struct kct_symbolizer *sym;
-	struct fn_stats *sorted;
 	unsigned long limit = ~0UL;
-	uint64_t records = 0;
-	size_t nr = 0;
-	uint32_t i;
+	bool per_task = false;
+	size_t n = 0;
 	int c;
 
 	sort_key = 'i';
@@ -228,6 +279,9 @@ int cmd_report(int argc, char **argv)
 		case 'n':
 			limit = parse_ulong(optarg, "--limit");
 			break;
+		case 't':
+			per_task = true;
+			break;
 		case 'h':
 			fputs(report_usage, stdout);
 			return 0;
@@ -240,36 +294,36 @@ int cmd_report(int argc, char **argv)
 		die("report: expected one trace file (see kcovtrace report --help)");
 	reading_open(&rd, argv[optind], &sel);
 	sym = open_symbolizer(&symopts);
-	while (reading_next(&rd, &i, &sh)) {
-		struct kct_decoder *dec = reading_decoder(&rd, i);
-
-		report_stream(dec, i, sym, &sel, &t, &records, &rd.unbalanced);
-		reading_done(&rd, dec);
-	}
-	sorted = malloc((t.nr ? t.nr : 1) * sizeof(*sorted));
-	if (!sorted)
+	/* One more, for the look past the last stream. */
+	v = malloc((rd.nr_selected + 1) * sizeof(*v));
+	if (!v)
 		die("out of memory");
-	for (size_t i = 0; i < t.nr; i++)
-		sorted[nr++] = t.v[i];
-	qsort(sorted, nr, sizeof(*sorted), cmp_stats);
-	printf("%10s %12s %12s  %s\n", "calls", "incl", "excl", "function");
-	for (size_t i = 0; i < nr && i < limit; i++) {
-		printf("%10llu %12llu %12llu  ", (unsigned long long)sorted[i].calls,
-		       (unsigned long long)sorted[i].incl, (unsigned long long)sorted[i].excl);
-		if (sorted[i].name_len)
-			printf("%.*s\n", (int)sorted[i].name_len, sorted[i].name);
-		else
-			printf("0x%llx\n", (unsigned long long)sorted[i].key);
+	for (;;) {
+		v[n].sh.sz = sizeof(v[n].sh);
+		if (!reading_next(&rd, &v[n].stream, &v[n].sh))
+			break;
+		n++;
 	}
-	printf("%10s %12llu %12s  (records %s)\n", "", (unsigned long long)records, "",
-	       rd.nr_selected < rd.info.nr_streams || sel.filter.n || sel.exclude.n ?
-	       "selected" : "in the trace");
+	if (!per_task) {
+		report_table(&rd, sym, v, n, limit,
+			     rd.nr_selected < rd.info.nr_streams || sel.filter.n || sel.exclude.n ?
+			     "selected" : "in the trace");
+	} else {
+		qsort(v, n, sizeof(*v), cmp_task);
+		for (size_t first = 0, end; first < n; first = end) {
+			char title[STREAM_TITLE_MAX];
+
+			for (end = first + 1; end < n && v[end].sh.tid == v[first].sh.tid; end++)
+				;
+			printf("%s# %s\n", first ? "\n" : "",
+			       task_title(&v[first].sh, title, sizeof(title)));
+			report_table(&rd, sym, v + first, end - first, limit, "of the task");
+		}
+	}
 	if (fflush(stdout))
 		die("write error");
 	reading_close(&rd);
-	free(sorted);
-	free(t.v);
-	free(t.slots);
+	free(v);
 	kct_symbolizer_free(sym);
 	selection_free(&sel);
 	return 0;

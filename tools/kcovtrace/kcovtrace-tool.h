@@ -113,6 +113,9 @@ const char *stream_kind_name(uint32_t kind);
  * 0x0, 0x0: task 12 (pid 10, comm sh)".  Cut short if size is too small.
  */
 #define STREAM_TITLE_MAX 256
+/* Whose stream sh is: "task 12 (pid 10, comm sh)", "pid 10", or "no known
+ * task". */
+const char *task_title(const struct kct_stream_info *sh, char *buf, size_t size);
 const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size);
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,

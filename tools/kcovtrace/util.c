@@ -251,9 +251,24 @@ append(char *buf, size_t size, size_t *n, const char *fmt, ...)
 	*n += k > 0 ? (size_t)k : 0;
 }
 
+const char *task_title(const struct kct_stream_info *sh, char *buf, size_t size)
+{
+	const char *comm = sh->comm[0] ? ", comm " : "";
+	size_t n = 0;
+
+	if (sh->tid)
+		append(buf, size, &n, "task %d (pid %d%s%s)", sh->tid, sh->pid, comm, sh->comm);
+	else if (sh->pid)
+		append(buf, size, &n, "pid %d%s%s", sh->pid, comm, sh->comm);
+	else
+		append(buf, size, &n, "no known task");
+	return buf;
+}
+
 const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size)
 {
 	const char *name = syscall_name(sh->syscall);
+	char task[64];
 	size_t n = 0;
 
 	append(buf, size, &n, "stream %u", i);
@@ -274,12 +289,8 @@ const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf
 		       (unsigned long long)sh->remote_handle);
 	}
 	/* Traces of other writers may not say whose a stream is. */
-	if (sh->tid)
-		append(buf, size, &n, ": task %d (pid %d%s%s)", sh->tid, sh->pid,
-		       sh->comm[0] ? ", comm " : "", sh->comm);
-	else if (sh->pid)
-		append(buf, size, &n, ": pid %d%s%s", sh->pid, sh->comm[0] ? ", comm " : "",
-		       sh->comm);
+	if (sh->tid || sh->pid)
+		append(buf, size, &n, ": %s", task_title(sh, task, sizeof(task)));
 	return buf;
 }
 
