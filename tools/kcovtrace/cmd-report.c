@@ -33,50 +33,31 @@ struct fn_stats {
 	uint32_t active;	/* frames of it open now */
 };
 
-/* Functions, in the order first seen, and a hash index over their keys: the
- * frame stack holds indexes, which stay valid as the tables grow. */
+/* Functions, in the order first seen: fn index i is entry i of map, keyed
+ * by the function's start.  The frame stack holds indexes, which stay valid
+ * as the tables grow. */
 struct fn_table {
 	struct fn_stats *v;
-	size_t nr, cap;
-	uint32_t *slots;	/* index + 1, 0 for empty */
-	size_t nslots;		/* a power of two, at least twice nr */
+	size_t cap;
+	struct hashmap map;
 };
-
-static size_t fn_hash(uint64_t key)
-{
-	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 24);
-}
 
 static uint32_t fn_get(struct fn_table *t, const struct pc_name *n)
 {
-	size_t i;
+	bool added;
+	size_t i = hashmap_index(&t->map, hashmap_get(&t->map, n->addr, 0, &added));
 
-	if ((t->nr + 1) * 2 > t->nslots) {
-		free(t->slots);
-		t->nslots = t->nslots ? t->nslots * 2 : 1024;
-		t->slots = calloc(t->nslots, sizeof(*t->slots));
-		if (!t->slots)
-			die("out of memory");
-		for (size_t j = 0; j < t->nr; j++) {
-			for (i = fn_hash(t->v[j].key) & (t->nslots - 1); t->slots[i];
-			     i = (i + 1) & (t->nslots - 1))
-				;
-			t->slots[i] = (uint32_t)j + 1;
+	if (added) {
+		if (i == t->cap) {
+			t->cap = t->map.cap;
+			t->v = realloc(t->v, t->cap * sizeof(*t->v));
+			if (!t->v)
+				die("out of memory");
 		}
+		t->v[i] = (struct fn_stats){ .key = n->addr, .name = n->name ? n->name : "",
+					     .name_len = n->len };
 	}
-	for (i = fn_hash(n->addr) & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
-		if (t->v[t->slots[i] - 1].key == n->addr)
-			return t->slots[i] - 1;
-	if (t->nr == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->v = realloc(t->v, t->cap * sizeof(*t->v));
-		if (!t->v)
-			die("out of memory");
-	}
-	t->v[t->nr] = (struct fn_stats){ .key = n->addr, .name = n->name ? n->name : "",
-					 .name_len = n->len };
-	t->slots[i] = (uint32_t)++t->nr;
-	return (uint32_t)(t->nr - 1);
+	return (uint32_t)i;
 }
 
 static int sort_key;
@@ -212,7 +193,7 @@ static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 			 const struct report_stream *v, size_t n, unsigned long limit,
 			 const char *what)
 {
-	struct fn_table t = { 0 };
+	struct fn_table t = { .map = HASHMAP_INIT };
 	struct fn_stats *sorted;
 	uint64_t records = 0;
 
@@ -222,13 +203,14 @@ static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 		report_stream(dec, v[i].stream, sym, rd->sel, &t, &records, &rd->unbalanced);
 		reading_done(rd, dec);
 	}
-	sorted = malloc((t.nr ? t.nr : 1) * sizeof(*sorted));
+	sorted = malloc((t.map.nr ? t.map.nr : 1) * sizeof(*sorted));
 	if (!sorted)
 		die("out of memory");
-	memcpy(sorted, t.v, t.nr * sizeof(*sorted));
-	qsort(sorted, t.nr, sizeof(*sorted), cmp_stats);
+	if (t.map.nr)
+		memcpy(sorted, t.v, t.map.nr * sizeof(*sorted));
+	qsort(sorted, t.map.nr, sizeof(*sorted), cmp_stats);
 	printf("%10s %12s %12s  %s\n", "calls", "incl", "excl", "function");
-	for (size_t i = 0; i < t.nr && i < limit; i++) {
+	for (size_t i = 0; i < t.map.nr && i < limit; i++) {
 		printf("%10llu %12llu %12llu  ", (unsigned long long)sorted[i].calls,
 		       (unsigned long long)sorted[i].incl, (unsigned long long)sorted[i].excl);
 		if (sorted[i].name_len)
@@ -239,7 +221,7 @@ static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 	printf("%10s %12llu %12s  (records %s)\n", "", (unsigned long long)records, "", what);
 	free(sorted);
 	free(t.v);
-	free(t.slots);
+	hashmap_free(&t.map);
 }
 
 int cmd_report(int argc, char **argv)

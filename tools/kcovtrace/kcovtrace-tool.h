@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "kcovtrace.h"
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);

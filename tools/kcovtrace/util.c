@@ -86,27 +86,55 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts)
 
 void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 {
-	/* Records come in runs within one function: try the last first. */
-	static struct kct_symbolizer *last_sym;
+	/*
+	 * Records come in runs within one function: try the last first.
+	 * Else the PCs seen before, by PC: the names of map's entry i is
+	 * names[i].
+	 */
+	static struct kct_symbolizer *last_sym, *map_sym;
 	static struct pc_name last;
 	static uint64_t last_size;
+	static struct hashmap map;
+	static struct pc_name *names;
+	static size_t cap;
 	struct kct_symbol s = { .sz = sizeof(s) };
+	struct hashmap_entry *e;
+	bool added;
+	size_t i;
 
-	if (sym && sym == last_sym && pc - last.addr < last_size) {
+	if (!sym) {
+		*out = (struct pc_name){ .addr = pc };
+		return;
+	}
+	if (sym == last_sym && pc - last.addr < last_size) {
 		*out = last;
 		return;
 	}
-	if (sym && !kct_symbolize(sym, pc, &s)) {
-		out->name = s.name;
-		out->len = s.name_len;
-		out->addr = s.addr;
+	if (sym != map_sym) {
+		hashmap_free(&map);
+		map_sym = sym;
+	}
+	e = hashmap_get(&map, pc, 0, &added);
+	i = hashmap_index(&map, e);
+	if (added) {
+		if (i == cap) {
+			cap = map.cap;
+			names = realloc(names, cap * sizeof(*names));
+			if (!names)
+				die("out of memory");
+		}
+		if (!kct_symbolize(sym, pc, &s))
+			names[i] = (struct pc_name){ s.name, s.name_len, s.addr };
+		else
+			names[i] = (struct pc_name){ .addr = pc };
+		/* The size, for the run test above. */
+		e->value = names[i].name ? s.size : 0;
+	}
+	*out = names[i];
+	if (out->name) {
 		last_sym = sym;
 		last = *out;
-		last_size = s.size;
-	} else {
-		out->name = NULL;
-		out->len = 0;
-		out->addr = pc;
+		last_size = e->value;
 	}
 }
 
