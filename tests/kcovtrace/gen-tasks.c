@@ -6,6 +6,7 @@
  *   gen-tasks tasks FILE     the streams below, of the functions of
  *                            tasks.map (which run writes)
  *   gen-tasks classic FILE   one KCOV_TRACE_PC stream of block PCs
+ *   gen-tasks unknown FILE   one stream of frames no record names
  *
  * Functions: a at 0xffffffff81000000, b at ...100, c at ...200, d at ...300.
  */
@@ -90,20 +91,38 @@ static void classic(struct kct_trace_writer *w)
 					 .mode = KCT_MODE_TRACE_PC, .comm = "sh" }, s0, 4);
 }
 
+static void unknown(struct kct_trace_writer *w)
+{
+	/*
+	 * An EESUM record pops a frame entered before the stream began; b;
+	 * one pushes a frame that c's exit names; one pushes a frame and one
+	 * pops it.
+	 */
+	static const uint64_t s0[] = { KCT_EESUM_RECORD(-1, -1), ENTER(B), EXIT(B),
+				       KCT_EESUM_RECORD(1, 0), BB(C), EXIT(C),
+				       KCT_EESUM_RECORD(1, 0), KCT_EESUM_RECORD(-1, -1) };
+
+	add(w, (struct kct_stream_opts){ .kind = KCT_STREAM_KIND_TASK, .pid = 10, .tid = 10,
+					 .mode = KCT_MODE_TRACE_PC_EXT, .comm = "sh" }, s0, 8);
+}
+
 int main(int argc, char **argv)
 {
 	struct kct_trace_writer_opts opts = { .sz = sizeof(opts), .buffer_words = 1024,
 					      .pc_fill = KCT_PC_FILL_KERNEL };
 	struct kct_trace_writer *w;
 
-	if (argc != 3 || (strcmp(argv[1], "tasks") && strcmp(argv[1], "classic"))) {
-		fputs("usage: gen-tasks tasks|classic FILE\n", stderr);
+	if (argc != 3 || (strcmp(argv[1], "tasks") && strcmp(argv[1], "classic") &&
+			  strcmp(argv[1], "unknown"))) {
+		fputs("usage: gen-tasks tasks|classic|unknown FILE\n", stderr);
 		return 2;
 	}
-	opts.mode = strcmp(argv[1], "tasks") ? KCT_MODE_TRACE_PC : KCT_MODE_TRACE_PC_EXT;
+	opts.mode = strcmp(argv[1], "classic") ? KCT_MODE_TRACE_PC_EXT : KCT_MODE_TRACE_PC;
 	check(kct_trace_writer_open(argv[2], &opts, &w), argv[2]);
-	if (opts.mode == KCT_MODE_TRACE_PC_EXT)
+	if (!strcmp(argv[1], "tasks"))
 		tasks(w);
+	else if (!strcmp(argv[1], "unknown"))
+		unknown(w);
 	else
 		classic(w);
 	check(kct_trace_writer_commit(w), argv[2]);

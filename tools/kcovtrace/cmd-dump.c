@@ -221,8 +221,6 @@ static void folded_event(struct dump *d, const struct kct_event *ev)
 	}
 	if (ev->type == KCT_EVENT_ENTER) {
 		pc_name(d->sym, ev->pc, &d->n);
-		if (!ev->pc)
-			d->n.name = "[suppressed]", d->n.len = strlen(d->n.name);
 		d->stack[ev->depth + 1] = node_get(d, d->n.addr,
 						   ev->depth ? d->stack[ev->depth] : d->root,
 						   d->n.name, d->n.len);

@@ -113,15 +113,14 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			continue;
 		out_spaces(&r->out, 2 * depth);
 		out_str(&r->out, what);
+		/* A frame entered before the trace began or the call tree
+		 * restarted: its function, if a record names it, and the mark. */
 		if (ev.flags & KCT_EVENT_F_UNKNOWN_CALLER) {
-			if (n.name)
+			if (n.name && ev.pc)
 				out_mem(&r->out, n.name, n.len);
-			else
-				out_char(&r->out, '?');
-			/* The first tree starts at record 0, a restarted one
-			 * after its EESUM record. */
-			out_str(&r->out, ev.index ? "  [entered before the call tree restarted]\n" :
-				"  [entered before the trace began]\n");
+			else if (ev.pc)
+				out_hex(&r->out, ev.pc);
+			out_str(&r->out, ev.pc ? "  " UNKNOWN_FRAME "\n" : UNKNOWN_FRAME "\n");
 			continue;
 		}
 		out_pc(&r->out, &n, ev.pc);

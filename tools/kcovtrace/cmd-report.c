@@ -147,10 +147,10 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 			break;
 		case KCT_EVENT_EXIT:
 			if (stack[ev.depth].fn == NO_FN) {
-				if (!ev.pc)
-					break;
 				uint32_t i;
 
+				/* Of pc 0 if an EESUM record pops it: counted
+				 * as UNKNOWN_FRAME. */
 				pc_name(sym, ev.pc, &n);
 				i = fn_get(t, &n); /* may move t->v */
 				fn = &t->v[i];

@@ -55,6 +55,16 @@ struct pc_name {
 	uint64_t addr;		/* function start, or pc without a symbol */
 };
 
+/*
+ * The name of a frame whose entry its stream never saw and whose function no
+ * record names (pc 0: entered before the trace began or the call tree
+ * restarted, or pushed by an EESUM record, and popped by one), in every
+ * output; replay also marks with it the frames entered before the trace
+ * began whose function it knows.
+ */
+#define UNKNOWN_FRAME "[unknown caller]"
+
+/* The name of pc; UNKNOWN_FRAME for pc 0. */
 void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out);
 
 /* ---- buffered output, for the commands that print a line per record ---- */
@@ -96,7 +106,7 @@ void out_spaces(struct out *o, size_t n);
 void out_hex(struct out *o, uint64_t v);	/* "0x..." */
 void out_dec(struct out *o, uint64_t v);
 void out_int(struct out *o, int64_t v);		/* signed decimal */
-/* "name+0xoff", or the bare address. */
+/* "name+0xoff", or the bare address; UNKNOWN_FRAME for pc 0. */
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 
 /* ---- traces ---- */

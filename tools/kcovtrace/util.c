@@ -102,6 +102,10 @@ void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 	bool added;
 	size_t i;
 
+	if (!pc) {
+		*out = (struct pc_name){ UNKNOWN_FRAME, strlen(UNKNOWN_FRAME), 0 };
+		return;
+	}
 	if (!sym) {
 		*out = (struct pc_name){ .addr = pc };
 		return;
@@ -204,7 +208,9 @@ void out_eesum(struct out *o, const struct kct_event *ev)
 
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 {
-	if (n->name) {
+	if (!pc) {
+		out_str(o, UNKNOWN_FRAME);
+	} else if (n->name) {
 		out_mem(o, n->name, n->len);
 		out_char(o, '+');
 		out_hex(o, pc - n->addr);
