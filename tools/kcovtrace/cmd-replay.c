@@ -20,7 +20,7 @@ static const char replay_usage[] =
 "Frames open before the trace began or still open at its end are marked;\n"
 "after an EESUM record that cannot be balanced the tree starts again.\n"
 "\n"
-"  --depth N          hide records nested deeper than N calls\n"
+"  --depth N          show N levels of calls (N >= 1): 1 is the outermost\n"
 "  --no-blocks        hide BB records, show calls only\n"
 "  --no-lines         no file:line even where DWARF has it\n"
 SELECT_HELP
@@ -76,7 +76,8 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			pc_name(r->sym, ev.pc, &n);
 		if (!frame_filter_pass(&filter, &ev, &n, &depth))
 			continue;
-		if (depth > r->max_depth)
+		/* Depths 0 to max_depth - 1: max_depth levels. */
+		if (depth >= r->max_depth)
 			continue;
 
 		switch (ev.type) {
@@ -160,6 +161,10 @@ int cmd_replay(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			r.max_depth = parse_ulong(optarg, "--depth");
+			if (!r.max_depth) {
+				fputs("kcovtrace: replay: --depth takes 1 or more levels\n", stderr);
+				return 2;
+			}
 			break;
 		case 'B':
 			r.blocks = false;
