@@ -88,57 +88,34 @@ void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 {
 	/*
 	 * Records come in runs within one function: try the last first.
-	 * Else the PCs seen before, by PC: the names of map's entry i is
-	 * names[i].
+	 * Else the symbolizer's look-up, which beats a map of the PCs seen:
+	 * on bench/decode's trace such a map (of hashmap.h) made replay
+	 * 60 % slower, its table too large for the caches.
 	 */
-	static struct kct_symbolizer *last_sym, *map_sym;
+	static struct kct_symbolizer *last_sym;
 	static struct pc_name last;
 	static uint64_t last_size;
-	static struct hashmap map;
-	static struct pc_name *names;
-	static size_t cap;
 	struct kct_symbol s = { .sz = sizeof(s) };
-	struct hashmap_entry *e;
-	bool added;
-	size_t i;
 
 	if (!pc) {
 		*out = (struct pc_name){ UNKNOWN_FRAME, strlen(UNKNOWN_FRAME), 0 };
 		return;
 	}
-	if (!sym) {
-		*out = (struct pc_name){ .addr = pc };
-		return;
-	}
-	if (sym == last_sym && pc - last.addr < last_size) {
+	if (sym && sym == last_sym && pc - last.addr < last_size) {
 		*out = last;
 		return;
 	}
-	if (sym != map_sym) {
-		hashmap_free(&map);
-		map_sym = sym;
-	}
-	e = hashmap_get(&map, pc, 0, &added);
-	i = hashmap_index(&map, e);
-	if (added) {
-		if (i == cap) {
-			cap = map.cap;
-			names = realloc(names, cap * sizeof(*names));
-			if (!names)
-				die("out of memory");
-		}
-		if (!kct_symbolize(sym, pc, &s))
-			names[i] = (struct pc_name){ s.name, s.name_len, s.addr };
-		else
-			names[i] = (struct pc_name){ .addr = pc };
-		/* The size, for the run test above. */
-		e->value = names[i].name ? s.size : 0;
-	}
-	*out = names[i];
-	if (out->name) {
+	if (sym && !kct_symbolize(sym, pc, &s)) {
+		out->name = s.name;
+		out->len = s.name_len;
+		out->addr = s.addr;
 		last_sym = sym;
 		last = *out;
-		last_size = e->value;
+		last_size = s.size;
+	} else {
+		out->name = NULL;
+		out->len = 0;
+		out->addr = pc;
 	}
 }
 
