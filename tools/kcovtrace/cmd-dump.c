@@ -506,6 +506,9 @@ int cmd_dump(int argc, char **argv)
 		die("dump: expected one trace file (see kcovtrace dump --help)");
 	reading_open(&rd, argv[optind], &sel);
 	d.sym = open_symbolizer(&symopts);
+	/* raw and pcs give what classic coverage has. */
+	if (reading_classic(&rd) && (ops->event == folded_event || ops->event == chrome_event))
+		warn_classic_coverage(&rd);
 	if (ops->begin)
 		ops->begin(&d);
 	d.sh = &sh;

@@ -185,9 +185,8 @@ int cmd_replay(int argc, char **argv)
 
 	reading_open(&rd, argv[optind], &r.sel);
 	r.sym = open_symbolizer(&symopts);
-	if (rd.info.mode == KCT_MODE_TRACE_PC)
-		warn("%s holds classic KCOV_TRACE_PC coverage: blocks only, no call tree",
-		     argv[optind]);
+	if (reading_classic(&rd))
+		warn_classic_coverage(&rd);
 	while (reading_next(&rd, &i, &sh)) {
 		struct kct_decoder *dec;
 		char title[STREAM_TITLE_MAX];

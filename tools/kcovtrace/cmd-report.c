@@ -87,8 +87,8 @@ struct frame {
 };
 
 static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_symbolizer *sym,
-			  const struct selection *sel, struct fn_table *t, uint64_t *records,
-			  struct unbalanced *unbalanced)
+			  const struct selection *sel, bool classic, struct fn_table *t,
+			  uint64_t *records, struct unbalanced *unbalanced)
 {
 	struct frame_filter filter;
 	struct frame *stack = NULL;
@@ -138,6 +138,17 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 			stack[ev.depth].start = *records - real;
 			break;
 		case KCT_EVENT_BLOCK:
+			/* Classic coverage: blocks outside any frame, counted
+			 * for their function, with no calls. */
+			if (!ev.depth && classic) {
+				uint32_t i;
+
+				pc_name(sym, ev.pc, &n);
+				i = fn_get(t, &n); /* may move t->v */
+				fn = &t->v[i];
+				fn->incl++;
+				fn->excl++;
+			}
 			if (!ev.depth)
 				break;
 			if (stack[ev.depth - 1].fn != NO_FN)
@@ -200,7 +211,8 @@ static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 	for (size_t i = 0; i < n; i++) {
 		struct kct_decoder *dec = reading_decoder(rd, v[i].stream);
 
-		report_stream(dec, v[i].stream, sym, rd->sel, &t, &records, &rd->unbalanced);
+		report_stream(dec, v[i].stream, sym, rd->sel, reading_classic(rd), &t, &records,
+			      &rd->unbalanced);
 		reading_done(rd, dec);
 	}
 	sorted = malloc((t.map.nr ? t.map.nr : 1) * sizeof(*sorted));
@@ -276,6 +288,8 @@ int cmd_report(int argc, char **argv)
 		die("report: expected one trace file (see kcovtrace report --help)");
 	reading_open(&rd, argv[optind], &sel);
 	sym = open_symbolizer(&symopts);
+	if (reading_classic(&rd))
+		warn_classic_coverage(&rd);
 	/* One more, for the look past the last stream. */
 	v = malloc((rd.nr_selected + 1) * sizeof(*v));
 	if (!v)

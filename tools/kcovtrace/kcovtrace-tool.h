@@ -312,7 +312,22 @@ struct reading {
 	const struct selection *sel;
 	uint32_t nr_selected;
 	uint32_t next;		/* the stream reading_next() looks at first */
+	uint32_t read_through;	/* streams before it were seen */
+	uint32_t decoding;	/* the stream of the last decoder */
 	struct unbalanced unbalanced;
+	/* Streams whose buffer filled up: how many, the first ones, what
+	 * they lost (or KCT_LOST_UNKNOWN). */
+	uint32_t streams_overflowed;	/* of the whole trace */
+	uint32_t nr_overflowed;
+	uint32_t overflowed[4];
+	uint64_t lost[4];
+	/* What the decoders counted: records of unknown type (and in how
+	 * many streams, the first), frames they completed (and in how many
+	 * streams). */
+	uint64_t unknown_records;
+	uint32_t unknown, unknown_stream;
+	uint64_t orphan_exits, unfinished;
+	uint32_t repaired_streams;
 };
 
 /* Opens the trace at path; dies with a one-line error if sel selects no
@@ -325,8 +340,17 @@ void reading_rewind(struct reading *r);
 /* A decoder of stream i; reading_done() takes its counts and frees it. */
 struct kct_decoder *reading_decoder(struct reading *r, uint32_t i);
 void reading_done(struct reading *r, struct kct_decoder *dec);
-/* Warns of what the streams read had wrong; closes the trace. */
+/* Warns of what the streams read had wrong, a line each: EESUM records
+ * that cannot be balanced, buffers that filled up, records of unknown
+ * type, frames the decoder completed; closes the trace. */
 void reading_close(struct reading *r);
+/* Whether the trace holds classic KCOV_TRACE_PC coverage, no call tree. */
+static inline bool reading_classic(const struct reading *r)
+{
+	return r->info.mode == KCT_MODE_TRACE_PC;
+}
+/* Says in one line what classic coverage can and cannot give. */
+void warn_classic_coverage(const struct reading *r);
 
 /* ---- syscalls (x86-64 numbers, from the C library's headers) ---- */
 

@@ -84,6 +84,7 @@ void reading_open(struct reading *r, const char *path, const struct selection *s
 	for (uint32_t i = 0; i < r->info.nr_streams; i++) {
 		kct_trace_stream(r->trace, i, &sh);
 		selected += stream_selected(sel, i, &sh);
+		r->streams_overflowed += !!(sh.flags & KCT_STREAM_F_OVERFLOW);
 	}
 	/* A --tid or --pid of no stream: say so rather than print nothing. */
 	if (!selected && r->info.nr_streams) {
@@ -111,24 +112,94 @@ bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh)
 	while (r->next < r->info.nr_streams) {
 		*i = r->next++;
 		kct_trace_stream(r->trace, *i, sh);
-		if (stream_selected(r->sel, *i, sh))
-			return true;
+		if (!stream_selected(r->sel, *i, sh))
+			continue;
+		/* Each stream once, whatever the order commands read them in:
+		 * reading_rewind() starts over with its first. */
+		if (r->read_through <= *i && (sh->flags & KCT_STREAM_F_OVERFLOW)) {
+			if (r->nr_overflowed < sizeof(r->overflowed) / sizeof(r->overflowed[0])) {
+				r->overflowed[r->nr_overflowed] = *i;
+				r->lost[r->nr_overflowed] = sh->lost;
+			}
+			r->nr_overflowed++;
+		}
+		if (r->read_through <= *i)
+			r->read_through = *i + 1;
+		return true;
 	}
 	return false;
 }
 
 struct kct_decoder *reading_decoder(struct reading *r, uint32_t i)
 {
+	r->decoding = i;
 	return open_stream(r->trace, i, r->path);
 }
 
 void reading_done(struct reading *r, struct kct_decoder *dec)
 {
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
+
+	kct_decoder_stats(dec, &st);
+	if (st.unknown && !r->unknown++)
+		r->unknown_stream = r->decoding;
+	r->unknown_records += st.unknown;
+	r->repaired_streams += st.orphan_exits || st.unfinished;
+	r->orphan_exits += st.orphan_exits;
+	r->unfinished += st.unfinished;
 	kct_decoder_free(dec);
+}
+
+static const char *plural(uint64_t n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
+
+void warn_classic_coverage(const struct reading *r)
+{
+	warn("%s holds classic KCOV_TRACE_PC coverage: its PCs and records per function "
+	     "(dump --format pcs, report), but no calls and no call tree", r->path);
 }
 
 void reading_close(struct reading *r)
 {
 	warn_unbalanced(r->path, &r->unbalanced);
+	if (r->nr_overflowed) {
+		char list[256];
+		size_t n = 0, shown = r->nr_overflowed;
+
+		if (shown > sizeof(r->overflowed) / sizeof(r->overflowed[0]))
+			shown = sizeof(r->overflowed) / sizeof(r->overflowed[0]);
+		for (size_t k = 0; k < shown && n < sizeof(list); k++) {
+			if (r->lost[k] == KCT_LOST_UNKNOWN)
+				n += snprintf(list + n, sizeof(list) - n, "%sstream %u (how many lost: unknown)",
+					      k ? ", " : "", r->overflowed[k]);
+			else
+				n += snprintf(list + n, sizeof(list) - n, "%sstream %u (%llu lost)",
+					      k ? ", " : "", r->overflowed[k],
+					      (unsigned long long)r->lost[k]);
+		}
+		if (r->nr_overflowed > shown && n < sizeof(list))
+			snprintf(list + n, sizeof(list) - n, ", and %llu more",
+				 (unsigned long long)(r->nr_overflowed - shown));
+		warn("%s: the kcov buffer of %u %s filled up, and records were lost: %s", r->path,
+		     r->nr_overflowed, plural(r->nr_overflowed, "stream", "streams"), list);
+	} else if ((r->info.flags & KCT_TRACE_F_OVERFLOW) && !r->streams_overflowed) {
+		/* A writer that does not say which stream. */
+		warn("%s: a kcov buffer filled up while recording, and records were lost", r->path);
+	}
+	if (r->unknown)
+		warn("%s: %llu %s of unknown type skipped, in %u %s (the first: stream %u)", r->path,
+		     (unsigned long long)r->unknown_records,
+		     plural(r->unknown_records, "record", "records"), r->unknown,
+		     plural(r->unknown, "stream", "streams"), r->unknown_stream);
+	if (r->repaired_streams)
+		warn("%s: the decoder completed %llu %s in %u %s: %llu entered before %s stream "
+		     "began, %llu still open at %s end or where the call tree restarts", r->path,
+		     (unsigned long long)(r->orphan_exits + r->unfinished),
+		     plural(r->orphan_exits + r->unfinished, "frame", "frames"),
+		     r->repaired_streams, plural(r->repaired_streams, "stream", "streams"),
+		     (unsigned long long)r->orphan_exits, plural(r->orphan_exits, "its", "their"),
+		     (unsigned long long)r->unfinished, plural(r->unfinished, "its", "their"));
 	kct_trace_close(r->trace);
 }
