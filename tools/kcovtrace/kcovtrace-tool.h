@@ -114,7 +114,6 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 /* Opens a trace file or raw buffer; dies with a one-line error, and warns
  * (one line) of a trace cut short, whose intact part it reads. */
 struct kct_trace *open_trace(const char *path);
-uint32_t trace_nr_streams(const struct kct_trace *trace);
 /* The kind's name: "task", "exec", "syscall", "remote" or "stream". */
 const char *stream_kind_name(uint32_t kind);
 /*
@@ -312,7 +311,6 @@ struct reading {
 	const struct selection *sel;
 	uint32_t nr_selected;
 	uint32_t next;		/* the stream reading_next() looks at first */
-	uint32_t read_through;	/* streams before it were seen */
 	uint32_t decoding;	/* the stream of the last decoder */
 	struct unbalanced unbalanced;
 	/* Streams whose buffer filled up: how many, the first ones, what
@@ -335,8 +333,6 @@ struct reading {
 void reading_open(struct reading *r, const char *path, const struct selection *sel);
 /* The next selected stream, its number and info; false after the last. */
 bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh);
-/* Back to the first selected stream. */
-void reading_rewind(struct reading *r);
 /* A decoder of stream i; reading_done() takes its counts and frees it. */
 struct kct_decoder *reading_decoder(struct reading *r, uint32_t i);
 void reading_done(struct reading *r, struct kct_decoder *dec);

@@ -223,14 +223,6 @@ struct kct_trace *open_trace(const char *path)
 	return trace;
 }
 
-uint32_t trace_nr_streams(const struct kct_trace *trace)
-{
-	struct kct_trace_info info = { .sz = sizeof(info) };
-
-	kct_trace_info(trace, &info);
-	return info.nr_streams;
-}
-
 const char *stream_kind_name(uint32_t kind)
 {
 	switch (kind) {

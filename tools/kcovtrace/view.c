@@ -102,11 +102,6 @@ void reading_open(struct reading *r, const char *path, const struct selection *s
 	r->nr_selected = selected;
 }
 
-void reading_rewind(struct reading *r)
-{
-	r->next = 0;
-}
-
 bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh)
 {
 	while (r->next < r->info.nr_streams) {
@@ -114,17 +109,13 @@ bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh)
 		kct_trace_stream(r->trace, *i, sh);
 		if (!stream_selected(r->sel, *i, sh))
 			continue;
-		/* Each stream once, whatever the order commands read them in:
-		 * reading_rewind() starts over with its first. */
-		if (r->read_through <= *i && (sh->flags & KCT_STREAM_F_OVERFLOW)) {
+		if (sh->flags & KCT_STREAM_F_OVERFLOW) {
 			if (r->nr_overflowed < sizeof(r->overflowed) / sizeof(r->overflowed[0])) {
 				r->overflowed[r->nr_overflowed] = *i;
 				r->lost[r->nr_overflowed] = sh->lost;
 			}
 			r->nr_overflowed++;
 		}
-		if (r->read_through <= *i)
-			r->read_through = *i + 1;
 		return true;
 	}
 	return false;
