@@ -17,14 +17,15 @@ static const char replay_usage[] =
 "buffer: the count, then the records): ENTER, BB and EXIT records indented\n"
 "by call depth, and an EESUM line (delta, mindelta) where kcov summed up\n"
 "the calls and returns of a stretch it did not trace (a context switch).\n"
-"Frames open before the trace began or still open at its end are marked;\n"
-"after an EESUM record that cannot be balanced the tree starts again.\n"
+"Frames open before the trace began ([unknown caller]) or still open at\n"
+"its end are marked; after an EESUM record that cannot be balanced the\n"
+"tree starts again.  Each stream comes under a heading naming it and its\n"
+"task, unless --stream picks one.\n"
 "\n"
 "  --depth N          show N levels of calls (N >= 1): 1 is the outermost\n"
 "  --no-blocks        hide BB records, show calls only\n"
 "  --no-lines         no file:line even where DWARF has it\n"
 SELECT_HELP
-"Each stream read comes under a heading, unless --stream picks one.\n"
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
