@@ -7,6 +7,8 @@
  *                            tasks.map (which run writes)
  *   gen-tasks classic FILE   one KCOV_TRACE_PC stream of block PCs
  *   gen-tasks unknown FILE   one stream of frames no record names
+ *   gen-tasks full FILE      six streams, the first five overflowed
+ *   gen-tasks full-trace FILE  a trace that overflowed, no stream said
  *
  * Functions: a at 0xffffffff81000000, b at ...100, c at ...200, d at ...300.
  */
@@ -106,25 +108,51 @@ static void unknown(struct kct_trace_writer *w)
 					 .mode = KCT_MODE_TRACE_PC_EXT, .comm = "sh" }, s0, 8);
 }
 
+static void full(struct kct_trace_writer *w, bool say_streams)
+{
+	static const uint64_t s0[] = { ENTER(A), EXIT(A) };
+
+	/* Streams 0, 2 and 4 lost an unknown number of records, 1 and 3
+	 * lost 3 + i. */
+	for (int i = 0; i < 6; i++)
+		add(w, (struct kct_stream_opts){
+			.kind = KCT_STREAM_KIND_TASK, .pid = 10, .tid = 10 + i,
+			.mode = KCT_MODE_TRACE_PC_EXT,
+			.flags = say_streams && i < 5 ? KCT_STREAM_F_OVERFLOW : 0,
+			.lost = say_streams && i < 5 ? (i % 2 ? 3ULL + i : KCT_LOST_UNKNOWN) : 0 },
+		    s0, 2);
+}
+
 int main(int argc, char **argv)
 {
 	struct kct_trace_writer_opts opts = { .sz = sizeof(opts), .buffer_words = 1024,
 					      .pc_fill = KCT_PC_FILL_KERNEL };
 	struct kct_trace_writer *w;
 
-	if (argc != 3 || (strcmp(argv[1], "tasks") && strcmp(argv[1], "classic") &&
-			  strcmp(argv[1], "unknown"))) {
-		fputs("usage: gen-tasks tasks|classic|unknown FILE\n", stderr);
+	static const char *const scenarios[] = { "tasks", "classic", "unknown", "full",
+						 "full-trace" };
+	size_t k;
+
+	for (k = 0; argc == 3 && k < sizeof(scenarios) / sizeof(scenarios[0]); k++)
+		if (!strcmp(argv[1], scenarios[k]))
+			break;
+	if (argc != 3 || k == sizeof(scenarios) / sizeof(scenarios[0])) {
+		fputs("usage: gen-tasks tasks|classic|unknown|full|full-trace FILE\n", stderr);
 		return 2;
 	}
-	opts.mode = strcmp(argv[1], "classic") ? KCT_MODE_TRACE_PC_EXT : KCT_MODE_TRACE_PC;
+	opts.mode = k == 1 ? KCT_MODE_TRACE_PC : KCT_MODE_TRACE_PC_EXT;
+	/* full-trace: the trace says a buffer filled up, none of its streams
+	 * does (as a writer that does not know which). */
+	opts.flags = k == 4 ? KCT_TRACE_F_OVERFLOW : 0;
 	check(kct_trace_writer_open(argv[2], &opts, &w), argv[2]);
-	if (!strcmp(argv[1], "tasks"))
+	if (k == 0)
 		tasks(w);
-	else if (!strcmp(argv[1], "unknown"))
+	else if (k == 1)
+		classic(w);
+	else if (k == 2)
 		unknown(w);
 	else
-		classic(w);
+		full(w, k == 3);
 	check(kct_trace_writer_commit(w), argv[2]);
 	return 0;
 }
