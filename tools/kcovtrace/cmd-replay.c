@@ -5,7 +5,6 @@
  * call depth, an EESUM line where kcov summed up an untraced stretch.
  */
 #include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kcovtrace-tool.h"
