@@ -72,7 +72,7 @@ struct dump {
 	struct hashmap tracks, processes;
 	bool first_json;
 	uint64_t ts_base;		/* of the stream's events on its track */
-	int64_t pid, tid;		/* the stream's track */
+	uint64_t pid, tid;		/* the stream's track */
 };
 
 struct dump_ops {
@@ -306,16 +306,16 @@ static void chrome_next(struct dump *d)
 	d->first_json = false;
 }
 
-/* A "ph":"M" event naming process pid (tid < 0) or thread tid. */
-static void chrome_name(struct dump *d, int64_t tid, const char *name)
+/* A "ph":"M" event naming the stream's thread, or its process. */
+static void chrome_name(struct dump *d, bool thread, const char *name)
 {
 	chrome_next(d);
-	out_str(d->o, tid < 0 ? "{\"name\":\"process_name\"" : "{\"name\":\"thread_name\"");
+	out_str(d->o, thread ? "{\"name\":\"thread_name\"" : "{\"name\":\"process_name\"");
 	out_str(d->o, ",\"ph\":\"M\",\"pid\":");
-	out_int(d->o, d->pid);
-	if (tid >= 0) {
+	out_dec(d->o, d->pid);
+	if (thread) {
 		out_str(d->o, ",\"tid\":");
-		out_int(d->o, tid);
+		out_dec(d->o, d->tid);
 	}
 	out_str(d->o, ",\"args\":{\"name\":");
 	json_str(d->o, name);
@@ -337,15 +337,15 @@ static void chrome_stream(struct dump *d)
 
 	if (sh->kind == KCT_STREAM_KIND_REMOTE) {
 		d->pid = sh->pid ? sh->pid : 1;
-		d->tid = REMOTE_TID_BASE + (int64_t)d->stream;
+		d->tid = REMOTE_TID_BASE + (uint64_t)d->stream;
 	} else if (sh->tid) {
 		d->pid = sh->pid ? sh->pid : sh->tid;
 		d->tid = sh->tid;
 	} else {
 		d->pid = 1;
-		d->tid = (int64_t)d->stream + 1;
+		d->tid = (uint64_t)d->stream + 1;
 	}
-	hashmap_get(&d->processes, (uint64_t)d->pid, 0, &added);
+	hashmap_get(&d->processes, d->pid, 0, &added);
 	if (added) {
 		if (sh->pid && sh->comm[0])
 			snprintf(name, sizeof(name), "%s (pid %d)", sh->comm, sh->pid);
@@ -353,9 +353,9 @@ static void chrome_stream(struct dump *d)
 			snprintf(name, sizeof(name), "pid %d", sh->pid);
 		else
 			snprintf(name, sizeof(name), "no known process");
-		chrome_name(d, -1, name);
+		chrome_name(d, false, name);
 	}
-	track = hashmap_get(&d->tracks, (uint64_t)d->pid, (uint64_t)d->tid, &added);
+	track = hashmap_get(&d->tracks, d->pid, d->tid, &added);
 	if (added) {
 		if (sh->kind == KCT_STREAM_KIND_REMOTE)
 			snprintf(name, sizeof(name), "remote 0x%llx (stream %u)",
@@ -365,7 +365,7 @@ static void chrome_stream(struct dump *d)
 				 sh->tid);
 		else
 			snprintf(name, sizeof(name), "stream %u", d->stream);
-		chrome_name(d, d->tid, name);
+		chrome_name(d, true, name);
 	}
 	/* Its events' times run from 0 to its record count (that of the
 	 * frames still open at its end): the next stream starts after. */
@@ -409,9 +409,9 @@ static void chrome_event(struct dump *d, const struct kct_event *ev)
 	out_str(o, ",\"ts\":");
 	out_dec(o, d->ts_base + ev->index);
 	out_str(o, ",\"pid\":");
-	out_int(o, d->pid);
+	out_dec(o, d->pid);
 	out_str(o, ",\"tid\":");
-	out_int(o, d->tid);
+	out_dec(o, d->tid);
 	out_char(o, '}');
 }
 
