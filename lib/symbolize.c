@@ -257,18 +257,27 @@ static int __attribute__((noinline, cold)) finalize(struct kct_symbolizer *sym)
 		t->syms[sym->link.nr + i] = sym->runtime.syms[i];
 		t->syms[sym->link.nr + i].addr -= shift;
 	}
-	/* System.map and kallsyms come sorted, mostly: a pass to see costs
-	 * less than a sort of the sorted. */
+	/* System.map and kallsyms come sorted by address: a pass to see
+	 * costs less than a sort of the sorted.  Their aliases come in any
+	 * order, which the pass below sees to. */
 	for (size_t i = 1; i < t->nr; i++) {
-		if (cmp_sym(&t->syms[i - 1], &t->syms[i]) > 0) {
+		if (t->syms[i - 1].addr > t->syms[i].addr) {
 			qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
 			break;
 		}
 	}
 	for (size_t i = 0; i < t->nr; i++) {
-		if (out && t->syms[out - 1].addr == t->syms[i].addr) {
-			if (!t->syms[out - 1].size)
-				t->syms[out - 1].size = t->syms[i].size;
+		struct sym_entry *kept = out ? &t->syms[out - 1] : NULL;
+
+		if (kept && kept->addr == t->syms[i].addr) {
+			/* An alias: the first of the best names stays, with
+			 * its size, or else an alias's. */
+			uint64_t size = kept->size ? kept->size : t->syms[i].size;
+
+			if (t->syms[i].prio > kept->prio)
+				*kept = t->syms[i];
+			if (!kept->size)
+				kept->size = size;
 			continue;
 		}
 		t->syms[out++] = t->syms[i];
