@@ -114,8 +114,9 @@ static void test_kallsyms(void)
 	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("1ffffffff81000000 T wide\n")) ==
 	      -EBADMSG, "an address of 17 hex digits, beyond 64 bits: EBADMSG");
 	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("0xffffffff81000000 T hex\n")) ==
-	      -EBADMSG && kct_symbolizer_add_system_map(sym, write_tmp(" ffffffff81000000 T sp\n")) ==
-	      -EBADMSG, "an address with 0x or a space before it, as no symbol list has: EBADMSG");
+	      -EBADMSG &&
+	      kct_symbolizer_add_system_map(sym, write_tmp(" ffffffff81000000 T sp\n")) == -EBADMSG,
+	      "an address with 0x or a space before it, as no symbol list has: EBADMSG");
 	kct_symbolizer_free(sym);
 
 	kct_symbolizer_new(&sym);
@@ -174,8 +175,9 @@ static void check_lookups(const char *what, const uint64_t *addrs, int n, bool s
 		abort();
 	for (int i = 0; i < n + 4000; i++) {
 		uint64_t base = i < n ? addrs[i] : i == n ? ~0ULL : rnd();
-		uint64_t pcs[] = { base, base + 1, base - 1, i + 1 < n ? base + (addrs[i + 1] - base) / 2 :
-				   base + (rnd() & 0xffff), base - (rnd() & 0xffff) };
+		uint64_t mid = i + 1 < n ? base + (addrs[i + 1] - base) / 2 :
+					   base + (rnd() & 0xffff);
+		uint64_t pcs[] = { base, base + 1, base - 1, mid, base - (rnd() & 0xffff) };
 
 		for (size_t k = 0; k < sizeof(pcs) / sizeof(pcs[0]); k++) {
 			uint64_t pc = pcs[k];
@@ -194,8 +196,9 @@ static void check_lookups(const char *what, const uint64_t *addrs, int n, bool s
 			}
 			snprintf(want, sizeof(want), "f%d", lo - 1);
 			probes++;
-			if (lo ? err || s.name_len != strlen(want) || memcmp(s.name, want, s.name_len) ||
-				 s.addr != addrs[lo - 1] ||
+			/* The last symbol has no end. */
+			if (lo ? err || s.name_len != strlen(want) ||
+				 memcmp(s.name, want, s.name_len) || s.addr != addrs[lo - 1] ||
 				 s.size != (lo < n ? addrs[lo] - addrs[lo - 1] : 0) :
 				 err != -ENOENT) {
 				if (!wrong++)
