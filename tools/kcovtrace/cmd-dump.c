@@ -333,7 +333,8 @@ int cmd_dump(int argc, char **argv)
 			fmt = !strcmp(optarg, "raw") ? RAW : !strcmp(optarg, "folded") ? FOLDED :
 			      !strcmp(optarg, "chrome") ? CHROME : !strcmp(optarg, "pcs") ? PCS : -2;
 			if (fmt == -2)
-				die("dump: unknown format '%s' (raw, folded, chrome, pcs)", optarg);
+				usage_die("dump: unknown format '%s' (raw, folded, chrome, pcs)",
+					  optarg);
 			break;
 		case 'h':
 			fputs(dump_usage, stdout);
@@ -344,9 +345,9 @@ int cmd_dump(int argc, char **argv)
 		}
 	}
 	if (fmt < 0)
-		die("dump: --format is required (raw, folded, chrome, pcs)");
+		usage_die("dump: --format is required (raw, folded, chrome, pcs)");
 	if (optind != argc - 1)
-		die("dump: expected one trace file (see kcovtrace dump --help)");
+		usage_die("dump: expected one trace file (see kcovtrace dump --help)");
 	trace = open_trace(argv[optind]);
 	sym = open_symbolizer(&symopts);
 	if (fmt == CHROME)

@@ -231,7 +231,7 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		die("replay: expected one trace file (see kcovtrace replay --help)");
+		usage_die("replay: expected one trace file (see kcovtrace replay --help)");
 
 	trace = open_trace(argv[optind]);
 	kct_trace_info(trace, &info);

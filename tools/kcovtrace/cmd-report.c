@@ -211,7 +211,8 @@ int cmd_report(int argc, char **argv)
 			    !strcmp(optarg, "calls") || !strcmp(optarg, "name"))
 				sort_key = optarg[0] == 'n' ? 'n' : optarg[0] == 'c' ? 'c' : optarg[1] == 'x' ? 'e' : 'i';
 			else
-				die("report: --sort takes incl, excl, calls or name, not '%s'", optarg);
+				usage_die("report: --sort takes incl, excl, calls or name, not '%s'",
+					  optarg);
 			break;
 		case 'n':
 			limit = parse_ulong(optarg, "--limit");
@@ -225,7 +226,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		die("report: expected one trace file (see kcovtrace report --help)");
+		usage_die("report: expected one trace file (see kcovtrace report --help)");
 	trace = open_trace(argv[optind]);
 	sym = open_symbolizer(&symopts);
 	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {

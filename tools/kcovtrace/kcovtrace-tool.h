@@ -11,6 +11,9 @@
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
 void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
+/* A usage error: the message, as die()'s, and exit status 2. */
+void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, ...);
+/* A number given as an option's argument; a usage error if it is not one. */
 unsigned long parse_ulong(const char *s, const char *what);
 
 /* ---- symbols: --vmlinux/--elf, --kallsyms, --system-map ---- */
@@ -106,6 +109,8 @@ struct kct_trace *open_trace(const char *path);
 uint32_t trace_nr_streams(const struct kct_trace *trace);
 /* The kind's name: "task", "exec", "syscall", "remote" or "stream". */
 const char *stream_kind_name(uint32_t kind);
+/* A kcov mode's name, "KCOV_TRACE_PC_EXT" and the like, "?" if unknown. */
+const char *kcov_mode_name(uint32_t mode);
 /* The stream's heading, "syscall read (0), task 12 (pid 10)" or "stream 3:
  * task 12 (pid 10)", for commands that print several. */
 const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size);
@@ -186,9 +191,23 @@ const char *syscall_name(int nr);
 /* Up to max names of the table close to name (not name itself). */
 size_t similar_syscalls(const char *name, const char **out, size_t max);
 
+/* record's work, for record and live: options and command from argv, the
+ * trace to call->output if set (-o is refused then), else to -o's file.
+ * Returns the command's exit status; exits on errors. */
+struct record_call {
+	const char *verb;	/* "record", "live": for messages */
+	const char *usage;	/* printed for --help and bad options */
+	const char *output;	/* NULL: -o's, or kcov.trace */
+};
+
+int record_run(const struct record_call *call, int argc, char **argv);
+
 int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_live(int argc, char **argv);
 
 #endif

@@ -32,6 +32,19 @@ void warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void usage_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kcovtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
 unsigned long parse_ulong(const char *s, const char *what)
 {
 	char *end;
@@ -40,7 +53,7 @@ unsigned long parse_ulong(const char *s, const char *what)
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (errno || end == s || *end || *s == '-')
-		die("%s: not a number: '%s'", what, s);
+		usage_die("%s: not a number: '%s'", what, s);
 	return v;
 }
 
@@ -233,6 +246,20 @@ const char *stream_kind_name(uint32_t kind)
 		return "remote";
 	default:
 		return "stream";
+	}
+}
+
+const char *kcov_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case KCT_MODE_TRACE_PC_EXT:
+		return "KCOV_TRACE_PC_EXT";
+	case KCT_MODE_TRACE_PC:
+		return "KCOV_TRACE_PC";
+	case KCT_MODE_TRACE_CMP:
+		return "KCOV_TRACE_CMP";
+	default:
+		return "?";
 	}
 }
 

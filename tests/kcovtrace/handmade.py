@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""A small trace and symbol files made by hand, for the tests of info, graph
+and the symbol checks: handmade.py DIR writes into DIR
+
+  made.trace      four streams of a made-up kernel (a task, its exec, a
+                  syscall of another thread that overflowed, a remote
+                  section), with the identity of made.map
+  made.map        that kernel's System.map
+  made.kallsyms   its /proc/kallsyms at a KASLR offset of 0x2000000, with a
+                  module
+  other.map       a System.map of another kernel (a function moved)
+  noid.trace      made.trace without a kernel identity
+
+The identity is computed here from what lib/kernelid.c's comment says it is
+(SHA-256 of each text symbol's offset from _text and name, sorted), not
+taken from the library.
+"""
+import hashlib
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import kcovformat as kf  # noqa: E402
+
+TEXT = 0xffffffff81000000
+KASLR = 0x2000000
+# name: offset from _text; each function is 0x100 bytes long
+FUNCS = [("outer", 0x1000), ("middle", 0x1100), ("leaf", 0x1200), ("other", 0x1300),
+         ("last_fn", 0x1400)]
+ADDR = {name: TEXT + off for name, off in FUNCS}
+
+
+def symbols(funcs, base):
+    lines = ["%016x T _text" % base, "%016x D some_data" % (base + 0x800000)]
+    lines += ["%016x T %s" % (base + off, name) for name, off in funcs]
+    return lines
+
+
+def identity(funcs):
+    syms = sorted([(0, "_text")] + [(off, name) for name, off in funcs])
+    return hashlib.sha256(b"".join(b"%016x %s\0" % (off, name.encode())
+                                   for off, name in syms)).digest()
+
+
+def rec(kind, fn, off):
+    return (kind << 60) | ((ADDR[fn] + off) & kf.RECORD_IP_MASK)
+
+
+def E(fn):
+    return rec(kf.RECORD_KIND_ENTRY, fn, 0x10)
+
+
+def X(fn):
+    return rec(kf.RECORD_KIND_EXIT, fn, 0x30)
+
+
+def B(fn):
+    return rec(kf.RECORD_KIND_NORMAL, fn, 0x20)
+
+
+# Stream 0: outer calls middle (which calls leaf), middle again, then leaf.
+S0 = [E("outer"), B("outer"), E("middle"), E("leaf"), X("leaf"), X("middle"),
+      E("middle"), X("middle"), E("leaf"), X("leaf"), X("outer")]
+# Stream 2: middle calls leaf twice; then other, whose EXIT lands in leaf (a
+# wrong System.map would do that).
+S2 = [E("middle"), E("leaf"), B("leaf"), X("leaf"), E("leaf"), X("leaf"), X("middle"),
+      E("other"), X("leaf")]
+
+
+def main():
+    out = sys.argv[1]
+    streams = [
+        (dict(kind=kf.STREAM_KIND_TASK, seq=0, pid=100, tid=100, ppid=1, comm=b"sh",
+              mode=kf.MODE_TRACE_PC_EXT, syscall=-1), S0),
+        (dict(kind=kf.STREAM_KIND_EXEC, seq=1, pid=100, tid=100, ppid=1, comm=b"sh",
+              mode=kf.MODE_TRACE_PC_EXT, syscall=59), [E("leaf"), X("leaf")]),
+        (dict(kind=kf.STREAM_KIND_SYSCALL, seq=2, pid=100, tid=101, ppid=1, comm=b"worker",
+              mode=kf.MODE_TRACE_PC_EXT, syscall=0, flags=kf.STREAM_F_OVERFLOW,
+              lost=0xffffffffffffffff), S2),
+        (dict(kind=kf.STREAM_KIND_REMOTE, seq=3, mode=kf.MODE_TRACE_PC_EXT, syscall=-1,
+              remote_handle=0x1234), [E("outer"), X("outer")]),
+    ]
+    header = dict(buffer_words=4096, pc_fill=kf.PC_FILL_KERNEL, flags=kf.TRACE_F_OVERFLOW,
+                  kernel_release=b"6.12.0-made")
+    with open(os.path.join(out, "made.trace"), "wb") as f:
+        f.write(kf.trace_bytes(streams, notes=[("lab", "ext"), ("x.y", "a=b")],
+                               kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(FUNCS)), **header))
+    with open(os.path.join(out, "noid.trace"), "wb") as f:
+        f.write(kf.trace_bytes(streams, **header))
+    with open(os.path.join(out, "made.map"), "w") as f:
+        f.write("\n".join(symbols(FUNCS, TEXT)) + "\n")
+    with open(os.path.join(out, "made.kallsyms"), "w") as f:
+        f.write("\n".join(symbols(FUNCS, TEXT + KASLR)) + "\n")
+        f.write("%016x t mod_fn\t[made_mod]\n" % (TEXT + KASLR + 0x40000000))
+    moved = [(name, off + 0x10 if name == "last_fn" else off) for name, off in FUNCS]
+    with open(os.path.join(out, "other.map"), "w") as f:
+        f.write("\n".join(symbols(moved, TEXT)) + "\n")
+
+
+if __name__ == "__main__":
+    main()

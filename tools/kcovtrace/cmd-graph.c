@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kcovtrace graph: the call graph under a function, every call of it in the
+ * selected streams merged into one tree (as uftrace graph): each node a
+ * function called from its parent, with how many times and how many records
+ * those calls hold, those of what they call included.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kcovtrace-tool.h"
+
+static const char graph_usage[] =
+"usage: kcovtrace graph [options] FILE [FUNC]\n"
+"\n"
+"Print the call graph under FUNC: every call of FUNC in the trace merged\n"
+"into one tree of what it calls, each callee with its number of calls and\n"
+"the records those calls hold, their callees' included.  A recursive call\n"
+"of FUNC shows in the tree of the outer call.  Without FUNC, the graph of\n"
+"everything, from the outermost calls of each stream.  FUNC is a function's\n"
+"name, or its address (0x...) without symbols.\n"
+"\n"
+"  --stream N         only stream N (default: all)\n"
+SYMBOL_HELP
+"  -h, --help         this text\n";
+
+#define NO_NODE UINT32_MAX
+
+struct node {
+	uint64_t key;		/* function start, pc without a symbol, 0: unknown */
+	const char *name;	/* NULL: no symbol */
+	size_t len;
+	uint64_t calls, records;
+	uint32_t child, next;	/* first child, next sibling: NO_NODE for none */
+};
+
+struct graph {
+	struct kct_symbolizer *sym;
+	const char *func;	/* NULL: from the roots */
+	struct node *v;
+	uint32_t nr, cap;
+	uint64_t func_calls;
+};
+
+static uint32_t node_new(struct graph *g, const struct pc_name *n)
+{
+	if (g->nr == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 256;
+		g->v = realloc(g->v, g->cap * sizeof(*g->v));
+		if (!g->v)
+			die("out of memory");
+	}
+	g->v[g->nr] = (struct node){ .key = n->addr, .name = n->name, .len = n->len,
+				     .child = NO_NODE, .next = NO_NODE };
+	return g->nr++;
+}
+
+/* The child of parent for the function n, made if new, in the order
+ * first called. */
+static uint32_t node_child(struct graph *g, uint32_t parent, const struct pc_name *n)
+{
+	uint32_t *link = &g->v[parent].child, i;
+
+	for (; *link != NO_NODE; link = &g->v[*link].next)
+		if (g->v[*link].key == n->addr)
+			return *link;
+	i = node_new(g, n);	/* may move g->v: link is looked up again */
+	for (link = &g->v[parent].child; *link != NO_NODE; link = &g->v[*link].next)
+		;
+	*link = i;
+	return i;
+}
+
+static bool is_func(const struct graph *g, const struct pc_name *n)
+{
+	char *end;
+	uint64_t addr;
+
+	if (n->name)
+		return strlen(g->func) == n->len && !memcmp(g->func, n->name, n->len);
+	addr = strtoull(g->func, &end, 16);
+	return end != g->func && !*end && addr == n->addr;
+}
+
+struct frame {
+	uint32_t node;
+	uint64_t start;		/* records counted before its ENTER */
+};
+
+static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stream,
+			 struct unbalanced *unbalanced)
+{
+	/* Depth of the outermost open call of FUNC (or of the roots), -1
+	 * while there is none. */
+	long base = g->func ? -1 : 0;
+	struct frame *stack = NULL;
+	size_t cap = 0;
+	uint64_t records = 0;
+	static struct event_reader events;
+	const struct kct_event *ev;
+	struct pc_name n;
+
+	event_reader_init(&events, dec, stream, unbalanced);
+	while ((ev = next_event(&events))) {
+		long rd;
+
+		/* Records as the file has them: an EESUM record is one, the
+		 * frames it opens and closes none. */
+		records += ev->type == KCT_EVENT_EESUM || !(ev->flags & KCT_EVENT_F_SYNTHETIC);
+		if (ev->type != KCT_EVENT_ENTER && ev->type != KCT_EVENT_EXIT)
+			continue;
+		/* Frames an EESUM record pushed have no known function. */
+		if (ev->type == KCT_EVENT_ENTER && ev->pc)
+			pc_name(g->sym, ev->pc, &n);
+		else if (ev->type == KCT_EVENT_ENTER)
+			n = (struct pc_name){ 0 };
+		if (base < 0 && ev->type == KCT_EVENT_ENTER && ev->pc && is_func(g, &n))
+			base = ev->depth;
+		rd = (long)ev->depth - base;
+		if (base < 0 || rd < 0)
+			continue;
+		if (ev->type == KCT_EVENT_ENTER) {
+			uint32_t node = node_child(g, rd ? stack[rd - 1].node : 0, &n);
+
+			if ((size_t)rd >= cap) {
+				cap = cap ? cap * 2 : 64;
+				stack = realloc(stack, cap * sizeof(*stack));
+				if (!stack)
+					die("out of memory");
+			}
+			g->v[node].calls++;
+			stack[rd] = (struct frame){ .node = node,
+						    .start = records - !(ev->flags & KCT_EVENT_F_SYNTHETIC) };
+			g->func_calls += g->func && !rd;
+			continue;
+		}
+		g->v[stack[rd].node].records += records - stack[rd].start;
+		/* Out of FUNC's outermost call: look for the next. */
+		if (g->func && !rd)
+			base = -1;
+	}
+	free(stack);
+}
+
+static void print_node(struct graph *g, uint32_t i, unsigned int depth, struct out *o)
+{
+	/* Deep graphs recurse as deep as their calls; each level is small. */
+	for (; i != NO_NODE; i = g->v[i].next) {
+		const struct node *nd = &g->v[i];
+		char buf[48];
+
+		snprintf(buf, sizeof(buf), "%10llu %8llu  ", (unsigned long long)nd->records,
+			 (unsigned long long)nd->calls);
+		out_str(o, buf);
+		out_spaces(o, 2 * depth);
+		if (nd->name)
+			out_mem(o, nd->name, nd->len);
+		else if (nd->key)
+			out_hex(o, nd->key);
+		else
+			out_str(o, "?  [pushed by an EESUM record: function unknown]");
+		out_char(o, '\n');
+		print_node(g, nd->child, depth + 1, o);
+	}
+}
+
+int cmd_graph(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "stream", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		SYMBOL_LONGOPTS,
+		{ 0 }
+	};
+	struct graph g = { 0 };
+	struct symbol_opts symopts = { 0 };
+	struct unbalanced unbalanced = { 0 };
+	struct out o = { .f = stdout };
+	struct pc_name root = { 0 };
+	long only_stream = -1;
+	struct kct_trace *trace;
+	uint32_t nr_streams;
+	const char *path;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (symbol_option(&symopts, c, optarg))
+			continue;
+		switch (c) {
+		case 's':
+			only_stream = parse_ulong(optarg, "--stream");
+			break;
+		case 'h':
+			fputs(graph_usage, stdout);
+			return 0;
+		default:
+			fputs(graph_usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1 && optind != argc - 2)
+		usage_die("graph: expected a trace file and at most one function "
+			  "(see kcovtrace graph --help)");
+	path = argv[optind];
+	g.func = argv[optind + 1];
+	trace = open_trace(path);
+	nr_streams = trace_nr_streams(trace);
+	if (only_stream >= (long)nr_streams)
+		die("graph: %s has %u streams", path, nr_streams);
+	g.sym = open_symbolizer(&symopts);
+	node_new(&g, &root);	/* node 0: above the roots, or FUNC's caller */
+	for (uint32_t i = 0; i < nr_streams; i++) {
+		struct kct_decoder *dec;
+
+		if (only_stream >= 0 && i != only_stream)
+			continue;
+		dec = open_stream(trace, i, path);
+		graph_stream(&g, dec, i, &unbalanced);
+		kct_decoder_free(dec);
+	}
+	if (g.func && !g.func_calls)
+		die("graph: %s: no call of %s%s", path, g.func,
+		    g.sym ? "" : " (without symbols, FUNC is an address)");
+	if (g.func)
+		printf("# call graph of %s: %llu calls", g.func, (unsigned long long)g.func_calls);
+	else
+		fputs("# call graph", stdout);
+	if (only_stream >= 0)
+		printf(", stream %ld\n", only_stream);
+	else
+		printf(", %u streams\n", nr_streams);
+	printf("# %8s %8s  %s\n", "records", "calls", "function");
+	print_node(&g, g.v[0].child, 0, &o);
+	out_flush(&o);
+	if (fflush(stdout))
+		die("write error");
+	warn_unbalanced(path, &unbalanced);
+	kct_symbolizer_free(g.sym);
+	kct_trace_close(trace);
+	free(g.v);
+	return 0;
+}
