@@ -9,8 +9,11 @@ and the symbol checks: handmade.py DIR writes into DIR
   made.map        that kernel's System.map
   made.kallsyms   its /proc/kallsyms at a KASLR offset of 0x2000000, with a
                   module
+  nomod.kallsyms  made.kallsyms without its module
   other.map       a System.map of another kernel (a function moved)
   noid.trace      made.trace without a kernel identity
+  mismatch.trace  stream 0 of made.trace and a call that returns in another
+                  function than it entered
 
 The identity is computed here from what lib/kernelid.c's comment says it is
 (SHA-256 of each text symbol's offset from _text and name, sorted), not
@@ -31,8 +34,11 @@ FUNCS = [("outer", 0x1000), ("middle", 0x1100), ("leaf", 0x1200), ("other", 0x13
 ADDR = {name: TEXT + off for name, off in FUNCS}
 
 
-def symbols(funcs, base):
+def symbols(funcs, base, absolute=True):
     lines = ["%016x T _text" % base, "%016x D some_data" % (base + 0x800000)]
+    # nm lists absolute symbols (x86 has this one), kallsyms does not
+    if absolute:
+        lines.insert(0, "0000000001000000 A phys_startup_64")
     lines += ["%016x T %s" % (base + off, name) for name, off in funcs]
     return lines
 
@@ -62,10 +68,8 @@ def B(fn):
 # Stream 0: outer calls middle (which calls leaf), middle again, then leaf.
 S0 = [E("outer"), B("outer"), E("middle"), E("leaf"), X("leaf"), X("middle"),
       E("middle"), X("middle"), E("leaf"), X("leaf"), X("outer")]
-# Stream 2: middle calls leaf twice; then other, whose EXIT lands in leaf (a
-# wrong System.map would do that).
-S2 = [E("middle"), E("leaf"), B("leaf"), X("leaf"), E("leaf"), X("leaf"), X("middle"),
-      E("other"), X("leaf")]
+# Stream 2: middle calls leaf twice.
+S2 = [E("middle"), E("leaf"), B("leaf"), X("leaf"), E("leaf"), X("leaf"), X("middle")]
 
 
 def main():
@@ -90,9 +94,17 @@ def main():
         f.write(kf.trace_bytes(streams, **header))
     with open(os.path.join(out, "made.map"), "w") as f:
         f.write("\n".join(symbols(FUNCS, TEXT)) + "\n")
+    kallsyms = "\n".join(symbols(FUNCS, TEXT + KASLR, absolute=False)) + "\n"
     with open(os.path.join(out, "made.kallsyms"), "w") as f:
-        f.write("\n".join(symbols(FUNCS, TEXT + KASLR)) + "\n")
-        f.write("%016x t mod_fn\t[made_mod]\n" % (TEXT + KASLR + 0x40000000))
+        f.write(kallsyms + "%016x t mod_fn\t[made_mod]\n" % (TEXT + KASLR + 0x40000000))
+    with open(os.path.join(out, "nomod.kallsyms"), "w") as f:
+        f.write(kallsyms)
+    # other's call returns in leaf: what a wrong System.map would show
+    with open(os.path.join(out, "mismatch.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7), S0),
+                                (dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
+                                 [E("other"), X("leaf")])],
+                               kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(FUNCS)), **header))
     moved = [(name, off + 0x10 if name == "last_fn" else off) for name, off in FUNCS]
     with open(os.path.join(out, "other.map"), "w") as f:
         f.write("\n".join(symbols(moved, TEXT)) + "\n")

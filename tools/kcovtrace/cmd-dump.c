@@ -349,7 +349,7 @@ int cmd_dump(int argc, char **argv)
 	if (optind != argc - 1)
 		usage_die("dump: expected one trace file (see kcovtrace dump --help)");
 	trace = open_trace(argv[optind]);
-	sym = open_symbolizer(&symopts);
+	sym = open_symbolizer(&symopts, trace, argv[optind]);
 	if (fmt == CHROME)
 		out_str(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
 			   "\"traceEvents\":[");
@@ -383,7 +383,7 @@ int cmd_dump(int argc, char **argv)
 	if (fflush(stdout))
 		die("write error");
 	warn_unbalanced(argv[optind], &unbalanced);
-	kct_symbolizer_free(sym);
+	close_symbolizer(sym);
 	kct_trace_close(trace);
 	return 0;
 }

@@ -208,7 +208,7 @@ int cmd_graph(int argc, char **argv)
 	nr_streams = trace_nr_streams(trace);
 	if (only_stream >= (long)nr_streams)
 		die("graph: %s has %u streams", path, nr_streams);
-	g.sym = open_symbolizer(&symopts);
+	g.sym = open_symbolizer(&symopts, trace, path);
 	node_new(&g, &root);	/* node 0: above the roots, or FUNC's caller */
 	for (uint32_t i = 0; i < nr_streams; i++) {
 		struct kct_decoder *dec;
@@ -236,7 +236,7 @@ int cmd_graph(int argc, char **argv)
 	if (fflush(stdout))
 		die("write error");
 	warn_unbalanced(path, &unbalanced);
-	kct_symbolizer_free(g.sym);
+	close_symbolizer(g.sym);
 	kct_trace_close(trace);
 	free(g.v);
 	return 0;

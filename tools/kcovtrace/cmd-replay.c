@@ -237,7 +237,7 @@ int cmd_replay(int argc, char **argv)
 	kct_trace_info(trace, &info);
 	if (only_stream >= (long)info.nr_streams)
 		die("replay: %s has %u streams", argv[optind], info.nr_streams);
-	r.sym = open_symbolizer(&symopts);
+	r.sym = open_symbolizer(&symopts, trace, argv[optind]);
 	if (info.mode == KCT_MODE_TRACE_PC)
 		warn("%s holds classic KCOV_TRACE_PC coverage: blocks only, no call tree",
 		     argv[optind]);
@@ -262,7 +262,7 @@ int cmd_replay(int argc, char **argv)
 	if (fflush(stdout))
 		die("write error");
 	warn_unbalanced(argv[optind], &unbalanced);
-	kct_symbolizer_free(r.sym);
+	close_symbolizer(r.sym);
 	kct_trace_close(trace);
 	free(r.filter.v);
 	free(r.exclude.v);

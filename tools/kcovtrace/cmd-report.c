@@ -228,7 +228,7 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc - 1)
 		usage_die("report: expected one trace file (see kcovtrace report --help)");
 	trace = open_trace(argv[optind]);
-	sym = open_symbolizer(&symopts);
+	sym = open_symbolizer(&symopts, trace, argv[optind]);
 	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
 		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
 
@@ -257,7 +257,7 @@ int cmd_report(int argc, char **argv)
 	free(sorted);
 	free(t.v);
 	free(t.slots);
-	kct_symbolizer_free(sym);
+	close_symbolizer(sym);
 	kct_trace_close(trace);
 	return 0;
 }

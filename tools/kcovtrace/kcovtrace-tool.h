@@ -44,8 +44,18 @@ struct symbol_opts {
 
 /* Takes a getopt result; returns false if it is not a symbol option. */
 bool symbol_option(struct symbol_opts *opts, int c, const char *arg);
-/* A symbolizer from the user's options, or NULL when none were given. */
-struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts);
+/*
+ * The symbolizer of the user's options for the trace at trace_path; with
+ * none, /proc/kallsyms if it is of the traced kernel, else NULL (PCs as
+ * addresses) and a hint.  Warns (one line each) of a source of another
+ * kernel than the trace's, of a System.map given as kallsyms or the other
+ * way round, and of a vmlinux without DWARF.
+ */
+struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
+				       const struct kct_trace *trace, const char *trace_path);
+/* Frees it, after warning if many PCs had no symbol or calls returned in
+ * another function than they entered (the symbols do not fit the trace). */
+void close_symbolizer(struct kct_symbolizer *sym);
 
 /*
  * What a command shows of a PC: function and offset, from a cache that
