@@ -14,6 +14,7 @@ and the symbol checks: handmade.py DIR writes into DIR
   noid.trace      made.trace without a kernel identity
   mismatch.trace  stream 0 of made.trace and a call that returns in another
                   function than it entered
+  eesum.trace     frames that EESUM records push
 
 The identity is computed here from what lib/kernelid.c's comment says it is
 (SHA-256 of each text symbol's offset from _text and name, sorted), not
@@ -99,6 +100,14 @@ def main():
         f.write(kallsyms + "%016x t mod_fn\t[made_mod]\n" % (TEXT + KASLR + 0x40000000))
     with open(os.path.join(out, "nomod.kallsyms"), "w") as f:
         f.write(kallsyms)
+    # Frames an EESUM record pushed: one its exit record names (middle),
+    # one an EESUM record pops again (no function known).
+    with open(os.path.join(out, "eesum.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
+                                 [E("outer"), kf.eesum_record(1, 0), B("middle"), X("middle"),
+                                  kf.eesum_record(1, 0), kf.eesum_record(-1, -1),
+                                  X("outer")])],
+                               kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(FUNCS)), **header))
     # other's call returns in leaf: what a wrong System.map would show
     with open(os.path.join(out, "mismatch.trace"), "wb") as f:
         f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7), S0),

@@ -85,8 +85,22 @@ static bool is_func(const struct graph *g, const struct pc_name *n)
 
 struct frame {
 	uint32_t node;
+	uint32_t parent;	/* of a frame whose function is not known yet */
 	uint64_t start;		/* records counted before its ENTER */
 };
+
+/* Adds the counts and subtree of node src to those of node dst. */
+static void node_merge(struct graph *g, uint32_t dst, uint32_t src)
+{
+	g->v[dst].calls += g->v[src].calls;
+	g->v[dst].records += g->v[src].records;
+	for (uint32_t c = g->v[src].child; c != NO_NODE; c = g->v[c].next) {
+		struct pc_name n = { .name = g->v[c].name, .len = g->v[c].len,
+				     .addr = g->v[c].key };
+
+		node_merge(g, node_child(g, dst, &n), c);
+	}
+}
 
 static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stream,
 			 struct unbalanced *unbalanced)
@@ -121,8 +135,15 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 		if (base < 0 || rd < 0)
 			continue;
 		if (ev->type == KCT_EVENT_ENTER) {
-			uint32_t node = node_child(g, rd ? stack[rd - 1].node : 0, &n);
+			uint32_t parent = rd ? stack[rd - 1].node : 0, node;
 
+			/* A frame of no known function (an EESUM record pushed
+			 * it) gets a node of its own, linked nowhere, until its
+			 * exit record names the function. */
+			if (ev->pc)
+				node = node_child(g, parent, &n);
+			else
+				node = node_new(g, &n);
 			if ((size_t)rd >= cap) {
 				cap = cap ? cap * 2 : 64;
 				stack = realloc(stack, cap * sizeof(*stack));
@@ -130,12 +151,21 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 					die("out of memory");
 			}
 			g->v[node].calls++;
-			stack[rd] = (struct frame){ .node = node,
+			stack[rd] = (struct frame){ .node = node, .parent = ev->pc ? NO_NODE : parent,
 						    .start = records - !(ev->flags & KCT_EVENT_F_SYNTHETIC) };
 			g->func_calls += g->func && !rd;
 			continue;
 		}
 		g->v[stack[rd].node].records += records - stack[rd].start;
+		if (stack[rd].parent != NO_NODE) {
+			/* Named by its exit record, if an EESUM record did not
+			 * pop it: merged into its parent's child of that name. */
+			if (ev->pc && !(ev->flags & KCT_EVENT_F_SYNTHETIC))
+				pc_name(g->sym, ev->pc, &n);
+			else
+				n = (struct pc_name){ 0 };
+			node_merge(g, node_child(g, stack[rd].parent, &n), stack[rd].node);
+		}
 		/* Out of FUNC's outermost call: look for the next. */
 		if (g->func && !rd)
 			base = -1;
@@ -159,7 +189,7 @@ static void print_node(struct graph *g, uint32_t i, unsigned int depth, struct o
 		else if (nd->key)
 			out_hex(o, nd->key);
 		else
-			out_str(o, "?  [pushed by an EESUM record: function unknown]");
+			out_str(o, "?  [entered and left where kcov did not record]");
 		out_char(o, '\n');
 		print_node(g, nd->child, depth + 1, o);
 	}
@@ -223,13 +253,14 @@ int cmd_graph(int argc, char **argv)
 		die("graph: %s: no call of %s%s", path, g.func,
 		    g.sym ? "" : " (without symbols, FUNC is an address)");
 	if (g.func)
-		printf("# call graph of %s: %llu calls", g.func, (unsigned long long)g.func_calls);
+		printf("# call graph of %s: %llu call%s", g.func, (unsigned long long)g.func_calls,
+		       g.func_calls == 1 ? "" : "s");
 	else
 		fputs("# call graph", stdout);
 	if (only_stream >= 0)
 		printf(", stream %ld\n", only_stream);
 	else
-		printf(", %u streams\n", nr_streams);
+		printf(", %u stream%s\n", nr_streams, nr_streams == 1 ? "" : "s");
 	printf("# %8s %8s  %s\n", "records", "calls", "function");
 	print_node(&g, g.v[0].child, 0, &o);
 	out_flush(&o);
