@@ -349,7 +349,8 @@ int cmd_dump(int argc, char **argv)
 	if (optind != argc - 1)
 		usage_die("dump: expected one trace file (see kcovtrace dump --help)");
 	trace = open_trace(argv[optind]);
-	sym = open_symbolizer(&symopts, trace, argv[optind]);
+	/* A PC list has no names: no symbols, nor a hint that they are missing. */
+	sym = fmt == PCS ? NULL : open_symbolizer(&symopts, trace, argv[optind]);
 	if (fmt == CHROME)
 		out_str(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
 			   "\"traceEvents\":[");
