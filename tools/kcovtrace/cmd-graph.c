@@ -33,6 +33,11 @@ struct node {
 	size_t len;
 	uint64_t calls, records;
 	uint32_t child, next;	/* first child, next sibling: NO_NODE for none */
+	uint32_t parent;	/* node 0 for the outermost calls */
+};
+
+struct merge {
+	uint32_t dst, src;
 };
 
 struct graph {
@@ -41,6 +46,8 @@ struct graph {
 	struct node *v;
 	uint32_t nr, cap;
 	uint64_t func_calls;
+	struct merge *todo;	/* node_merge()'s pairs to merge */
+	size_t todo_cap;
 };
 
 static uint32_t node_new(struct graph *g, const struct pc_name *n)
@@ -69,6 +76,7 @@ static uint32_t node_child(struct graph *g, uint32_t parent, const struct pc_nam
 	for (link = &g->v[parent].child; *link != NO_NODE; link = &g->v[*link].next)
 		;
 	*link = i;
+	g->v[i].parent = parent;
 	return i;
 }
 
@@ -89,16 +97,34 @@ struct frame {
 	uint64_t start;		/* records counted before its ENTER */
 };
 
-/* Adds the counts and subtree of node src to those of node dst. */
+/*
+ * Adds the counts and subtree of node src to those of node dst.  Without
+ * recursion, with a list of the pairs still to merge: a trace's calls may
+ * nest a million deep.
+ */
 static void node_merge(struct graph *g, uint32_t dst, uint32_t src)
 {
-	g->v[dst].calls += g->v[src].calls;
-	g->v[dst].records += g->v[src].records;
-	for (uint32_t c = g->v[src].child; c != NO_NODE; c = g->v[c].next) {
-		struct pc_name n = { .name = g->v[c].name, .len = g->v[c].len,
-				     .addr = g->v[c].key };
+	size_t nr = 0;
 
-		node_merge(g, node_child(g, dst, &n), c);
+	g->todo[nr++] = (struct merge){ dst, src };
+	while (nr) {
+		struct merge m = g->todo[--nr];
+
+		g->v[m.dst].calls += g->v[m.src].calls;
+		g->v[m.dst].records += g->v[m.src].records;
+		for (uint32_t c = g->v[m.src].child; c != NO_NODE; c = g->v[c].next) {
+			struct pc_name n = { .name = g->v[c].name, .len = g->v[c].len,
+					     .addr = g->v[c].key };
+			uint32_t d = node_child(g, m.dst, &n);
+
+			if (nr == g->todo_cap) {
+				g->todo_cap *= 2;
+				g->todo = realloc(g->todo, g->todo_cap * sizeof(*g->todo));
+				if (!g->todo)
+					die("out of memory");
+			}
+			g->todo[nr++] = (struct merge){ d, c };
+		}
 	}
 }
 
@@ -173,10 +199,13 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 	free(stack);
 }
 
-static void print_node(struct graph *g, uint32_t i, unsigned int depth, struct out *o)
+/* The tree, depth first; without recursion, as node_merge(). */
+static void print_graph(struct graph *g, struct out *o)
 {
-	/* Deep graphs recurse as deep as their calls; each level is small. */
-	for (; i != NO_NODE; i = g->v[i].next) {
+	uint32_t i = g->v[0].child;
+	size_t depth = 0;
+
+	while (i != NO_NODE) {
 		const struct node *nd = &g->v[i];
 		char buf[48];
 
@@ -191,7 +220,17 @@ static void print_node(struct graph *g, uint32_t i, unsigned int depth, struct o
 		else
 			out_str(o, "?  [entered and left where kcov did not record]");
 		out_char(o, '\n');
-		print_node(g, nd->child, depth + 1, o);
+		if (nd->child != NO_NODE) {
+			i = nd->child;
+			depth++;
+			continue;
+		}
+		/* Up to the nearest node with a next sibling; done at node 0. */
+		while (i && g->v[i].next == NO_NODE) {
+			i = g->v[i].parent;
+			depth--;
+		}
+		i = i ? g->v[i].next : NO_NODE;
 	}
 }
 
@@ -240,6 +279,10 @@ int cmd_graph(int argc, char **argv)
 		die("graph: %s has %u streams", path, nr_streams);
 	g.sym = open_symbolizer(&symopts, trace, path);
 	node_new(&g, &root);	/* node 0: above the roots, or FUNC's caller */
+	g.todo_cap = 64;
+	g.todo = malloc(g.todo_cap * sizeof(*g.todo));
+	if (!g.todo)
+		die("out of memory");
 	for (uint32_t i = 0; i < nr_streams; i++) {
 		struct kct_decoder *dec;
 
@@ -262,7 +305,7 @@ int cmd_graph(int argc, char **argv)
 	else
 		printf(", %u stream%s\n", nr_streams, nr_streams == 1 ? "" : "s");
 	printf("# %8s %8s  %s\n", "records", "calls", "function");
-	print_node(&g, g.v[0].child, 0, &o);
+	print_graph(&g, &o);
 	out_flush(&o);
 	if (fflush(stdout))
 		die("write error");
@@ -270,5 +313,6 @@ int cmd_graph(int argc, char **argv)
 	close_symbolizer(g.sym);
 	kct_trace_close(trace);
 	free(g.v);
+	free(g.todo);
 	return 0;
 }
