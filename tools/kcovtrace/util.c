@@ -80,7 +80,7 @@ bool symbol_option(struct symbol_opts *opts, int c, const char *arg)
  */
 static struct {
 	struct kct_symbolizer *sym;
-	char source[4200];	/* "--system-map FILE" and the like */
+	const char *source;	/* the file symbols come from, for messages */
 	uint64_t lookups, unresolved;	/* pc_name() calls, and without symbol */
 	uint64_t exits, mismatched;	/* EXITs checked, in another function */
 } symstate;
@@ -111,18 +111,22 @@ static struct list_kind symbol_list_kind(const char *path)
 	return k;
 }
 
-/* Whether an ELF file has DWARF: a .debug_info section (or a compressed
- * .zdebug_info).  Read by hand: the tool may be linked without libelf. */
+/*
+ * Whether an ELF file may have DWARF: a .debug_info section (or a
+ * compressed .zdebug_info), or a .gnu_debuglink to a separate file that
+ * libdw may find.  Read by hand: the tool may be linked without libelf.
+ * true where it cannot tell (not ELF64): no warning then.
+ */
 static bool elf_has_dwarf(const char *path)
 {
 	Elf64_Ehdr eh;
 	Elf64_Shdr *sh = NULL;
 	char *names = NULL;
-	bool found = false;
+	bool found = true;
 	FILE *f = fopen(path, "re");
 
 	if (!f)
-		return false;
+		return true;
 	if (fread(&eh, sizeof(eh), 1, f) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(*sh) ||
 	    eh.e_shstrndx >= eh.e_shnum)
@@ -134,10 +138,12 @@ static bool elf_has_dwarf(const char *path)
 	if (!names || fseeko(f, sh[eh.e_shstrndx].sh_offset, SEEK_SET) ||
 	    fread(names, 1, sh[eh.e_shstrndx].sh_size, f) != sh[eh.e_shstrndx].sh_size)
 		goto out;
+	found = false;
 	for (unsigned int i = 0; i < eh.e_shnum && !found; i++)
 		found = sh[i].sh_name < sh[eh.e_shstrndx].sh_size &&
 			(!strcmp(names + sh[i].sh_name, ".debug_info") ||
-			 !strcmp(names + sh[i].sh_name, ".zdebug_info"));
+			 !strcmp(names + sh[i].sh_name, ".zdebug_info") ||
+			 !strcmp(names + sh[i].sh_name, ".gnu_debuglink"));
 out:
 	free(names);
 	free(sh);
@@ -194,7 +200,9 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 
 	if (!path || !*path)
 		path = "/proc/kallsyms";
-	len = kct_kernel_id_symbols(path, id, sizeof(id));
+	/* Reading kallsyms takes a while: only to compare with the trace's. */
+	len = info->kernel_id_kind == KCT_KERNEL_ID_SYMBOLS ?
+	      kct_kernel_id_symbols(path, id, sizeof(id)) : 0;
 	if (info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
 		why = "the trace does not say which kernel it is of";
 	else if (len == -EPERM)
@@ -214,7 +222,7 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 	if (err)
 		die("%s", kct_strerror(err));
 	add_kallsyms(sym, path);
-	snprintf(symstate.source, sizeof(symstate.source), "%s", path);
+	symstate.source = path;
 	return sym;
 }
 
@@ -264,8 +272,8 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 		}
 		check_identity(&info, trace_path, "--kallsyms", opts->kallsyms);
 	}
-	snprintf(symstate.source, sizeof(symstate.source), "%s",
-		 opts->system_map ? opts->system_map : opts->kallsyms ? opts->kallsyms : opts->elf);
+	symstate.source = opts->system_map ? opts->system_map :
+			  opts->kallsyms ? opts->kallsyms : opts->elf;
 	return symstate.sym = sym;
 }
 
