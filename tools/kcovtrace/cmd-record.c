@@ -250,7 +250,7 @@ static int is_syscall_pc(void *ctx, uint64_t pc)
 		"__do_sys_", "__se_sys_", "__do_compat_sys_", "__se_compat_sys_",
 	};
 	struct recorder *r = ctx;
-	struct kct_symbol s;
+	struct kct_symbol s = { .sz = sizeof(s) };
 
 	if (!r->sym)
 		return -1;
