@@ -4,8 +4,9 @@
 and the symbol checks: handmade.py DIR writes into DIR
 
   made.trace      four streams of a made-up kernel (a task, its exec, a
-                  syscall of another thread that overflowed, a remote
-                  section), with the identity of made.map
+                  syscall of another thread, a remote section), with the
+                  identity of made.map
+  made-full.trace made.trace, with the syscall's buffer full
   made.map        that kernel's System.map
   made.kallsyms   its /proc/kallsyms at a KASLR offset of 0x2000000, with a
                   module
@@ -81,16 +82,21 @@ def main():
         (dict(kind=kf.STREAM_KIND_EXEC, seq=1, pid=100, tid=100, ppid=1, comm=b"sh",
               mode=kf.MODE_TRACE_PC_EXT, syscall=59), [E("leaf"), X("leaf")]),
         (dict(kind=kf.STREAM_KIND_SYSCALL, seq=2, pid=100, tid=101, ppid=1, comm=b"worker",
-              mode=kf.MODE_TRACE_PC_EXT, syscall=0, flags=kf.STREAM_F_OVERFLOW,
-              lost=0xffffffffffffffff), S2),
+              mode=kf.MODE_TRACE_PC_EXT, syscall=0), S2),
         (dict(kind=kf.STREAM_KIND_REMOTE, seq=3, mode=kf.MODE_TRACE_PC_EXT, syscall=-1,
               remote_handle=0x1234), [E("outer"), X("outer")]),
     ]
-    header = dict(buffer_words=4096, pc_fill=kf.PC_FILL_KERNEL, flags=kf.TRACE_F_OVERFLOW,
-                  kernel_release=b"6.12.0-made")
+    header = dict(buffer_words=4096, pc_fill=kf.PC_FILL_KERNEL, kernel_release=b"6.12.0-made")
+    notes = [("lab", "ext"), ("x.y", "a=b")]
+    kernel_id = (kf.KERNEL_ID_SYMBOLS, identity(FUNCS))
     with open(os.path.join(out, "made.trace"), "wb") as f:
-        f.write(kf.trace_bytes(streams, notes=[("lab", "ext"), ("x.y", "a=b")],
-                               kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(FUNCS)), **header))
+        f.write(kf.trace_bytes(streams, notes=notes, kernel_id=kernel_id, **header))
+    # The syscall's buffer filled up.
+    streams[2][0].update(flags=kf.STREAM_F_OVERFLOW, lost=0xffffffffffffffff)
+    with open(os.path.join(out, "made-full.trace"), "wb") as f:
+        f.write(kf.trace_bytes(streams, notes=notes, kernel_id=kernel_id,
+                               flags=kf.TRACE_F_OVERFLOW, **header))
+    streams[2][0].update(flags=0, lost=0)
     with open(os.path.join(out, "noid.trace"), "wb") as f:
         f.write(kf.trace_bytes(streams, **header))
     with open(os.path.join(out, "made.map"), "w") as f:

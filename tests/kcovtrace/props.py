@@ -23,7 +23,8 @@ IP_MASK = kf.RECORD_IP_MASK
 
 def read_trace(path):
     trace = kf.read_trace(path)
-    return trace["pc_fill"], [s["records"] for s in trace["streams"]]
+    return (trace["pc_fill"], [s["records"] for s in trace["streams"]],
+            [s["header"] for s in trace["streams"]])
 
 
 def fail(msg):
@@ -193,23 +194,47 @@ def chrome_events(stream):
         start = stop + 1
 
 
-def check_chrome(streams, out):
-    """Exactly the events chrome_events() says, thread by thread, and every
-    slice closed."""
+def chrome_track(i, h):
+    """The (pid, tid) of stream i, of header h, as docs/kcovtrace.1 says:
+    its task's; a remote section's own (tid 2^30 + i); pid 1, tid i + 1
+    for a stream of no known task."""
+    if h.get("kind") == 4:
+        return (h["pid"] or 1, (1 << 30) + i)
+    if h.get("tid"):
+        return (h["pid"] or h["tid"], h["tid"])
+    return (1, i + 1)
+
+
+def check_chrome(headers, streams, out):
+    """Exactly the events chrome_events() says, track by track, a task's
+    streams one after the other; every slice closed; every track and
+    process named before its first event."""
     doc = json.loads(out)
     depth = {}
+    named = set()
     for ev in doc["traceEvents"]:
-        tid = ev["tid"]
+        if ev["ph"] == "M":
+            named.add((ev["pid"], ev.get("tid")) if ev["name"] == "thread_name" else ev["pid"])
+            continue
+        if ev["pid"] not in named or (ev["pid"], ev["tid"]) not in named:
+            fail("chrome: track %s used before it is named" % ((ev["pid"], ev["tid"]),))
+        tid = (ev["pid"], ev["tid"])
         if ev["ph"] == "B":
             depth[tid] = depth.get(tid, 0) + 1
         elif ev["ph"] == "E":
             depth[tid] = depth.get(tid, 0) - 1
             if depth[tid] < 0:
-                fail("chrome: an E without its B in thread %d" % tid)
+                fail("chrome: an E without its B in thread %s" % (tid,))
     if any(depth.values()):
         fail("chrome: slices left open")
-    got = [(ev["tid"], ev["ph"], ev["ts"]) for ev in doc["traceEvents"]]
-    want = [(i + 1, ph, ts) for i, s in enumerate(streams) for ph, ts in chrome_events(s)]
+    got = [((ev["pid"], ev["tid"]), ev["ph"], ev["ts"]) for ev in doc["traceEvents"]
+           if ev["ph"] != "M"]
+    want, base = [], {}
+    for i, (h, s) in enumerate(zip(headers, streams)):
+        track = chrome_track(i, h)
+        start = base.get(track, 0)
+        want += [(track, ph, start + ts) for ph, ts in chrome_events(s)]
+        base[track] = start + len(s) + 1
     if got != want:
         for n, (g, w) in enumerate(zip(got + [None] * len(want), want + [None] * len(got))):
             if g != w:
@@ -238,14 +263,14 @@ def check_report(streams, out):
 
 def main():
     path, fmt, output = sys.argv[1:4]
-    pc_fill, streams = read_trace(path)
+    pc_fill, streams, headers = read_trace(path)
     out = open(output).read()
     {
         "replay": lambda: check_replay(streams, out),
         "raw": lambda: check_raw(streams, pc_fill, out),
         "pcs": lambda: check_pcs(streams, pc_fill, out),
         "folded": lambda: check_folded(streams, out),
-        "chrome": lambda: check_chrome(streams, out),
+        "chrome": lambda: check_chrome(headers, streams, out),
         "report": lambda: check_report(streams, out),
     }[fmt]()
 

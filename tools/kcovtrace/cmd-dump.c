@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kcovtrace dump: a trace in the formats other tools read.
+ * kcovtrace dump: a trace in the formats other tools read, each a table of
+ * operations (struct dump_ops) that the one loop over the selected streams
+ * and their events calls.
  *
  *   raw      one record per line: index, type, PC (and symbol), or an
  *            EESUM record's delta and mindelta
  *   folded   "caller;callee;... count" stacks for flame graph tools, each
  *            record counting once for the stack it was recorded in
  *   chrome   Chrome trace-event JSON (Perfetto, chrome://tracing): a slice
- *            per call, ordered by record index, since records carry no time
+ *            per call, a track per task, ordered by record index, since
+ *            records carry no time
  *   pcs      the unique PCs of ENTER and BB records, one per line, sorted,
  *            as coverage tools that take kcov PC lists expect
  */
@@ -25,57 +28,62 @@ static const char dump_usage[] =
 "          EESUM record, delta=D mindelta=M (and saturated or malformed\n"
 "          where the call tree restarts)\n"
 "  folded  stacks with record counts, for flamegraph.pl and similar\n"
-"  chrome  Chrome trace-event JSON, for Perfetto (ui.perfetto.dev);\n"
-"          time is the record index, one thread per stream\n"
+"  chrome  Chrome trace-event JSON, for Perfetto (ui.perfetto.dev); a track\n"
+"          per task, named by comm and tid, one per remote section; time\n"
+"          is the record index, counted on across a task's streams\n"
 "  pcs     unique PCs of ENTER and BB records, sorted, one per line\n"
 "\n"
 "  -f, --format FORMAT\n"
+"  --comm             folded: each stack starts with its task, comm-tid\n"
+SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
-enum format { RAW, FOLDED, CHROME, PCS };
-
-/* A growable set of 64-bit keys with counts (open addressing). */
-struct counter {
-	uint64_t *keys, *counts;
-	size_t nr, cap;
+/* A stack of folded: a node (parent, function) of a tree. */
+struct node {
+	uint32_t parent;	/* index + 1, 0 for the root */
+	const char *name;	/* NULL: show fn */
+	size_t len;
+	uint64_t fn;		/* function start, or pc */
 };
 
-static void counter_add(struct counter *c, uint64_t key, uint64_t n)
-{
-	size_t i;
+struct dump {
+	struct kct_symbolizer *sym;
+	struct out *o;
+	uint32_t stream;		/* the stream being read */
+	const struct kct_stream_info *sh;
+	struct pc_name n;		/* scratch */
+	/* pcs: the set of PCs. */
+	struct hashmap pcs;
+	/* folded: nodes keyed by (function, parent); node i + 1 is entry i,
+	 * nodes[i] and counts[i] (records in that stack). */
+	bool comm;			/* --comm: a node per task at the root */
+	struct hashmap node_map;
+	struct node *nodes;
+	uint64_t *counts;
+	size_t nodes_cap;
+	uint32_t root;			/* the stream's task node, or 0 */
+	uint32_t *stack;		/* stack[d + 1]: the node at depth d */
+	size_t stack_cap;
+	char **task_names;		/* folded --comm's node names, to free */
+	size_t nr_task_names;
+	/* chrome: tracks keyed by (pid, tid), their next free time; pids
+	 * named. */
+	struct hashmap tracks, processes;
+	bool first_json;
+	uint64_t ts_base;		/* of the stream's events on its track */
+	uint64_t pid, tid;		/* the stream's track */
+};
 
-	if (c->nr * 2 >= c->cap) {
-		struct counter g = { .cap = c->cap ? c->cap * 2 : 4096 };
-
-		g.keys = calloc(g.cap, sizeof(*g.keys));
-		g.counts = calloc(g.cap, sizeof(*g.counts));
-		if (!g.keys || !g.counts)
-			die("out of memory");
-		for (size_t j = 0; j < c->cap; j++) {
-			if (!c->counts[j])
-				continue;
-			for (i = (c->keys[j] * 0x9e3779b97f4a7c15ULL) >> 32 & (g.cap - 1); g.counts[i];
-			     i = (i + 1) & (g.cap - 1))
-				;
-			g.keys[i] = c->keys[j];
-			g.counts[i] = c->counts[j];
-		}
-		g.nr = c->nr;
-		free(c->keys);
-		free(c->counts);
-		*c = g;
-	}
-	for (i = (key * 0x9e3779b97f4a7c15ULL) >> 32 & (c->cap - 1); c->counts[i];
-	     i = (i + 1) & (c->cap - 1))
-		if (c->keys[i] == key) {
-			c->counts[i] += n;
-			return;
-		}
-	c->keys[i] = key;
-	c->counts[i] = n;
-	c->nr++;
-}
+struct dump_ops {
+	const char *name;
+	void (*begin)(struct dump *d);
+	/* A stream starts; d->stream and d->sh say which. */
+	void (*stream)(struct dump *d);
+	/* ev's depth counts from the -F frame. */
+	void (*event)(struct dump *d, const struct kct_event *ev);
+	void (*end)(struct dump *d);
+};
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -84,78 +92,153 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/*
- * Folded stacks: a stack is interned as a node (parent, function) in a
- * table, so a record costs a look-up, not a string; the strings are built
- * once per distinct stack at the end.
- */
-struct node {
-	uint32_t parent;	/* index + 1, 0 for the root */
-	uint64_t fn;		/* function start, or pc */
-	const char *name;
-	size_t len;
-};
+/* ---- raw ---- */
 
-struct folded {
-	struct node *nodes;
-	size_t nr, cap;
-	uint32_t *slots;	/* hash of (parent, fn) -> node index + 1 */
-	size_t nslots;		/* a power of two, at least twice nr */
-	struct counter samples;	/* node index + 1 -> records */
-};
-
-static size_t node_hash(uint32_t parent, uint64_t fn)
+static void raw_event(struct dump *d, const struct kct_event *ev)
 {
-	return (size_t)(((fn ^ (uint64_t)parent << 40) * 0x9e3779b97f4a7c15ULL) >> 20);
+	static const char *const type_name[] = {
+		[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB",
+		[KCT_EVENT_EXIT] = "EXIT", [KCT_EVENT_EESUM] = "EESUM",
+	};
+	struct out *o = d->o;
+
+	if (ev->flags & KCT_EVENT_F_SYNTHETIC)
+		return;
+	out_dec(o, d->stream);
+	out_char(o, ' ');
+	out_dec(o, ev->index);
+	out_char(o, ' ');
+	out_str(o, type_name[ev->type]);
+	if (ev->type == KCT_EVENT_EESUM) {
+		out_char(o, ' ');
+		out_eesum(o, ev);
+		if (ev->flags & KCT_EVENT_F_SATURATED) {
+			out_char(o, ' ');
+			out_str(o, eesum_problem(ev));
+		}
+	} else {
+		pc_name(d->sym, ev->pc, &d->n);
+		out_char(o, ' ');
+		out_hex(o, ev->pc);
+		if (d->n.name) {
+			out_char(o, ' ');
+			out_pc(o, &d->n, ev->pc);
+		}
+	}
+	out_char(o, '\n');
 }
 
-static void node_slot(struct folded *f, uint32_t index)
-{
-	const struct node *nd = &f->nodes[index - 1];
-	size_t i = node_hash(nd->parent, nd->fn) & (f->nslots - 1);
+/* ---- pcs ---- */
 
-	while (f->slots[i])
-		i = (i + 1) & (f->nslots - 1);
-	f->slots[i] = index;
+static void pcs_event(struct dump *d, const struct kct_event *ev)
+{
+	if (!(ev->flags & KCT_EVENT_F_SYNTHETIC) &&
+	    (ev->type == KCT_EVENT_ENTER || ev->type == KCT_EVENT_BLOCK))
+		hashmap_get(&d->pcs, ev->pc, 0, NULL);
 }
 
-static uint32_t node_get(struct folded *f, uint32_t parent, const struct pc_name *n)
+static void pcs_end(struct dump *d)
 {
-	size_t i;
+	uint64_t *v = malloc((d->pcs.nr ? d->pcs.nr : 1) * sizeof(*v));
 
-	if (f->nr * 2 >= f->nslots) {
-		free(f->slots);
-		f->nslots = f->nslots ? f->nslots * 2 : 4096;
-		f->slots = calloc(f->nslots, sizeof(*f->slots));
-		if (!f->slots)
+	if (!v)
+		die("out of memory");
+	for (size_t i = 0; i < d->pcs.nr; i++)
+		v[i] = d->pcs.entries[i].key[0];
+	qsort(v, d->pcs.nr, sizeof(*v), cmp_u64);
+	for (size_t i = 0; i < d->pcs.nr; i++) {
+		out_hex(d->o, v[i]);
+		out_char(d->o, '\n');
+	}
+	free(v);
+	hashmap_free(&d->pcs);
+}
+
+/* ---- folded: a stack is interned as a node, so a record costs a look-up,
+ * not a string; the strings are built once per distinct stack at the end.
+ * ---- */
+
+/* The parent word of the key of a task's node, which no node index is. */
+#define TASK_NODE UINT64_MAX
+
+static uint32_t node_get(struct dump *d, uint64_t k0, uint64_t parent, const char *name,
+			 size_t len)
+{
+	bool added;
+	size_t i = hashmap_index(&d->node_map, hashmap_get(&d->node_map, k0, parent, &added));
+
+	if (added) {
+		if (i == d->nodes_cap) {
+			d->nodes_cap = d->node_map.cap;
+			d->nodes = realloc(d->nodes, d->nodes_cap * sizeof(*d->nodes));
+			d->counts = realloc(d->counts, d->nodes_cap * sizeof(*d->counts));
+			if (!d->nodes || !d->counts)
+				die("out of memory");
+		}
+		d->nodes[i] = (struct node){ parent == TASK_NODE ? 0 : (uint32_t)parent, name,
+					     len, k0 };
+		d->counts[i] = 0;
+	}
+	return (uint32_t)i + 1;
+}
+
+static void folded_stream(struct dump *d)
+{
+	const struct kct_stream_info *sh = d->sh;
+	char name[KCT_COMM_LEN + 32], *copy;
+	/* A task by its tid, a stream of no known task by its number. */
+	uint64_t key = sh->tid ? (uint64_t)(uint32_t)sh->tid : (uint64_t)d->stream << 32;
+	int len;
+
+	if (!d->comm)
+		return;
+	if (sh->tid)
+		len = snprintf(name, sizeof(name), "%s-%d", sh->comm[0] ? sh->comm : "task",
+			       sh->tid);
+	else
+		len = snprintf(name, sizeof(name), "stream-%u", d->stream);
+	if (hashmap_find(&d->node_map, key, TASK_NODE)) {
+		d->root = node_get(d, key, TASK_NODE, NULL, 0);
+		return;
+	}
+	d->task_names = realloc(d->task_names, (d->nr_task_names + 1) * sizeof(*d->task_names));
+	copy = strdup(name);
+	if (!d->task_names || !copy)
+		die("out of memory");
+	d->task_names[d->nr_task_names++] = copy;
+	d->root = node_get(d, key, TASK_NODE, copy, (size_t)len);
+}
+
+static void folded_event(struct dump *d, const struct kct_event *ev)
+{
+	bool synthetic = ev->flags & KCT_EVENT_F_SYNTHETIC;
+
+	if (ev->depth + 1 >= d->stack_cap) {
+		d->stack_cap = d->stack_cap ? d->stack_cap * 2 : 64;
+		d->stack = realloc(d->stack, d->stack_cap * sizeof(*d->stack));
+		if (!d->stack)
 			die("out of memory");
-		for (size_t j = 1; j <= f->nr; j++)
-			node_slot(f, (uint32_t)j);
 	}
-	for (i = node_hash(parent, n->addr) & (f->nslots - 1); f->slots[i];
-	     i = (i + 1) & (f->nslots - 1)) {
-		const struct node *nd = &f->nodes[f->slots[i] - 1];
-
-		if (nd->parent == parent && nd->fn == n->addr)
-			return f->slots[i];
+	if (ev->type == KCT_EVENT_ENTER) {
+		pc_name(d->sym, ev->pc, &d->n);
+		d->stack[ev->depth + 1] = node_get(d, d->n.addr,
+						   ev->depth ? d->stack[ev->depth] : d->root,
+						   d->n.name, d->n.len);
+		if (!synthetic)
+			d->counts[d->stack[ev->depth + 1] - 1]++;
+	} else if (!synthetic && ev->type == KCT_EVENT_EXIT) {
+		d->counts[d->stack[ev->depth + 1] - 1]++;
+	} else if (!synthetic && ev->type == KCT_EVENT_BLOCK && ev->depth) {
+		d->counts[d->stack[ev->depth] - 1]++;
 	}
-	if (f->nr == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 1024;
-		f->nodes = realloc(f->nodes, f->cap * sizeof(*f->nodes));
-		if (!f->nodes)
-			die("out of memory");
-	}
-	f->nodes[f->nr++] = (struct node){ parent, n->addr, n->name, n->len };
-	f->slots[i] = (uint32_t)f->nr;
-	return (uint32_t)f->nr;
 }
 
-static void print_stack(struct out *o, const struct folded *f, uint32_t node)
+static void print_stack(struct out *o, const struct node *nodes, uint32_t node)
 {
-	const struct node *nd = &f->nodes[node - 1];
+	const struct node *nd = &nodes[node - 1];
 
 	if (nd->parent) {
-		print_stack(o, f, nd->parent);
+		print_stack(o, nodes, nd->parent);
 		out_char(o, ';');
 	}
 	if (nd->name)
@@ -164,32 +247,130 @@ static void print_stack(struct out *o, const struct folded *f, uint32_t node)
 		out_hex(o, nd->fn);
 }
 
-static void dump_folded(struct folded *f, struct out *o)
+static void folded_end(struct dump *d)
 {
-	uint64_t *order = malloc((f->samples.nr ? f->samples.nr : 1) * sizeof(*order));
-	size_t n = 0;
-
-	if (!order)
-		die("out of memory");
-	for (size_t i = 0; i < f->samples.cap; i++)
-		if (f->samples.counts[i])
-			order[n++] = f->samples.keys[i];
-	qsort(order, n, sizeof(*order), cmp_u64);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t count = 0;
-
-		for (size_t j = (order[i] * 0x9e3779b97f4a7c15ULL) >> 32 & (f->samples.cap - 1);
-		     f->samples.counts[j]; j = (j + 1) & (f->samples.cap - 1))
-			if (f->samples.keys[j] == order[i]) {
-				count = f->samples.counts[j];
-				break;
-			}
-		print_stack(o, f, (uint32_t)order[i]);
-		out_char(o, ' ');
-		out_dec(o, count);
-		out_char(o, '\n');
+	/* In the order the stacks were first seen. */
+	for (size_t i = 0; i < d->node_map.nr; i++) {
+		if (!d->counts[i])
+			continue;
+		print_stack(d->o, d->nodes, (uint32_t)i + 1);
+		out_char(d->o, ' ');
+		out_dec(d->o, d->counts[i]);
+		out_char(d->o, '\n');
 	}
-	free(order);
+	for (size_t i = 0; i < d->nr_task_names; i++)
+		free(d->task_names[i]);
+	free(d->task_names);
+	free(d->nodes);
+	free(d->counts);
+	free(d->stack);
+	hashmap_free(&d->node_map);
+}
+
+/* ---- chrome ---- */
+
+/* Remote sections' tracks: tids above any the kernel gives (at most 2^22). */
+#define REMOTE_TID_BASE (1 << 30)
+
+/* s as a JSON string; comms may hold any byte but NUL. */
+static void json_str(struct out *o, const char *s)
+{
+	out_char(o, '"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\') {
+			out_char(o, '\\');
+			out_char(o, c);
+		} else if (c < 0x20) {
+			out_str(o, "\\u00");
+			out_char(o, "0123456789abcdef"[c >> 4]);
+			out_char(o, "0123456789abcdef"[c & 15]);
+		} else {
+			out_char(o, c);
+		}
+	}
+	out_char(o, '"');
+}
+
+static void chrome_begin(struct dump *d)
+{
+	out_str(d->o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
+		      "\"traceEvents\":[");
+	d->first_json = true;
+}
+
+static void chrome_next(struct dump *d)
+{
+	out_str(d->o, d->first_json ? "\n" : ",\n");
+	d->first_json = false;
+}
+
+/* A "ph":"M" event naming the stream's thread, or its process. */
+static void chrome_name(struct dump *d, bool thread, const char *name)
+{
+	chrome_next(d);
+	out_str(d->o, thread ? "{\"name\":\"thread_name\"" : "{\"name\":\"process_name\"");
+	out_str(d->o, ",\"ph\":\"M\",\"pid\":");
+	out_dec(d->o, d->pid);
+	if (thread) {
+		out_str(d->o, ",\"tid\":");
+		out_dec(d->o, d->tid);
+	}
+	out_str(d->o, ",\"args\":{\"name\":");
+	json_str(d->o, name);
+	out_str(d->o, "}}");
+}
+
+/*
+ * The stream's track: its task's (pid, tid); a remote section's own, in
+ * its task's process; for a stream of no known task, tid stream + 1 in
+ * pid 1.  Tracks and processes are named where first used, and a task's
+ * streams follow one another on its track.
+ */
+static void chrome_stream(struct dump *d)
+{
+	const struct kct_stream_info *sh = d->sh;
+	struct hashmap_entry *track;
+	char name[KCT_COMM_LEN + 64];
+	bool added;
+
+	if (sh->kind == KCT_STREAM_KIND_REMOTE) {
+		d->pid = sh->pid ? sh->pid : 1;
+		d->tid = REMOTE_TID_BASE + (uint64_t)d->stream;
+	} else if (sh->tid) {
+		d->pid = sh->pid ? sh->pid : sh->tid;
+		d->tid = sh->tid;
+	} else {
+		d->pid = 1;
+		d->tid = (uint64_t)d->stream + 1;
+	}
+	hashmap_get(&d->processes, d->pid, 0, &added);
+	if (added) {
+		if (sh->pid && sh->comm[0])
+			snprintf(name, sizeof(name), "%s (pid %d)", sh->comm, sh->pid);
+		else if (sh->pid)
+			snprintf(name, sizeof(name), "pid %d", sh->pid);
+		else
+			snprintf(name, sizeof(name), "no known process");
+		chrome_name(d, false, name);
+	}
+	track = hashmap_get(&d->tracks, d->pid, d->tid, &added);
+	if (added) {
+		if (sh->kind == KCT_STREAM_KIND_REMOTE)
+			snprintf(name, sizeof(name), "remote 0x%llx (stream %u)",
+				 (unsigned long long)sh->remote_handle, d->stream);
+		else if (sh->tid)
+			snprintf(name, sizeof(name), "%s-%d", sh->comm[0] ? sh->comm : "task",
+				 sh->tid);
+		else
+			snprintf(name, sizeof(name), "stream %u", d->stream);
+		chrome_name(d, true, name);
+	}
+	/* Its events' times run from 0 to its record count (that of the
+	 * frames still open at its end): the next stream starts after. */
+	d->ts_base = track->value;
+	track->value += d->sh->records + 1;
 }
 
 static void json_name(struct out *o, const struct pc_name *n, uint64_t pc)
@@ -203,138 +384,112 @@ static void json_name(struct out *o, const struct pc_name *n, uint64_t pc)
 	out_char(o, '"');
 }
 
-static void dump_stream(struct kct_decoder *dec, uint32_t stream, enum format fmt,
-			struct kct_symbolizer *sym, struct out *o, struct counter *pcs,
-			struct folded *f, bool *first_json, struct unbalanced *unbalanced)
+static void chrome_event(struct dump *d, const struct kct_event *ev)
 {
-	static const char *const type_name[] = {
-		[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB",
-		[KCT_EVENT_EXIT] = "EXIT", [KCT_EVENT_EESUM] = "EESUM",
-	};
-	uint32_t *stack = NULL;
-	size_t cap = 0;
-	struct pc_name n;
+	struct out *o = d->o;
+
+	if (ev->type == KCT_EVENT_BLOCK)
+		return;
+	chrome_next(d);
+	if (ev->type == KCT_EVENT_EESUM) {
+		out_str(o, "{\"name\":\"EESUM ");
+		out_eesum(o, ev);
+		if (ev->flags & KCT_EVENT_F_SATURATED) {
+			out_str(o, " (");
+			out_str(o, eesum_problem(ev));
+			out_str(o, ": the call tree restarts)");
+		}
+		out_str(o, "\",\"ph\":\"i\",\"s\":\"t\"");
+	} else {
+		pc_name(d->sym, ev->pc, &d->n);
+		out_str(o, "{\"name\":");
+		json_name(o, &d->n, ev->pc);
+		out_str(o, ev->type == KCT_EVENT_ENTER ? ",\"ph\":\"B\"" : ",\"ph\":\"E\"");
+	}
+	out_str(o, ",\"ts\":");
+	out_dec(o, d->ts_base + ev->index);
+	out_str(o, ",\"pid\":");
+	out_dec(o, d->pid);
+	out_str(o, ",\"tid\":");
+	out_dec(o, d->tid);
+	out_char(o, '}');
+}
+
+static void chrome_end(struct dump *d)
+{
+	out_str(d->o, "\n]}\n");
+	hashmap_free(&d->tracks);
+	hashmap_free(&d->processes);
+}
+
+static const struct dump_ops formats[] = {
+	{ .name = "raw", .event = raw_event },
+	{ .name = "folded", .stream = folded_stream, .event = folded_event, .end = folded_end },
+	{ .name = "chrome", .begin = chrome_begin, .stream = chrome_stream, .event = chrome_event,
+	  .end = chrome_end },
+	{ .name = "pcs", .event = pcs_event, .end = pcs_end },
+};
+
+static void dump_stream(struct dump *d, const struct dump_ops *ops, struct kct_decoder *dec,
+			const struct selection *sel, struct unbalanced *unbalanced)
+{
+	struct frame_filter filter;
 	static struct event_reader events;
 	const struct kct_event *evp;
 
-	event_reader_init(&events, dec, stream, unbalanced);
+	if (ops->stream)
+		ops->stream(d);
+	frame_filter_init(&filter, sel);
+	event_reader_init(&events, dec, d->stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
-		bool synthetic = ev.flags & KCT_EVENT_F_SYNTHETIC;
 
-		switch (fmt) {
-		case RAW:
-			if (synthetic)
-				break;
-			out_dec(o, stream);
-			out_char(o, ' ');
-			out_dec(o, ev.index);
-			out_char(o, ' ');
-			out_str(o, type_name[ev.type]);
-			if (ev.type == KCT_EVENT_EESUM) {
-				out_char(o, ' ');
-				out_eesum(o, &ev);
-				if (ev.flags & KCT_EVENT_F_SATURATED) {
-					out_char(o, ' ');
-					out_str(o, eesum_problem(&ev));
-				}
-			} else {
-				pc_name(sym, ev.pc, &n);
-				out_char(o, ' ');
-				out_hex(o, ev.pc);
-				if (n.name) {
-					out_char(o, ' ');
-					out_pc(o, &n, ev.pc);
-				}
-			}
-			out_char(o, '\n');
-			break;
-		case PCS:
-			if (!synthetic && (ev.type == KCT_EVENT_ENTER || ev.type == KCT_EVENT_BLOCK))
-				counter_add(pcs, ev.pc, 1);
-			break;
-		case FOLDED:
-			if (ev.depth + 1 >= cap) {
-				cap = cap ? cap * 2 : 64;
-				stack = realloc(stack, cap * sizeof(*stack));
-				if (!stack)
-					die("out of memory");
-			}
-			if (ev.type == KCT_EVENT_ENTER) {
-				pc_name(sym, ev.pc, &n);
-				if (!ev.pc)
-					n.name = "[suppressed]", n.len = strlen(n.name);
-				stack[ev.depth + 1] = node_get(f, ev.depth ? stack[ev.depth] : 0, &n);
-				if (!synthetic)
-					counter_add(&f->samples, stack[ev.depth + 1], 1);
-			} else if (!synthetic && ev.type == KCT_EVENT_EXIT) {
-				counter_add(&f->samples, stack[ev.depth + 1], 1);
-			} else if (!synthetic && ev.type == KCT_EVENT_BLOCK && ev.depth) {
-				counter_add(&f->samples, stack[ev.depth], 1);
-			}
-			break;
-		case CHROME:
-			if (ev.type == KCT_EVENT_BLOCK)
-				break;
-			out_str(o, *first_json ? "\n" : ",\n");
-			*first_json = false;
-			if (ev.type == KCT_EVENT_EESUM) {
-				out_str(o, "{\"name\":\"EESUM ");
-				out_eesum(o, &ev);
-				if (ev.flags & KCT_EVENT_F_SATURATED) {
-					out_str(o, " (");
-					out_str(o, eesum_problem(&ev));
-					out_str(o, ": the call tree restarts)");
-				}
-				out_str(o, "\",\"ph\":\"i\",\"s\":\"t\"");
-			} else {
-				pc_name(sym, ev.pc, &n);
-				out_str(o, "{\"name\":");
-				json_name(o, &n, ev.pc);
-				out_str(o, ev.type == KCT_EVENT_ENTER ? ",\"ph\":\"B\"" : ",\"ph\":\"E\"");
-			}
-			out_str(o, ",\"ts\":");
-			out_dec(o, ev.index);
-			out_str(o, ",\"pid\":1,\"tid\":");
-			out_dec(o, stream + 1);
-			out_char(o, '}');
-			break;
-		}
+		if (ev.type == KCT_EVENT_ENTER && filter.active)
+			pc_name(d->sym, ev.pc, &d->n);
+		/* From here on, depth counts from the -F frame. */
+		if (frame_filter_pass(&filter, &ev, &d->n, &ev.depth))
+			ops->event(d, &ev);
 	}
-	free(stack);
 }
 
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "comm", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
-	struct unbalanced unbalanced = { 0 };
-	struct out *o = calloc(1, sizeof(*o));
-	struct counter pcs = { 0 };
-	struct folded f = { 0 };
-	struct kct_symbolizer *sym;
-	struct kct_trace *trace;
-	bool first_json = true;
-	int fmt = -1, c;
+	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	const struct dump_ops *ops = NULL;
+	struct dump d = { .first_json = true };
+	struct selection sel;
+	struct reading rd;
+	int c;
 
-	if (!o)
+	d.o = calloc(1, sizeof(*d.o));
+	if (!d.o)
 		die("out of memory");
-	o->f = stdout;
-	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg))
+	d.o->f = stdout;
+	selection_init(&sel);
+	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "f:h", longopts, NULL)) != -1) {
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
 			continue;
 		switch (c) {
 		case 'f':
-			fmt = !strcmp(optarg, "raw") ? RAW : !strcmp(optarg, "folded") ? FOLDED :
-			      !strcmp(optarg, "chrome") ? CHROME : !strcmp(optarg, "pcs") ? PCS : -2;
-			if (fmt == -2)
+			ops = NULL;
+			for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+				if (!strcmp(optarg, formats[i].name))
+					ops = &formats[i];
+			if (!ops)
 				usage_die("dump: unknown format '%s' (raw, folded, chrome, pcs)",
 					  optarg);
+			break;
+		case 'c':
+			d.comm = true;
 			break;
 		case 'h':
 			fputs(dump_usage, stdout);
@@ -344,47 +499,35 @@ int cmd_dump(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (fmt < 0)
+	if (!ops)
 		usage_die("dump: --format is required (raw, folded, chrome, pcs)");
+	if (d.comm && ops->event != folded_event)
+		usage_die("dump: --comm is for --format folded");
 	if (optind != argc - 1)
 		usage_die("dump: expected one trace file (see kcovtrace dump --help)");
-	trace = open_trace(argv[optind]);
+	reading_open(&rd, argv[optind], &sel);
 	/* A PC list has no names: no symbols, nor a hint that they are missing. */
-	sym = fmt == PCS ? NULL : open_symbolizer(&symopts, trace, argv[optind]);
-	if (fmt == CHROME)
-		out_str(o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
-			   "\"traceEvents\":[");
-	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
-		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
+	d.sym = ops->event == pcs_event ? NULL : open_symbolizer(&symopts, rd.trace, argv[optind]);
+	/* raw and pcs give what classic coverage has. */
+	if (reading_classic(&rd) && (ops->event == folded_event || ops->event == chrome_event))
+		warn_classic_coverage(&rd);
+	if (ops->begin)
+		ops->begin(&d);
+	d.sh = &sh;
+	while (reading_next(&rd, &d.stream, &sh)) {
+		struct kct_decoder *dec = reading_decoder(&rd, d.stream);
 
-		dump_stream(dec, i, fmt, sym, o, &pcs, &f, &first_json, &unbalanced);
-		kct_decoder_free(dec);
+		dump_stream(&d, ops, dec, &sel, &rd.unbalanced);
+		reading_done(&rd, dec);
 	}
-	if (fmt == CHROME) {
-		out_str(o, "\n]}\n");
-	} else if (fmt == PCS) {
-		uint64_t *v = malloc((pcs.nr ? pcs.nr : 1) * sizeof(*v));
-		size_t n = 0;
-
-		if (!v)
-			die("out of memory");
-		for (size_t i = 0; i < pcs.cap; i++)
-			if (pcs.counts[i])
-				v[n++] = pcs.keys[i];
-		qsort(v, n, sizeof(*v), cmp_u64);
-		for (size_t i = 0; i < n; i++) {
-			out_hex(o, v[i]);
-			out_char(o, '\n');
-		}
-		free(v);
-	} else if (fmt == FOLDED) {
-		dump_folded(&f, o);
-	}
-	out_flush(o);
+	if (ops->end)
+		ops->end(&d);
+	out_flush(d.o);
 	if (fflush(stdout))
 		die("write error");
-	warn_unbalanced(argv[optind], &unbalanced);
-	close_symbolizer(sym);
-	kct_trace_close(trace);
+	reading_close(&rd);
+	close_symbolizer(d.sym);
+	selection_free(&sel);
+	free(d.o);
 	return 0;
 }

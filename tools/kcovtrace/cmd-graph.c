@@ -21,7 +21,9 @@ static const char graph_usage[] =
 "everything, from the outermost calls of each stream.  FUNC is a function's\n"
 "name, or its address (0x...) without symbols.\n"
 "\n"
-"  --stream N         only stream N (default: all)\n"
+"  --stream N         only stream N (numbered from 0 in file order)\n"
+"  --tid N            only the streams of task N\n"
+"  --pid N            only the streams of the tasks of process N\n"
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
@@ -236,30 +238,31 @@ static void print_graph(struct graph *g, struct out *o)
 
 int cmd_graph(int argc, char **argv)
 {
+	/* replay's stream selection, not its frame filters: FUNC is one. */
 	static const struct option longopts[] = {
-		{ "stream", required_argument, NULL, 's' },
+		{ "stream", required_argument, NULL, OPT_STREAM },
+		{ "tid", required_argument, NULL, OPT_TID },
+		{ "pid", required_argument, NULL, OPT_PID },
 		{ "help", no_argument, NULL, 'h' },
 		SYMBOL_LONGOPTS,
 		{ 0 }
 	};
 	struct graph g = { 0 };
 	struct symbol_opts symopts = { 0 };
-	struct unbalanced unbalanced = { 0 };
+	struct kct_stream_info sh = { .sz = sizeof(sh) };
 	struct out o = { .f = stdout };
 	struct pc_name root = { 0 };
-	long only_stream = -1;
-	struct kct_trace *trace;
-	uint32_t nr_streams;
+	struct selection sel;
+	struct reading rd;
 	const char *path;
+	uint32_t i;
 	int c;
 
+	selection_init(&sel);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg))
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
 			continue;
 		switch (c) {
-		case 's':
-			only_stream = parse_ulong(optarg, "--stream");
-			break;
 		case 'h':
 			fputs(graph_usage, stdout);
 			return 0;
@@ -273,24 +276,20 @@ int cmd_graph(int argc, char **argv)
 			  "(see kcovtrace graph --help)");
 	path = argv[optind];
 	g.func = argv[optind + 1];
-	trace = open_trace(path);
-	nr_streams = trace_nr_streams(trace);
-	if (only_stream >= (long)nr_streams)
-		die("graph: %s has %u streams", path, nr_streams);
-	g.sym = open_symbolizer(&symopts, trace, path);
+	reading_open(&rd, path, &sel);
+	g.sym = open_symbolizer(&symopts, rd.trace, path);
+	if (reading_classic(&rd))
+		warn_classic_coverage(&rd);
 	node_new(&g, &root);	/* node 0: above the roots, or FUNC's caller */
 	g.todo_cap = 64;
 	g.todo = malloc(g.todo_cap * sizeof(*g.todo));
 	if (!g.todo)
 		die("out of memory");
-	for (uint32_t i = 0; i < nr_streams; i++) {
-		struct kct_decoder *dec;
+	while (reading_next(&rd, &i, &sh)) {
+		struct kct_decoder *dec = reading_decoder(&rd, i);
 
-		if (only_stream >= 0 && i != only_stream)
-			continue;
-		dec = open_stream(trace, i, path);
-		graph_stream(&g, dec, i, &unbalanced);
-		kct_decoder_free(dec);
+		graph_stream(&g, dec, i, &rd.unbalanced);
+		reading_done(&rd, dec);
 	}
 	if (g.func && !g.func_calls)
 		die("graph: %s: no call of %s%s", path, g.func,
@@ -300,18 +299,18 @@ int cmd_graph(int argc, char **argv)
 		       g.func_calls == 1 ? "" : "s");
 	else
 		fputs("# call graph", stdout);
-	if (only_stream >= 0)
-		printf(", stream %ld\n", only_stream);
+	if (sel.stream >= 0)
+		printf(", stream %ld\n", sel.stream);
 	else
-		printf(", %u stream%s\n", nr_streams, nr_streams == 1 ? "" : "s");
+		printf(", %u stream%s\n", rd.nr_selected, rd.nr_selected == 1 ? "" : "s");
 	printf("# %8s %8s  %s\n", "records", "calls", "function");
 	print_graph(&g, &o);
 	out_flush(&o);
 	if (fflush(stdout))
 		die("write error");
-	warn_unbalanced(path, &unbalanced);
+	reading_close(&rd);
 	close_symbolizer(g.sym);
-	kct_trace_close(trace);
+	selection_free(&sel);
 	free(g.v);
 	free(g.todo);
 	return 0;

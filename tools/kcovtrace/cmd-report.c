@@ -19,6 +19,9 @@ static const char report_usage[] =
 "\n"
 "  -s, --sort KEY     incl (default), excl, calls or name\n"
 "  -n, --limit N      show the first N functions only\n"
+"  --per-task         a table per task (by tid), under a heading, instead\n"
+"                     of one for all the streams read\n"
+SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
@@ -30,50 +33,31 @@ struct fn_stats {
 	uint32_t active;	/* frames of it open now */
 };
 
-/* Functions, in the order first seen, and a hash index over their keys: the
- * frame stack holds indexes, which stay valid as the tables grow. */
+/* Functions, in the order first seen: fn index i is entry i of map, keyed
+ * by the function's start.  The frame stack holds indexes, which stay valid
+ * as the tables grow. */
 struct fn_table {
 	struct fn_stats *v;
-	size_t nr, cap;
-	uint32_t *slots;	/* index + 1, 0 for empty */
-	size_t nslots;		/* a power of two, at least twice nr */
+	size_t cap;
+	struct hashmap map;
 };
-
-static size_t fn_hash(uint64_t key)
-{
-	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 24);
-}
 
 static uint32_t fn_get(struct fn_table *t, const struct pc_name *n)
 {
-	size_t i;
+	bool added;
+	size_t i = hashmap_index(&t->map, hashmap_get(&t->map, n->addr, 0, &added));
 
-	if ((t->nr + 1) * 2 > t->nslots) {
-		free(t->slots);
-		t->nslots = t->nslots ? t->nslots * 2 : 1024;
-		t->slots = calloc(t->nslots, sizeof(*t->slots));
-		if (!t->slots)
-			die("out of memory");
-		for (size_t j = 0; j < t->nr; j++) {
-			for (i = fn_hash(t->v[j].key) & (t->nslots - 1); t->slots[i];
-			     i = (i + 1) & (t->nslots - 1))
-				;
-			t->slots[i] = (uint32_t)j + 1;
+	if (added) {
+		if (i == t->cap) {
+			t->cap = t->map.cap;
+			t->v = realloc(t->v, t->cap * sizeof(*t->v));
+			if (!t->v)
+				die("out of memory");
 		}
+		t->v[i] = (struct fn_stats){ .key = n->addr, .name = n->name ? n->name : "",
+					     .name_len = n->len };
 	}
-	for (i = fn_hash(n->addr) & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
-		if (t->v[t->slots[i] - 1].key == n->addr)
-			return t->slots[i] - 1;
-	if (t->nr == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->v = realloc(t->v, t->cap * sizeof(*t->v));
-		if (!t->v)
-			die("out of memory");
-	}
-	t->v[t->nr] = (struct fn_stats){ .key = n->addr, .name = n->name ? n->name : "",
-					 .name_len = n->len };
-	t->slots[i] = (uint32_t)++t->nr;
-	return (uint32_t)(t->nr - 1);
+	return (uint32_t)i;
 }
 
 static int sort_key;
@@ -103,20 +87,28 @@ struct frame {
 };
 
 static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_symbolizer *sym,
-			  struct fn_table *t, uint64_t *records, struct unbalanced *unbalanced)
+			  const struct selection *sel, bool classic, struct fn_table *t,
+			  uint64_t *records, struct unbalanced *unbalanced)
 {
+	struct frame_filter filter;
 	struct frame *stack = NULL;
 	size_t cap = 0;
 	struct pc_name n;
 	static struct event_reader events;
 	const struct kct_event *evp;
 
+	frame_filter_init(&filter, sel);
 	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		bool real = !(ev.flags & KCT_EVENT_F_SYNTHETIC);
 		struct fn_stats *fn;
 
+		if (ev.type == KCT_EVENT_ENTER)
+			pc_name(sym, ev.pc, &n);
+		/* From here on, depth counts from the -F frame. */
+		if (!frame_filter_pass(&filter, &ev, &n, &ev.depth))
+			continue;
 		if (ev.type == KCT_EVENT_EESUM) {
 			(*records)++;
 			continue;
@@ -138,7 +130,6 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 				stack[ev.depth].pending = 0;
 				break;
 			}
-			pc_name(sym, ev.pc, &n);
 			stack[ev.depth].fn = fn_get(t, &n); /* may move t->v */
 			fn = &t->v[stack[ev.depth].fn];
 			fn->calls++;
@@ -147,6 +138,17 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 			stack[ev.depth].start = *records - real;
 			break;
 		case KCT_EVENT_BLOCK:
+			/* Classic coverage: blocks outside any frame, counted
+			 * for their function, with no calls. */
+			if (!ev.depth && classic) {
+				uint32_t i;
+
+				pc_name(sym, ev.pc, &n);
+				i = fn_get(t, &n); /* may move t->v */
+				fn = &t->v[i];
+				fn->incl++;
+				fn->excl++;
+			}
 			if (!ev.depth)
 				break;
 			if (stack[ev.depth - 1].fn != NO_FN)
@@ -156,10 +158,10 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 			break;
 		case KCT_EVENT_EXIT:
 			if (stack[ev.depth].fn == NO_FN) {
-				if (!ev.pc)
-					break;
 				uint32_t i;
 
+				/* Of pc 0 if an EESUM record pops it: counted
+				 * as UNKNOWN_FRAME. */
 				pc_name(sym, ev.pc, &n);
 				i = fn_get(t, &n); /* may move t->v */
 				fn = &t->v[i];
@@ -181,29 +183,84 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 	free(stack);
 }
 
+/* A stream to read, and whose it is. */
+struct report_stream {
+	uint32_t stream;
+	struct kct_stream_info sh;
+};
+
+/* By task, then in file order. */
+static int cmp_task(const void *a, const void *b)
+{
+	const struct report_stream *x = a, *y = b;
+
+	if (x->sh.tid != y->sh.tid)
+		return x->sh.tid < y->sh.tid ? -1 : 1;
+	return (x->stream > y->stream) - (x->stream < y->stream);
+}
+
+/* The table of streams v[0..n), its total line saying what they are. */
+static void report_table(struct reading *rd, struct kct_symbolizer *sym,
+			 const struct report_stream *v, size_t n, unsigned long limit,
+			 const char *what)
+{
+	struct fn_table t = { .map = HASHMAP_INIT };
+	struct fn_stats *sorted;
+	uint64_t records = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct kct_decoder *dec = reading_decoder(rd, v[i].stream);
+
+		report_stream(dec, v[i].stream, sym, rd->sel, reading_classic(rd), &t, &records,
+			      &rd->unbalanced);
+		reading_done(rd, dec);
+	}
+	sorted = malloc((t.map.nr ? t.map.nr : 1) * sizeof(*sorted));
+	if (!sorted)
+		die("out of memory");
+	if (t.map.nr)
+		memcpy(sorted, t.v, t.map.nr * sizeof(*sorted));
+	qsort(sorted, t.map.nr, sizeof(*sorted), cmp_stats);
+	printf("%10s %12s %12s  %s\n", "calls", "incl", "excl", "function");
+	for (size_t i = 0; i < t.map.nr && i < limit; i++) {
+		printf("%10llu %12llu %12llu  ", (unsigned long long)sorted[i].calls,
+		       (unsigned long long)sorted[i].incl, (unsigned long long)sorted[i].excl);
+		if (sorted[i].name_len)
+			printf("%.*s\n", (int)sorted[i].name_len, sorted[i].name);
+		else
+			printf("0x%llx\n", (unsigned long long)sorted[i].key);
+	}
+	printf("%10s %12llu %12s  (records %s)\n", "", (unsigned long long)records, "", what);
+	free(sorted);
+	free(t.v);
+	hashmap_free(&t.map);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "sort", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "per-task", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
-	struct unbalanced unbalanced = { 0 };
-	struct fn_table t = { 0 };
+	struct selection sel;
+	struct reading rd;
+	struct report_stream *v;
 	struct kct_symbolizer *sym;
-	struct kct_trace *trace;
-	struct fn_stats *sorted;
 	unsigned long limit = ~0UL;
-	uint64_t records = 0;
-	size_t nr = 0;
+	bool per_task = false;
+	size_t n = 0;
 	int c;
 
 	sort_key = 'i';
-	while ((c = getopt_long(argc, argv, "s:n:h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg))
+	selection_init(&sel);
+	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "s:n:h", longopts, NULL)) != -1) {
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
 			continue;
 		switch (c) {
 		case 's':
@@ -217,6 +274,9 @@ int cmd_report(int argc, char **argv)
 		case 'n':
 			limit = parse_ulong(optarg, "--limit");
 			break;
+		case 't':
+			per_task = true;
+			break;
 		case 'h':
 			fputs(report_usage, stdout);
 			return 0;
@@ -227,37 +287,41 @@ int cmd_report(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		usage_die("report: expected one trace file (see kcovtrace report --help)");
-	trace = open_trace(argv[optind]);
-	sym = open_symbolizer(&symopts, trace, argv[optind]);
-	for (uint32_t i = 0; i < trace_nr_streams(trace); i++) {
-		struct kct_decoder *dec = open_stream(trace, i, argv[optind]);
-
-		report_stream(dec, i, sym, &t, &records, &unbalanced);
-		kct_decoder_free(dec);
-	}
-	sorted = malloc((t.nr ? t.nr : 1) * sizeof(*sorted));
-	if (!sorted)
+	reading_open(&rd, argv[optind], &sel);
+	sym = open_symbolizer(&symopts, rd.trace, argv[optind]);
+	if (reading_classic(&rd))
+		warn_classic_coverage(&rd);
+	/* One more, for the look past the last stream. */
+	v = malloc((rd.nr_selected + 1) * sizeof(*v));
+	if (!v)
 		die("out of memory");
-	for (size_t i = 0; i < t.nr; i++)
-		sorted[nr++] = t.v[i];
-	qsort(sorted, nr, sizeof(*sorted), cmp_stats);
-	printf("%10s %12s %12s  %s\n", "calls", "incl", "excl", "function");
-	for (size_t i = 0; i < nr && i < limit; i++) {
-		printf("%10llu %12llu %12llu  ", (unsigned long long)sorted[i].calls,
-		       (unsigned long long)sorted[i].incl, (unsigned long long)sorted[i].excl);
-		if (sorted[i].name_len)
-			printf("%.*s\n", (int)sorted[i].name_len, sorted[i].name);
-		else
-			printf("0x%llx\n", (unsigned long long)sorted[i].key);
+	for (;;) {
+		v[n].sh.sz = sizeof(v[n].sh);
+		if (!reading_next(&rd, &v[n].stream, &v[n].sh))
+			break;
+		n++;
 	}
-	printf("%10s %12llu %12s  (records in the trace)\n", "", (unsigned long long)records, "");
+	if (!per_task) {
+		report_table(&rd, sym, v, n, limit,
+			     rd.nr_selected < rd.info.nr_streams || sel.filter.n || sel.exclude.n ?
+			     "selected" : "in the trace");
+	} else {
+		qsort(v, n, sizeof(*v), cmp_task);
+		for (size_t first = 0, end; first < n; first = end) {
+			char title[STREAM_TITLE_MAX];
+
+			for (end = first + 1; end < n && v[end].sh.tid == v[first].sh.tid; end++)
+				;
+			printf("%s# %s\n", first ? "\n" : "",
+			       task_title(&v[first].sh, title, sizeof(title)));
+			report_table(&rd, sym, v + first, end - first, limit, "of the task");
+		}
+	}
 	if (fflush(stdout))
 		die("write error");
-	warn_unbalanced(argv[optind], &unbalanced);
-	free(sorted);
-	free(t.v);
-	free(t.slots);
+	reading_close(&rd);
+	free(v);
 	close_symbolizer(sym);
-	kct_trace_close(trace);
+	selection_free(&sel);
 	return 0;
 }

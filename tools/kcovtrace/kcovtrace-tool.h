@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hashmap.h"
 #include "kcovtrace.h"
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
@@ -67,6 +68,16 @@ struct pc_name {
 	uint64_t addr;		/* function start, or pc without a symbol */
 };
 
+/*
+ * The name of a frame whose entry its stream never saw and whose function no
+ * record names (pc 0: entered before the trace began or the call tree
+ * restarted, or pushed by an EESUM record, and popped by one), in every
+ * output; replay also marks with it the frames entered before the trace
+ * began whose function it knows.
+ */
+#define UNKNOWN_FRAME "[unknown caller]"
+
+/* The name of pc; UNKNOWN_FRAME for pc 0. */
 void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out);
 
 /* ---- buffered output, for the commands that print a line per record ---- */
@@ -108,7 +119,7 @@ void out_spaces(struct out *o, size_t n);
 void out_hex(struct out *o, uint64_t v);	/* "0x..." */
 void out_dec(struct out *o, uint64_t v);
 void out_int(struct out *o, int64_t v);		/* signed decimal */
-/* "name+0xoff", or the bare address. */
+/* "name+0xoff", or the bare address; UNKNOWN_FRAME for pc 0. */
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 
 /* ---- traces ---- */
@@ -116,14 +127,21 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 /* Opens a trace file or raw buffer; dies with a one-line error, and warns
  * (one line) of a trace cut short, whose intact part it reads. */
 struct kct_trace *open_trace(const char *path);
-uint32_t trace_nr_streams(const struct kct_trace *trace);
 /* The kind's name: "task", "exec", "syscall", "remote" or "stream". */
 const char *stream_kind_name(uint32_t kind);
 /* A kcov mode's name, "KCOV_TRACE_PC_EXT" and the like, "?" if unknown. */
 const char *kcov_mode_name(uint32_t mode);
-/* The stream's heading, "syscall read (0), task 12 (pid 10)" or "stream 3:
- * task 12 (pid 10)", for commands that print several. */
-const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size);
+/*
+ * The heading of stream i, for commands that print several: its number,
+ * what it is of (nothing more for a task's whole run) and whose it is, where
+ * known, e.g. "stream 4: syscall read (0) args 0x3, 0x7ffc0000, 0x1000, 0x0,
+ * 0x0, 0x0: task 12 (pid 10, comm sh)".  Cut short if size is too small.
+ */
+#define STREAM_TITLE_MAX 256
+/* Whose stream sh is: "task 12 (pid 10, comm sh)", "pid 10", or "no known
+ * task". */
+const char *task_title(const struct kct_stream_info *sh, char *buf, size_t size);
+const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size);
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 				const char *path);
@@ -193,6 +211,157 @@ static inline const struct kct_event *next_event(struct event_reader *r)
 		return NULL;
 	return &r->batch[r->at++];
 }
+
+/*
+ * ---- what replay, report and dump show: streams (--stream, --tid, --pid)
+ * and frames (-F, -N) ----
+ */
+
+enum {
+	OPT_STREAM = 0x200,
+	OPT_TID,
+	OPT_PID,
+};
+
+#define SELECT_SHORTOPTS "F:N:"
+
+#define SELECT_LONGOPTS							\
+	{ "stream", required_argument, NULL, OPT_STREAM },		\
+	{ "tid", required_argument, NULL, OPT_TID },			\
+	{ "pid", required_argument, NULL, OPT_PID },			\
+	{ "filter", required_argument, NULL, 'F' },			\
+	{ "exclude", required_argument, NULL, 'N' }
+
+#define SELECT_HELP							\
+"  --stream N         only stream N (numbered from 0 in file order)\n"	\
+"  --tid N            only the streams of task N\n"			\
+"  --pid N            only the streams of the tasks of process N\n"	\
+"  -F, --filter GLOB  only calls of matching functions and what they\n"	\
+"                     call (repeatable); depth counts from there\n"	\
+"  -N, --exclude GLOB without calls of matching functions and what they\n"	\
+"                     call (repeatable), e.g. -N '*spin_*lock*' -N 'rcu_*'\n"
+
+struct globs {
+	const char **v;
+	int n;
+};
+
+/* Whether the function n is of matches one of g's patterns. */
+bool globs_match(const struct globs *g, const struct pc_name *n);
+
+struct selection {
+	long stream, tid, pid;	/* -1: any */
+	struct globs filter, exclude;
+};
+
+void selection_init(struct selection *s);
+/* Takes a getopt result; returns false if it is not a selection option. */
+bool select_option(struct selection *s, int c, const char *arg);
+void selection_free(struct selection *s);
+
+/*
+ * The frames -F and -N select in a stream, event by event: those of a
+ * function -F matches and what it calls, but not those of a function -N
+ * matches and what it calls.
+ */
+struct frame_filter {
+	const struct selection *sel;
+	bool active;		/* -F or -N given */
+	long shown_from;	/* depth of the -F frame we are in, -1: none */
+	long hidden_from;	/* depth of the -N frame we are in, -1: none */
+};
+
+static inline void frame_filter_init(struct frame_filter *f, const struct selection *sel)
+{
+	f->sel = sel;
+	f->active = sel->filter.n || sel->exclude.n;
+	f->shown_from = sel->filter.n ? -1 : 0;
+	f->hidden_from = -1;
+}
+
+/*
+ * Whether ev is shown, and *depth its depth counted from the -F frame it is
+ * in.  enter is the function of an ENTER event (read only then).  Every
+ * event of the stream goes through here, shown or not, for the filter to
+ * see the frames open and close.
+ */
+static inline bool frame_filter_pass(struct frame_filter *f, const struct kct_event *ev,
+				     const struct pc_name *enter, uint32_t *depth)
+{
+	const struct selection *s = f->sel;
+	long d = ev->depth;
+	bool shown;
+
+	*depth = ev->depth;
+	if (!f->active)
+		return true;
+	if (ev->type == KCT_EVENT_ENTER) {
+		if (f->hidden_from < 0 && s->exclude.n && globs_match(&s->exclude, enter))
+			f->hidden_from = d;
+		if (f->shown_from < 0 && globs_match(&s->filter, enter))
+			f->shown_from = d;
+	}
+	shown = f->hidden_from < 0 && f->shown_from >= 0 && d >= f->shown_from;
+	if (shown)
+		*depth = (uint32_t)(d - f->shown_from);
+	/* Leaving the frame that started hiding or showing. */
+	if (ev->type == KCT_EVENT_EXIT) {
+		if (f->hidden_from == d)
+			f->hidden_from = -1;
+		if (s->filter.n && f->shown_from == d)
+			f->shown_from = -1;
+	}
+	return shown;
+}
+
+/*
+ * The selected streams of a trace, read one after the other; what the
+ * reading finds wrong is told once per trace, after the output, by
+ * reading_close().
+ */
+struct reading {
+	const char *path;
+	struct kct_trace *trace;
+	struct kct_trace_info info;
+	const struct selection *sel;
+	uint32_t nr_selected;
+	uint32_t next;		/* the stream reading_next() looks at first */
+	uint32_t decoding;	/* the stream of the last decoder */
+	struct unbalanced unbalanced;
+	/* Streams whose buffer filled up: how many, the first ones, what
+	 * they lost (or KCT_LOST_UNKNOWN). */
+	uint32_t streams_overflowed;	/* of the whole trace */
+	uint32_t nr_overflowed;
+	uint32_t overflowed[4];
+	uint64_t lost[4];
+	/* What the decoders counted: records of unknown type (and in how
+	 * many streams, the first), frames they completed (and in how many
+	 * streams). */
+	uint64_t unknown_records;
+	uint32_t unknown, unknown_stream;
+	uint64_t orphan_exits, unfinished;
+	uint32_t repaired_streams;
+};
+
+/* Opens the trace at path; dies with a one-line error if sel selects no
+ * stream of it. */
+void reading_open(struct reading *r, const char *path, const struct selection *sel);
+/* The next selected stream, its number and info; false after the last. */
+bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh);
+/* A decoder of stream i; reading_done() takes its counts and frees it. */
+struct kct_decoder *reading_decoder(struct reading *r, uint32_t i);
+void reading_done(struct reading *r, struct kct_decoder *dec);
+/* Warns of what the streams read had wrong, a line each: EESUM records
+ * that cannot be balanced, buffers that filled up, records of unknown
+ * type, frames the decoder completed; closes the trace. */
+void reading_close(struct reading *r);
+/* Whether the trace holds classic KCOV_TRACE_PC coverage, no call tree. */
+static inline bool reading_classic(const struct reading *r)
+{
+	return r->info.mode == KCT_MODE_TRACE_PC;
+}
+/* Says in one line what classic coverage can and cannot give. */
+void warn_classic_coverage(const struct reading *r);
 
 /* ---- syscalls (x86-64 numbers, from the C library's headers) ---- */
 

@@ -296,14 +296,22 @@ void close_symbolizer(struct kct_symbolizer *sym)
 
 void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 {
-	/* Records come in runs within one function: try the last first. */
+	/*
+	 * Records come in runs within one function: try the last first.
+	 * Else the symbolizer's look-up, which beats a map of the PCs seen:
+	 * on bench/decode's trace such a map (of hashmap.h) made replay
+	 * 60 % slower, its table too large for the caches.
+	 */
 	static struct kct_symbolizer *last_sym;
 	static struct pc_name last;
 	static uint64_t last_size;
 	struct kct_symbol s = { .sz = sizeof(s) };
 
-	/* PC 0 is a frame an EESUM record reported: nothing to look up. */
-	symstate.lookups += sym && pc;
+	if (!pc) {
+		*out = (struct pc_name){ UNKNOWN_FRAME, strlen(UNKNOWN_FRAME), 0 };
+		return;
+	}
+	symstate.lookups += sym != NULL;
 	if (sym && sym == last_sym && pc - last.addr < last_size) {
 		*out = last;
 		return;
@@ -316,7 +324,7 @@ void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 		last = *out;
 		last_size = s.size;
 	} else {
-		symstate.unresolved += sym && pc;
+		symstate.unresolved += sym != NULL;
 		out->name = NULL;
 		out->len = 0;
 		out->addr = pc;
@@ -389,7 +397,9 @@ void out_eesum(struct out *o, const struct kct_event *ev)
 
 void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 {
-	if (n->name) {
+	if (!pc) {
+		out_str(o, UNKNOWN_FRAME);
+	} else if (n->name) {
 		out_mem(o, n->name, n->len);
 		out_char(o, '+');
 		out_hex(o, pc - n->addr);
@@ -425,14 +435,6 @@ struct kct_trace *open_trace(const char *path)
 	return trace;
 }
 
-uint32_t trace_nr_streams(const struct kct_trace *trace)
-{
-	struct kct_trace_info info = { .sz = sizeof(info) };
-
-	kct_trace_info(trace, &info);
-	return info.nr_streams;
-}
-
 const char *stream_kind_name(uint32_t kind)
 {
 	switch (kind) {
@@ -463,40 +465,61 @@ const char *kcov_mode_name(uint32_t mode)
 	}
 }
 
-const char *stream_title(const struct kct_stream_info *sh, char *buf, size_t size)
+/* Appends to buf, of which *n bytes are used; never past size. */
+static void __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n >= size)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, size - *n, fmt, ap);
+	va_end(ap);
+	*n += k > 0 ? (size_t)k : 0;
+}
+
+const char *task_title(const struct kct_stream_info *sh, char *buf, size_t size)
+{
+	const char *comm = sh->comm[0] ? ", comm " : "";
+	size_t n = 0;
+
+	if (sh->tid)
+		append(buf, size, &n, "task %d (pid %d%s%s)", sh->tid, sh->pid, comm, sh->comm);
+	else if (sh->pid)
+		append(buf, size, &n, "pid %d%s%s", sh->pid, comm, sh->comm);
+	else
+		append(buf, size, &n, "no known task");
+	return buf;
+}
+
+const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size)
 {
 	const char *name = syscall_name(sh->syscall);
-	unsigned long long seq = sh->seq;
-	char call[48], task[48] = "";
+	char task[64];
+	size_t n = 0;
 
-	if (name)
-		snprintf(call, sizeof(call), "%s (%d)", name, sh->syscall);
-	else
-		snprintf(call, sizeof(call), "%d", sh->syscall);
-	/* Traces of other writers may not say whose a stream is. */
-	if (sh->tid)
-		snprintf(task, sizeof(task), ", task %d (pid %d)", sh->tid, sh->pid);
-	switch (sh->kind) {
-	case KCT_STREAM_KIND_TASK:
-		snprintf(buf, size, "stream %llu: task %d (pid %d)", seq, sh->tid, sh->pid);
-		break;
-	case KCT_STREAM_KIND_EXEC:
-		snprintf(buf, size, "stream %llu: exec %s%s", seq, call, task);
-		break;
-	case KCT_STREAM_KIND_SYSCALL:
-		snprintf(buf, size, "syscall %s%s", call, task);
-		break;
-	case KCT_STREAM_KIND_REMOTE:
-		snprintf(buf, size, "stream %llu: remote section, handle 0x%llx", seq,
-			 (unsigned long long)sh->remote_handle);
-		break;
-	default:
-		if (sh->syscall == KCT_STREAM_NO_SYSCALL)
-			snprintf(buf, size, "stream %llu", seq);
+	append(buf, size, &n, "stream %u", i);
+	if (sh->kind == KCT_STREAM_KIND_EXEC || sh->kind == KCT_STREAM_KIND_SYSCALL ||
+	    (sh->kind != KCT_STREAM_KIND_TASK && sh->kind != KCT_STREAM_KIND_REMOTE &&
+	     sh->syscall != KCT_STREAM_NO_SYSCALL)) {
+		append(buf, size, &n, ": %s ", sh->kind == KCT_STREAM_KIND_EXEC ? "exec" : "syscall");
+		if (name)
+			append(buf, size, &n, "%s (%d)", name, sh->syscall);
 		else
-			snprintf(buf, size, "syscall %s", call);
-		break;
+			append(buf, size, &n, "%d", sh->syscall);
+		if (sh->flags & KCT_STREAM_F_ARGS)
+			for (int a = 0; a < 6; a++)
+				append(buf, size, &n, "%s0x%llx", a ? ", " : " args ",
+				       (unsigned long long)sh->args[a]);
+	} else if (sh->kind == KCT_STREAM_KIND_REMOTE) {
+		append(buf, size, &n, ": remote section, handle 0x%llx",
+		       (unsigned long long)sh->remote_handle);
 	}
+	/* Traces of other writers may not say whose a stream is. */
+	if (sh->tid || sh->pid)
+		append(buf, size, &n, ": %s", task_title(sh, task, sizeof(task)));
 	return buf;
 }
 

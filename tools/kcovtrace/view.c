@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What replay, report and dump show of a trace: the streams selected by
+ * --stream, --tid and --pid, the frames selected by -F and -N, and the
+ * reading of those streams with what it finds wrong said once per trace.
+ */
+#include <fnmatch.h>
+#include <stdlib.h>
+
+#include "kcovtrace-tool.h"
+
+static void globs_add(struct globs *g, const char *pattern)
+{
+	g->v = realloc(g->v, (g->n + 1) * sizeof(*g->v));
+	if (!g->v)
+		die("out of memory");
+	g->v[g->n++] = pattern;
+}
+
+bool globs_match(const struct globs *g, const struct pc_name *n)
+{
+	char name[512];
+
+	if (!n->name)
+		return false;
+	snprintf(name, sizeof(name), "%.*s", (int)n->len, n->name);
+	for (int i = 0; i < g->n; i++)
+		if (!fnmatch(g->v[i], name, 0))
+			return true;
+	return false;
+}
+
+void selection_init(struct selection *s)
+{
+	*s = (struct selection){ .stream = -1, .tid = -1, .pid = -1 };
+}
+
+bool select_option(struct selection *s, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_STREAM:
+		s->stream = parse_ulong(arg, "--stream");
+		return true;
+	case OPT_TID:
+		s->tid = parse_ulong(arg, "--tid");
+		return true;
+	case OPT_PID:
+		s->pid = parse_ulong(arg, "--pid");
+		return true;
+	case 'F':
+		globs_add(&s->filter, arg);
+		return true;
+	case 'N':
+		globs_add(&s->exclude, arg);
+		return true;
+	}
+	return false;
+}
+
+void selection_free(struct selection *s)
+{
+	free(s->filter.v);
+	free(s->exclude.v);
+}
+
+static bool stream_selected(const struct selection *s, uint32_t i,
+			    const struct kct_stream_info *sh)
+{
+	return (s->stream < 0 || s->stream == i) && (s->tid < 0 || s->tid == sh->tid) &&
+	       (s->pid < 0 || s->pid == sh->pid);
+}
+
+void reading_open(struct reading *r, const char *path, const struct selection *sel)
+{
+	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	uint32_t selected = 0;
+
+	*r = (struct reading){ .path = path, .sel = sel, .info.sz = sizeof(r->info) };
+	r->trace = open_trace(path);
+	kct_trace_info(r->trace, &r->info);
+	if (sel->stream >= (long)r->info.nr_streams)
+		die("%s has %u streams (numbered from 0), no stream %ld", path,
+		    r->info.nr_streams, sel->stream);
+	for (uint32_t i = 0; i < r->info.nr_streams; i++) {
+		kct_trace_stream(r->trace, i, &sh);
+		selected += stream_selected(sel, i, &sh);
+		r->streams_overflowed += !!(sh.flags & KCT_STREAM_F_OVERFLOW);
+	}
+	/* A --tid or --pid of no stream: say so rather than print nothing. */
+	if (!selected && r->info.nr_streams) {
+		char what[96] = "";
+		size_t n = 0;
+
+		if (sel->stream >= 0)
+			n += snprintf(what + n, sizeof(what) - n, " %ld", sel->stream);
+		if (sel->tid >= 0)
+			n += snprintf(what + n, sizeof(what) - n, " of task %ld", sel->tid);
+		if (sel->pid >= 0)
+			snprintf(what + n, sizeof(what) - n, " of process %ld", sel->pid);
+		die("%s: no stream%s", path, what);
+	}
+	r->nr_selected = selected;
+}
+
+bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh)
+{
+	while (r->next < r->info.nr_streams) {
+		*i = r->next++;
+		kct_trace_stream(r->trace, *i, sh);
+		if (!stream_selected(r->sel, *i, sh))
+			continue;
+		if (sh->flags & KCT_STREAM_F_OVERFLOW) {
+			if (r->nr_overflowed < sizeof(r->overflowed) / sizeof(r->overflowed[0])) {
+				r->overflowed[r->nr_overflowed] = *i;
+				r->lost[r->nr_overflowed] = sh->lost;
+			}
+			r->nr_overflowed++;
+		}
+		return true;
+	}
+	return false;
+}
+
+struct kct_decoder *reading_decoder(struct reading *r, uint32_t i)
+{
+	r->decoding = i;
+	return open_stream(r->trace, i, r->path);
+}
+
+void reading_done(struct reading *r, struct kct_decoder *dec)
+{
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
+
+	kct_decoder_stats(dec, &st);
+	if (st.unknown && !r->unknown++)
+		r->unknown_stream = r->decoding;
+	r->unknown_records += st.unknown;
+	r->repaired_streams += st.orphan_exits || st.unfinished;
+	r->orphan_exits += st.orphan_exits;
+	r->unfinished += st.unfinished;
+	kct_decoder_free(dec);
+}
+
+static const char *plural(uint64_t n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
+
+void warn_classic_coverage(const struct reading *r)
+{
+	warn("%s holds classic KCOV_TRACE_PC coverage: its PCs and records per function "
+	     "(dump --format pcs, report), but no calls and no call tree", r->path);
+}
+
+void reading_close(struct reading *r)
+{
+	warn_unbalanced(r->path, &r->unbalanced);
+	if (r->nr_overflowed) {
+		char list[256];
+		size_t n = 0, shown = r->nr_overflowed;
+
+		if (shown > sizeof(r->overflowed) / sizeof(r->overflowed[0]))
+			shown = sizeof(r->overflowed) / sizeof(r->overflowed[0]);
+		for (size_t k = 0; k < shown && n < sizeof(list); k++) {
+			if (r->lost[k] == KCT_LOST_UNKNOWN)
+				n += snprintf(list + n, sizeof(list) - n, "%sstream %u (how many lost: unknown)",
+					      k ? ", " : "", r->overflowed[k]);
+			else
+				n += snprintf(list + n, sizeof(list) - n, "%sstream %u (%llu lost)",
+					      k ? ", " : "", r->overflowed[k],
+					      (unsigned long long)r->lost[k]);
+		}
+		if (r->nr_overflowed > shown && n < sizeof(list))
+			snprintf(list + n, sizeof(list) - n, ", and %llu more",
+				 (unsigned long long)(r->nr_overflowed - shown));
+		warn("%s: the kcov buffer of %u %s filled up, and records were lost: %s", r->path,
+		     r->nr_overflowed, plural(r->nr_overflowed, "stream", "streams"), list);
+	} else if ((r->info.flags & KCT_TRACE_F_OVERFLOW) && !r->streams_overflowed) {
+		/* A writer that does not say which stream. */
+		warn("%s: a kcov buffer filled up while recording, and records were lost", r->path);
+	}
+	if (r->unknown)
+		warn("%s: %llu %s of unknown type skipped, in %u %s (the first: stream %u)", r->path,
+		     (unsigned long long)r->unknown_records,
+		     plural(r->unknown_records, "record", "records"), r->unknown,
+		     plural(r->unknown, "stream", "streams"), r->unknown_stream);
+	if (r->repaired_streams)
+		warn("%s: the decoder completed %llu %s in %u %s: %llu entered before %s stream "
+		     "began, %llu still open at %s end or where the call tree restarts", r->path,
+		     (unsigned long long)(r->orphan_exits + r->unfinished),
+		     plural(r->orphan_exits + r->unfinished, "frame", "frames"),
+		     r->repaired_streams, plural(r->repaired_streams, "stream", "streams"),
+		     (unsigned long long)r->orphan_exits, plural(r->orphan_exits, "its", "their"),
+		     (unsigned long long)r->unfinished, plural(r->unfinished, "its", "their"));
+	kct_trace_close(r->trace);
+}
