@@ -220,7 +220,7 @@ static void print_graph(struct graph *g, struct out *o)
 		else if (nd->key)
 			out_hex(o, nd->key);
 		else
-			out_str(o, "?  [entered and left where kcov did not record]");
+			out_str(o, UNKNOWN_FRAME);
 		out_char(o, '\n');
 		if (nd->child != NO_NODE) {
 			i = nd->child;

@@ -221,6 +221,7 @@ enum {
 	OPT_STREAM = 0x200,
 	OPT_TID,
 	OPT_PID,
+	OPT_KIND,
 };
 
 #define SELECT_SHORTOPTS "F:N:"
@@ -229,6 +230,7 @@ enum {
 	{ "stream", required_argument, NULL, OPT_STREAM },		\
 	{ "tid", required_argument, NULL, OPT_TID },			\
 	{ "pid", required_argument, NULL, OPT_PID },			\
+	{ "kind", required_argument, NULL, OPT_KIND },			\
 	{ "filter", required_argument, NULL, 'F' },			\
 	{ "exclude", required_argument, NULL, 'N' }
 
@@ -236,6 +238,9 @@ enum {
 "  --stream N         only stream N (numbered from 0 in file order)\n"	\
 "  --tid N            only the streams of task N\n"			\
 "  --pid N            only the streams of the tasks of process N\n"	\
+"  --kind LIST        only streams of these kinds: task, exec, syscall,\n"	\
+"                     remote (comma-separated); --kind task leaves the\n"	\
+"                     execs out\n"						\
 "  -F, --filter GLOB  only calls of matching functions and what they\n"	\
 "                     call (repeatable); depth counts from there\n"	\
 "  -N, --exclude GLOB without calls of matching functions and what they\n"	\
@@ -251,6 +256,7 @@ bool globs_match(const struct globs *g, const struct pc_name *n);
 
 struct selection {
 	long stream, tid, pid;	/* -1: any */
+	uint32_t kinds;		/* 1 << KCT_STREAM_KIND_*, 0: any */
 	struct globs filter, exclude;
 };
 
