@@ -54,7 +54,11 @@ $(O)/.dir $(BIN)/.dir $(LIBDIR)/.dir $(OBJ)/.dir:
 	@mkdir -p $(@D) && touch $@
 
 # The main job: build everything, boot the lab kernel, and print the call
-# tree of one clock_nanosleep(), recorded and symbolized in the guest.
+# tree of one clock_nanosleep(), recorded and replayed by kcovtrace in the
+# guest (symbols from /proc/kallsyms, replay's default on the traced kernel).
+# tests/lab/run runs DEMO_CMD too.
+DEMO_CMD := kcovtrace record --syscalls clock_nanosleep -o /tmp/sleep.trace -- usleep 1000 && \
+	    kcovtrace replay /tmp/sleep.trace
 demo: lab
-	@echo '== lab/run -- kcov_tree: one clock_nanosleep() in KCOV_TRACE_PC_EXT mode, symbolized through /proc/kallsyms'
-	@O=$(O) lab/run -- kcov_tree
+	@echo '== lab/run -- sh -c "$(DEMO_CMD)"'
+	@O=$(O) lab/run -- sh -c '$(DEMO_CMD)'

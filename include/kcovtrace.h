@@ -88,8 +88,8 @@ enum kct_record_kind {
  *     lines), cmd-report.c (counts), cmd-dump.c (raw, folded, chrome, pcs),
  *     util.c (event_reader_fill(), out_eesum() and the like), and
  *     docs/kcovtrace.1;
- *   - the guest programs that walk records: lab/guest/kcov_tree.c,
- *     kcov_stress.c, kcov_ext_test.c (against the kernel's own UAPI);
+ *   - the guest programs that walk records: lab/guest/kcov_stress.c,
+ *     kcov_ext_test.c (against the kernel's own UAPI);
  *   - tests: tests/lib/test-decode.c (the notation, the cases and the
  *     reference decoder), tests/fuzz/fuzz_parsers.c (the invariants of
  *     drain() and event_bound()), tests/fuzz/seeds.py,

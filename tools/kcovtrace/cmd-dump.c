@@ -485,7 +485,8 @@ int cmd_dump(int argc, char **argv)
 				if (!strcmp(optarg, formats[i].name))
 					ops = &formats[i];
 			if (!ops)
-				die("dump: unknown format '%s' (raw, folded, chrome, pcs)", optarg);
+				usage_die("dump: unknown format '%s' (raw, folded, chrome, pcs)",
+					  optarg);
 			break;
 		case 'c':
 			d.comm = true;
@@ -499,13 +500,14 @@ int cmd_dump(int argc, char **argv)
 		}
 	}
 	if (!ops)
-		die("dump: --format is required (raw, folded, chrome, pcs)");
+		usage_die("dump: --format is required (raw, folded, chrome, pcs)");
 	if (d.comm && ops->event != folded_event)
-		die("dump: --comm is for --format folded");
+		usage_die("dump: --comm is for --format folded");
 	if (optind != argc - 1)
-		die("dump: expected one trace file (see kcovtrace dump --help)");
+		usage_die("dump: expected one trace file (see kcovtrace dump --help)");
 	reading_open(&rd, argv[optind], &sel);
-	d.sym = open_symbolizer(&symopts);
+	/* A PC list has no names: no symbols, nor a hint that they are missing. */
+	d.sym = ops->event == pcs_event ? NULL : open_symbolizer(&symopts, rd.trace, argv[optind]);
 	/* raw and pcs give what classic coverage has. */
 	if (reading_classic(&rd) && (ops->event == folded_event || ops->event == chrome_event))
 		warn_classic_coverage(&rd);
@@ -524,7 +526,7 @@ int cmd_dump(int argc, char **argv)
 	if (fflush(stdout))
 		die("write error");
 	reading_close(&rd);
-	kct_symbolizer_free(d.sym);
+	close_symbolizer(d.sym);
 	selection_free(&sel);
 	free(d.o);
 	return 0;

@@ -104,7 +104,7 @@ static void parse_syscalls(struct recorder *r, const char *list)
 	free(r->syscall_list);
 	r->syscall_list = all;
 	if (!strtok_r(copy, ",", &save))
-		die("record: --syscalls: no syscall named");
+		usage_die("record: --syscalls: no syscall named");
 	strcpy(copy, list);
 	save = NULL;
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
@@ -119,7 +119,7 @@ static void parse_syscalls(struct recorder *r, const char *list)
 			char hint[512];
 
 			syscall_hint(name, hint, sizeof(hint));
-			die("record: unknown syscall '%s'%s", name, hint);
+			usage_die("record: unknown syscall '%s'%s", name, hint);
 		}
 		r->wanted[nr] = true;
 	}
@@ -137,15 +137,9 @@ static void add_handle(struct recorder *r, const char *arg)
 	errno = 0;
 	v[r->nr_handles] = strtoull(arg, &end, 0);
 	if (errno || end == arg || *end || *arg == '-' || !v[r->nr_handles])
-		die("record: --remote-handle: not a handle: '%s'", arg);
+		usage_die("record: --remote-handle: not a handle: '%s'", arg);
 	r->nr_handles++;
 	r->remote = true;
-}
-
-static const char *mode_name(uint32_t mode)
-{
-	return mode == KCT_MODE_TRACE_PC_EXT ? "KCOV_TRACE_PC_EXT" :
-	       mode == KCT_MODE_TRACE_PC ? "KCOV_TRACE_PC" : "?";
 }
 
 static void warn_classic(struct recorder *r, uint32_t mode)
@@ -205,7 +199,7 @@ static void describe(uint64_t seq, const struct stream_meta *m, uint64_t count)
 		p += snprintf(p, end - p, " tid=%d pid=%d ppid=%d comm=%s", (int)m->tid, (int)m->pid,
 			      (int)m->ppid, m->comm);
 	fprintf(stderr, "kcovtrace: stream %llu: %s mode=%s records=%llu%s\n", (unsigned long long)seq,
-		what, mode_name(m->mode), (unsigned long long)count,
+		what, kcov_mode_name(m->mode), (unsigned long long)count,
 		m->overflow ? " buffer-full lost=unknown" : "");
 }
 
@@ -390,7 +384,7 @@ static void warn_unmatched(struct recorder *r)
 	free(copy);
 }
 
-int cmd_record(int argc, char **argv)
+int record_run(const struct record_call *call, int argc, char **argv)
 {
 	enum { OPT_BUFFER = 0x100, OPT_SYSCALLS, OPT_NO_FOLLOW, OPT_REMOTE, OPT_REMOTE_HANDLE };
 	static const struct option longopts[] = {
@@ -405,7 +399,7 @@ int cmd_record(int argc, char **argv)
 		{ 0 }
 	};
 	struct follow_opts fo = { .children = true };
-	struct recorder r = { .output = "kcov.trace" };
+	struct recorder r = { .output = call->output ? call->output : "kcov.trace" };
 	struct streams st = { .emit = add_stream, .ctx = &r };
 	struct follow_event ev;
 	struct follow *f;
@@ -414,6 +408,10 @@ int cmd_record(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+o:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			/* live's trace is its own, and removed. */
+			if (call->output)
+				usage_die("%s: -o: %s keeps no trace (kcovtrace record does)",
+					  call->verb, call->verb);
 			r.output = optarg;
 			break;
 		case OPT_BUFFER:
@@ -435,17 +433,16 @@ int cmd_record(int argc, char **argv)
 			r.verbose = true;
 			break;
 		case 'h':
-			fputs(record_usage, stdout);
-			return 0;
+			fputs(call->usage, stdout);
+			exit(0);
 		default:
-			fputs(record_usage, stderr);
-			return 2;
+			fputs(call->usage, stderr);
+			exit(2);
 		}
 	}
-	if (optind >= argc) {
-		fputs("kcovtrace: record: no command (kcovtrace record [options] -- COMMAND)\n", stderr);
-		return 2;
-	}
+	if (optind >= argc)
+		usage_die("%s: no command (kcovtrace %s [options] -- COMMAND)", call->verb,
+			  call->verb);
 	fo.syscalls = r.syscall_list != NULL;
 	if (fo.syscalls) {
 		st.syscalls = true;
@@ -493,14 +490,17 @@ int cmd_record(int argc, char **argv)
 	err = kct_trace_writer_commit(r.writer);
 	if (err)
 		die("record: %s: %s", r.output, kct_strerror(err));
-	fprintf(stderr, "kcovtrace: %s: %llu streams, %llu records, %llu tasks", r.output,
-		(unsigned long long)r.streams, (unsigned long long)r.records,
-		(unsigned long long)r.tasks);
-	if (fo.syscalls)
-		fprintf(stderr, ", %llu syscalls matched", (unsigned long long)r.syscalls);
-	if (r.remote)
-		fprintf(stderr, ", %llu remote sections", (unsigned long long)r.sections);
-	fputc('\n', stderr);
+	/* What the file holds; live's file is not the user's business. */
+	if (!call->output) {
+		fprintf(stderr, "kcovtrace: %s: %llu streams, %llu records, %llu tasks", r.output,
+			(unsigned long long)r.streams, (unsigned long long)r.records,
+			(unsigned long long)r.tasks);
+		if (fo.syscalls)
+			fprintf(stderr, ", %llu syscalls matched", (unsigned long long)r.syscalls);
+		if (r.remote)
+			fprintf(stderr, ", %llu remote sections", (unsigned long long)r.sections);
+		fputc('\n', stderr);
+	}
 	if (r.full)
 		warn("a kcov buffer filled up: %llu streams lost records, how many the kernel does not say "
 		     "(try --buffer)", (unsigned long long)r.full);
@@ -512,4 +512,11 @@ int cmd_record(int argc, char **argv)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	const struct record_call call = { .verb = "record", .usage = record_usage };
+
+	return record_run(&call, argc, argv);
 }

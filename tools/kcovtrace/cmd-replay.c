@@ -181,10 +181,10 @@ int cmd_replay(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		die("replay: expected one trace file (see kcovtrace replay --help)");
+		usage_die("replay: expected one trace file (see kcovtrace replay --help)");
 
 	reading_open(&rd, argv[optind], &r.sel);
-	r.sym = open_symbolizer(&symopts);
+	r.sym = open_symbolizer(&symopts, rd.trace, argv[optind]);
 	if (reading_classic(&rd))
 		warn_classic_coverage(&rd);
 	while (reading_next(&rd, &i, &sh)) {
@@ -205,7 +205,7 @@ int cmd_replay(int argc, char **argv)
 	if (fflush(stdout))
 		die("write error");
 	reading_close(&rd);
-	kct_symbolizer_free(r.sym);
+	close_symbolizer(r.sym);
 	selection_free(&r.sel);
 	return 0;
 }

@@ -268,7 +268,8 @@ int cmd_report(int argc, char **argv)
 			    !strcmp(optarg, "calls") || !strcmp(optarg, "name"))
 				sort_key = optarg[0] == 'n' ? 'n' : optarg[0] == 'c' ? 'c' : optarg[1] == 'x' ? 'e' : 'i';
 			else
-				die("report: --sort takes incl, excl, calls or name, not '%s'", optarg);
+				usage_die("report: --sort takes incl, excl, calls or name, not '%s'",
+					  optarg);
 			break;
 		case 'n':
 			limit = parse_ulong(optarg, "--limit");
@@ -285,9 +286,9 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		die("report: expected one trace file (see kcovtrace report --help)");
+		usage_die("report: expected one trace file (see kcovtrace report --help)");
 	reading_open(&rd, argv[optind], &sel);
-	sym = open_symbolizer(&symopts);
+	sym = open_symbolizer(&symopts, rd.trace, argv[optind]);
 	if (reading_classic(&rd))
 		warn_classic_coverage(&rd);
 	/* One more, for the look past the last stream. */
@@ -320,7 +321,7 @@ int cmd_report(int argc, char **argv)
 		die("write error");
 	reading_close(&rd);
 	free(v);
-	kct_symbolizer_free(sym);
+	close_symbolizer(sym);
 	selection_free(&sel);
 	return 0;
 }

@@ -12,6 +12,9 @@
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
 void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
+/* A usage error: the message, as die()'s, and exit status 2. */
+void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, ...);
+/* A number given as an option's argument; a usage error if it is not one. */
 unsigned long parse_ulong(const char *s, const char *what);
 
 /* ---- symbols: --vmlinux/--elf, --kallsyms, --system-map ---- */
@@ -42,8 +45,18 @@ struct symbol_opts {
 
 /* Takes a getopt result; returns false if it is not a symbol option. */
 bool symbol_option(struct symbol_opts *opts, int c, const char *arg);
-/* A symbolizer from the user's options, or NULL when none were given. */
-struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts);
+/*
+ * The symbolizer of the user's options for the trace at trace_path; with
+ * none, /proc/kallsyms if it is of the traced kernel, else NULL (PCs as
+ * addresses) and a hint.  Warns (one line each) of a source of another
+ * kernel than the trace's, of a System.map given as kallsyms or the other
+ * way round, and of a vmlinux without DWARF.
+ */
+struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
+				       const struct kct_trace *trace, const char *trace_path);
+/* Frees it, after warning if many PCs had no symbol or calls returned in
+ * another function than they entered (the symbols do not fit the trace). */
+void close_symbolizer(struct kct_symbolizer *sym);
 
 /*
  * What a command shows of a PC: function and offset, from a cache that
@@ -116,6 +129,8 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 struct kct_trace *open_trace(const char *path);
 /* The kind's name: "task", "exec", "syscall", "remote" or "stream". */
 const char *stream_kind_name(uint32_t kind);
+/* A kcov mode's name, "KCOV_TRACE_PC_EXT" and the like, "?" if unknown. */
+const char *kcov_mode_name(uint32_t mode);
 /*
  * The heading of stream i, for commands that print several: its number,
  * what it is of (nothing more for a task's whole run) and whose it is, where
@@ -206,6 +221,7 @@ enum {
 	OPT_STREAM = 0x200,
 	OPT_TID,
 	OPT_PID,
+	OPT_KIND,
 };
 
 #define SELECT_SHORTOPTS "F:N:"
@@ -214,6 +230,7 @@ enum {
 	{ "stream", required_argument, NULL, OPT_STREAM },		\
 	{ "tid", required_argument, NULL, OPT_TID },			\
 	{ "pid", required_argument, NULL, OPT_PID },			\
+	{ "kind", required_argument, NULL, OPT_KIND },			\
 	{ "filter", required_argument, NULL, 'F' },			\
 	{ "exclude", required_argument, NULL, 'N' }
 
@@ -221,6 +238,9 @@ enum {
 "  --stream N         only stream N (numbered from 0 in file order)\n"	\
 "  --tid N            only the streams of task N\n"			\
 "  --pid N            only the streams of the tasks of process N\n"	\
+"  --kind LIST        only streams of these kinds: task, exec, syscall,\n"	\
+"                     remote (comma-separated); --kind task leaves the\n"	\
+"                     execs out\n"						\
 "  -F, --filter GLOB  only calls of matching functions and what they\n"	\
 "                     call (repeatable); depth counts from there\n"	\
 "  -N, --exclude GLOB without calls of matching functions and what they\n"	\
@@ -236,6 +256,7 @@ bool globs_match(const struct globs *g, const struct pc_name *n);
 
 struct selection {
 	long stream, tid, pid;	/* -1: any */
+	uint32_t kinds;		/* 1 << KCT_STREAM_KIND_*, 0: any */
 	struct globs filter, exclude;
 };
 
@@ -355,9 +376,23 @@ const char *syscall_name(int nr);
 /* Up to max names of the table close to name (not name itself). */
 size_t similar_syscalls(const char *name, const char **out, size_t max);
 
+/* record's work, for record and live: options and command from argv, the
+ * trace to call->output if set (-o is refused then), else to -o's file.
+ * Returns the command's exit status; exits on errors. */
+struct record_call {
+	const char *verb;	/* "record", "live": for messages */
+	const char *usage;	/* printed for --help and bad options */
+	const char *output;	/* NULL: -o's, or kcov.trace */
+};
+
+int record_run(const struct record_call *call, int argc, char **argv);
+
 int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_live(int argc, char **argv);
 
 #endif

@@ -14,8 +14,11 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "record", cmd_record, "trace a command's kernel code into a trace file" },
+	{ "live", cmd_live, "record a command and print its call tree, in one step" },
 	{ "replay", cmd_replay, "print the call tree of a trace" },
 	{ "report", cmd_report, "calls and records per function" },
+	{ "graph", cmd_graph, "the call graph under a function, all its calls merged" },
+	{ "info", cmd_info, "what a trace holds: kernel, mode, flags, notes, streams" },
 	{ "dump", cmd_dump, "write a trace as raw records, folded stacks, Chrome JSON or PCs" },
 };
 
@@ -40,5 +43,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	die("unknown command '%s' (see kcovtrace --help)", argv[1]);
+	usage_die("unknown command '%s' (see kcovtrace --help)", argv[1]);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -32,6 +33,19 @@ void warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void usage_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kcovtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
 unsigned long parse_ulong(const char *s, const char *what)
 {
 	char *end;
@@ -40,7 +54,7 @@ unsigned long parse_ulong(const char *s, const char *what)
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (errno || end == s || *end || *s == '-')
-		die("%s: not a number: '%s'", what, s);
+		usage_die("%s: not a number: '%s'", what, s);
 	return v;
 }
 
@@ -60,13 +74,170 @@ bool symbol_option(struct symbol_opts *opts, int c, const char *arg)
 	return false;
 }
 
-struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts)
-{
+/*
+ * The symbolizer every command shares, and what it saw: for the warnings
+ * close_symbolizer() gives of symbols that do not fit the trace.
+ */
+static struct {
 	struct kct_symbolizer *sym;
+	const char *source;	/* the file symbols come from, for messages */
+	uint64_t lookups, unresolved;	/* pc_name() calls, and without symbol */
+	uint64_t exits, mismatched;	/* EXITs checked, in another function */
+} symstate;
+
+/* What a symbol list is, by what only one of the two kinds has. */
+struct list_kind {
+	bool modules;	/* a "[module]" column: only kallsyms lists modules */
+	bool absolute;	/* an absolute (A) symbol: kallsyms leaves them out */
+};
+
+static struct list_kind symbol_list_kind(const char *path)
+{
+	struct list_kind k = { 0 };
+	char line[1024];
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return k;	/* the loader says why */
+	while (fgets(line, sizeof(line), f) && !(k.modules && k.absolute)) {
+		char *type = strchr(line, ' ');
+
+		if (strchr(line, '['))
+			k.modules = true;
+		if (type && (type[1] == 'A' || type[1] == 'a') && type[2] == ' ')
+			k.absolute = true;
+	}
+	fclose(f);
+	return k;
+}
+
+/*
+ * Whether an ELF file may have DWARF: a .debug_info section (or a
+ * compressed .zdebug_info), or a .gnu_debuglink to a separate file that
+ * libdw may find.  Read by hand: the tool may be linked without libelf.
+ * true where it cannot tell (not ELF64): no warning then.
+ */
+static bool elf_has_dwarf(const char *path)
+{
+	Elf64_Ehdr eh;
+	Elf64_Shdr *sh = NULL;
+	char *names = NULL;
+	bool found = true;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return true;
+	if (fread(&eh, sizeof(eh), 1, f) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(*sh) ||
+	    eh.e_shstrndx >= eh.e_shnum)
+		goto out;
+	sh = calloc(eh.e_shnum, sizeof(*sh));
+	if (!sh || fseeko(f, eh.e_shoff, SEEK_SET) || fread(sh, sizeof(*sh), eh.e_shnum, f) != eh.e_shnum)
+		goto out;
+	names = calloc(1, sh[eh.e_shstrndx].sh_size + 1);
+	if (!names || fseeko(f, sh[eh.e_shstrndx].sh_offset, SEEK_SET) ||
+	    fread(names, 1, sh[eh.e_shstrndx].sh_size, f) != sh[eh.e_shstrndx].sh_size)
+		goto out;
+	found = false;
+	for (unsigned int i = 0; i < eh.e_shnum && !found; i++)
+		found = sh[i].sh_name < sh[eh.e_shstrndx].sh_size &&
+			(!strcmp(names + sh[i].sh_name, ".debug_info") ||
+			 !strcmp(names + sh[i].sh_name, ".zdebug_info") ||
+			 !strcmp(names + sh[i].sh_name, ".gnu_debuglink"));
+out:
+	free(names);
+	free(sh);
+	fclose(f);
+	return found;
+}
+
+/* Warns if the trace says its kernel's identity and the symbol list at
+ * path is of another kernel. */
+static void check_identity(const struct kct_trace_info *info, const char *trace_path,
+			   const char *what, const char *path)
+{
+	uint8_t id[KCT_KERNEL_ID_MAX];
+	int len;
+
+	if (info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
+		return;
+	len = kct_kernel_id_symbols(path, id, sizeof(id));
+	if (len > 0 && ((uint32_t)len != info->kernel_id_len || memcmp(id, info->kernel_id, len)))
+		warn("%s %s is of another kernel than %s (their kernel identities differ): "
+		     "its symbols may be wrong", what, path, trace_path);
+}
+
+static void add_system_map(struct kct_symbolizer *sym, const char *path)
+{
+	int err = kct_symbolizer_add_system_map(sym, path);
+
+	if (err)
+		die("%s: %s", path, err == -EBADMSG ? "not a System.map" : kct_strerror(err));
+}
+
+static void add_kallsyms(struct kct_symbolizer *sym, const char *path)
+{
+	int err = kct_symbolizer_add_kallsyms(sym, path);
+
+	if (err)
+		die("%s: %s", path,
+		    err == -EPERM ? "addresses hidden by kptr_restrict (run as root)" :
+		    err == -EBADMSG ? "not a kallsyms file" : kct_strerror(err));
+}
+
+/*
+ * No symbol option: /proc/kallsyms (or $KCOVTRACE_KALLSYMS) if it is of the
+ * traced kernel, else no symbols and a hint.
+ */
+static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *info,
+						 const char *trace_path)
+{
+	const char *path = getenv("KCOVTRACE_KALLSYMS");
+	const char *why;
+	struct kct_symbolizer *sym;
+	uint8_t id[KCT_KERNEL_ID_MAX];
+	int len, err;
+
+	if (!path || !*path)
+		path = "/proc/kallsyms";
+	/* Reading kallsyms takes a while: only to compare with the trace's. */
+	len = info->kernel_id_kind == KCT_KERNEL_ID_SYMBOLS ?
+	      kct_kernel_id_symbols(path, id, sizeof(id)) : 0;
+	if (info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
+		why = "the trace does not say which kernel it is of";
+	else if (len == -EPERM)
+		why = "its addresses are hidden (kptr_restrict; run as root)";
+	else if (len < 0)
+		why = kct_strerror(len);
+	else if ((uint32_t)len != info->kernel_id_len || memcmp(id, info->kernel_id, len))
+		why = "it is of another kernel than the trace";
+	else
+		why = NULL;
+	if (why) {
+		warn("%s: PCs shown as addresses: no symbols from %s (%s); "
+		     "give --kallsyms, --system-map or --vmlinux", trace_path, path, why);
+		return NULL;
+	}
+	err = kct_symbolizer_new(&sym);
+	if (err)
+		die("%s", kct_strerror(err));
+	add_kallsyms(sym, path);
+	symstate.source = path;
+	return sym;
+}
+
+struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
+				       const struct kct_trace *trace, const char *trace_path)
+{
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_symbolizer *sym;
+	struct list_kind k;
 	int err;
 
+	kct_trace_info(trace, &info);
+	memset(&symstate, 0, sizeof(symstate));
 	if (!opts->elf && !opts->kallsyms && !opts->system_map)
-		return NULL;
+		return symstate.sym = default_symbolizer(&info, trace_path);
 	err = kct_symbolizer_new(&sym);
 	if (err)
 		die("%s", kct_strerror(err));
@@ -74,14 +245,53 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts)
 	 * them. */
 	if (opts->elf && (err = kct_symbolizer_add_elf(sym, opts->elf)))
 		die("%s: %s", opts->elf, kct_strerror(err));
-	if (opts->system_map && (err = kct_symbolizer_add_system_map(sym, opts->system_map)))
-		die("%s: %s", opts->system_map,
-		    err == -EBADMSG ? "not a System.map" : kct_strerror(err));
-	if (opts->kallsyms && (err = kct_symbolizer_add_kallsyms(sym, opts->kallsyms)))
-		die("%s: %s", opts->kallsyms,
-		    err == -EPERM ? "addresses hidden by kptr_restrict (run as root)" :
-		    err == -EBADMSG ? "not a kallsyms file" : kct_strerror(err));
-	return sym;
+	if (opts->elf && !elf_has_dwarf(opts->elf))
+		warn("--vmlinux %s has no DWARF: no file:line (build with CONFIG_DEBUG_INFO_DWARF5)",
+		     opts->elf);
+	/* The two kinds of list are alike but for their addresses: one read
+	 * as the other would put every PC off by the KASLR offset. */
+	if (opts->system_map) {
+		k = symbol_list_kind(opts->system_map);
+		if (k.modules && !k.absolute) {
+			warn("--system-map %s lists modules, as /proc/kallsyms does: read as kallsyms",
+			     opts->system_map);
+			add_kallsyms(sym, opts->system_map);
+		} else {
+			add_system_map(sym, opts->system_map);
+		}
+		check_identity(&info, trace_path, "--system-map", opts->system_map);
+	}
+	if (opts->kallsyms) {
+		k = symbol_list_kind(opts->kallsyms);
+		if (k.absolute && !k.modules) {
+			warn("--kallsyms %s lists absolute symbols, as a System.map does: "
+			     "read as a System.map", opts->kallsyms);
+			add_system_map(sym, opts->kallsyms);
+		} else {
+			add_kallsyms(sym, opts->kallsyms);
+		}
+		check_identity(&info, trace_path, "--kallsyms", opts->kallsyms);
+	}
+	symstate.source = opts->system_map ? opts->system_map :
+			  opts->kallsyms ? opts->kallsyms : opts->elf;
+	return symstate.sym = sym;
+}
+
+void close_symbolizer(struct kct_symbolizer *sym)
+{
+	/* "Many": one PC in a hundred, more than code freed after boot or
+	 * made at run time (BPF, ftrace trampolines) would explain. */
+	if (sym && symstate.unresolved * 100 >= symstate.lookups && symstate.unresolved)
+		warn("%llu of %llu PCs looked up have no symbol in %s: is it of the traced kernel?",
+		     (unsigned long long)symstate.unresolved, (unsigned long long)symstate.lookups,
+		     symstate.source);
+	if (sym && symstate.mismatched)
+		warn("%llu of %llu calls return in another function than they entered, by the "
+		     "symbols of %s: is it of the traced kernel?",
+		     (unsigned long long)symstate.mismatched, (unsigned long long)symstate.exits,
+		     symstate.source);
+	kct_symbolizer_free(sym);
+	symstate.sym = NULL;
 }
 
 void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
@@ -101,6 +311,7 @@ void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 		*out = (struct pc_name){ UNKNOWN_FRAME, strlen(UNKNOWN_FRAME), 0 };
 		return;
 	}
+	symstate.lookups += sym != NULL;
 	if (sym && sym == last_sym && pc - last.addr < last_size) {
 		*out = last;
 		return;
@@ -113,6 +324,7 @@ void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 		last = *out;
 		last_size = s.size;
 	} else {
+		symstate.unresolved += sym != NULL;
 		out->name = NULL;
 		out->len = 0;
 		out->addr = pc;
@@ -239,6 +451,20 @@ const char *stream_kind_name(uint32_t kind)
 	}
 }
 
+const char *kcov_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case KCT_MODE_TRACE_PC_EXT:
+		return "KCOV_TRACE_PC_EXT";
+	case KCT_MODE_TRACE_PC:
+		return "KCOV_TRACE_PC";
+	case KCT_MODE_TRACE_CMP:
+		return "KCOV_TRACE_CMP";
+	default:
+		return "?";
+	}
+}
+
 /* Appends to buf, of which *n bytes are used; never past size. */
 static void __attribute__((format(printf, 4, 5)))
 append(char *buf, size_t size, size_t *n, const char *fmt, ...)
@@ -308,6 +534,27 @@ struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 	return dec;
 }
 
+/* EXITs whose records and their ENTERs' land in different functions: with
+ * the traced kernel's symbols, a function returns where it was entered. */
+static void check_exits(const struct kct_event *evs, int nr)
+{
+	struct kct_symbol a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) };
+
+	for (int i = 0; i < nr; i++) {
+		const struct kct_event *ev = &evs[i];
+
+		/* Made-up halves and frames begun before the stream have no
+		 * two records to compare. */
+		if (ev->type != KCT_EVENT_EXIT || (ev->flags & KCT_EVENT_F_SYNTHETIC) ||
+		    !ev->entry_pc || !ev->pc)
+			continue;
+		symstate.exits++;
+		if (!kct_symbolize(symstate.sym, ev->pc, &a) &&
+		    !kct_symbolize(symstate.sym, ev->entry_pc, &b) && a.addr != b.addr)
+			symstate.mismatched++;
+	}
+}
+
 bool event_reader_fill(struct event_reader *r)
 {
 	struct kct_decoder_stats st = { .sz = sizeof(st) };
@@ -320,6 +567,8 @@ bool event_reader_fill(struct event_reader *r)
 		r->nr = 0;
 		return false;
 	}
+	if (symstate.sym)
+		check_exits(r->batch, r->nr);
 	/* The decoder counts such a record before its event comes: look for
 	 * the event only while some are still to come. */
 	kct_decoder_stats(r->dec, &st);

@@ -30,6 +30,33 @@ bool globs_match(const struct globs *g, const struct pc_name *n)
 	return false;
 }
 
+/* "task,exec": the kinds as a mask of 1 << KCT_STREAM_KIND_*. */
+static uint32_t parse_kinds(const char *arg)
+{
+	static const uint32_t kinds[] = {
+		KCT_STREAM_KIND_TASK, KCT_STREAM_KIND_EXEC, KCT_STREAM_KIND_SYSCALL,
+		KCT_STREAM_KIND_REMOTE,
+	};
+	uint32_t mask = 0;
+	const char *p = arg;
+
+	do {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			if (strlen(stream_kind_name(kinds[i])) == len &&
+			    !strncmp(stream_kind_name(kinds[i]), p, len))
+				break;
+		if (i == sizeof(kinds) / sizeof(kinds[0]))
+			usage_die("--kind: unknown stream kind '%.*s' (task, exec, syscall, remote)",
+				  (int)len, p);
+		mask |= 1u << kinds[i];
+		p += len;
+	} while (*p++ == ',');
+	return mask;
+}
+
 void selection_init(struct selection *s)
 {
 	*s = (struct selection){ .stream = -1, .tid = -1, .pid = -1 };
@@ -46,6 +73,9 @@ bool select_option(struct selection *s, int c, const char *arg)
 		return true;
 	case OPT_PID:
 		s->pid = parse_ulong(arg, "--pid");
+		return true;
+	case OPT_KIND:
+		s->kinds |= parse_kinds(arg);
 		return true;
 	case 'F':
 		globs_add(&s->filter, arg);
@@ -67,7 +97,8 @@ static bool stream_selected(const struct selection *s, uint32_t i,
 			    const struct kct_stream_info *sh)
 {
 	return (s->stream < 0 || s->stream == i) && (s->tid < 0 || s->tid == sh->tid) &&
-	       (s->pid < 0 || s->pid == sh->pid);
+	       (s->pid < 0 || s->pid == sh->pid) &&
+	       (!s->kinds || (sh->kind < 32 && (s->kinds >> sh->kind & 1)));
 }
 
 void reading_open(struct reading *r, const char *path, const struct selection *sel)
@@ -96,7 +127,9 @@ void reading_open(struct reading *r, const char *path, const struct selection *s
 		if (sel->tid >= 0)
 			n += snprintf(what + n, sizeof(what) - n, " of task %ld", sel->tid);
 		if (sel->pid >= 0)
-			snprintf(what + n, sizeof(what) - n, " of process %ld", sel->pid);
+			n += snprintf(what + n, sizeof(what) - n, " of process %ld", sel->pid);
+		if (sel->kinds)
+			snprintf(what + n, sizeof(what) - n, " of the kinds asked for");
 		die("%s: no stream%s", path, what);
 	}
 	r->nr_selected = selected;
