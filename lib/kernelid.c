@@ -198,10 +198,14 @@ int kct_kernel_id_symbols(const char *path, uint8_t *id, size_t size)
 	qsort(syms, nr, sizeof(*syms), cmp_text_sym);
 	sha256_init(&c);
 	for (size_t i = 0; i < nr; i++) {
-		char buf[24];
-		int n = snprintf(buf, sizeof(buf), "%016llx ", (unsigned long long)syms[i].addr);
+		/* "%016llx ", without snprintf(), which took a fifth of the
+		 * time of an identity. */
+		char buf[17];
 
-		sha256_update(&c, buf, n);
+		for (int k = 0; k < 16; k++)
+			buf[k] = "0123456789abcdef"[syms[i].addr >> (60 - 4 * k) & 15];
+		buf[16] = ' ';
+		sha256_update(&c, buf, sizeof(buf));
 		sha256_update(&c, syms[i].name, strlen(syms[i].name) + 1);
 	}
 	sha256_final(&c, id);
