@@ -365,7 +365,7 @@ static void test_kernel_id(void)
 		0x4d, 0xcd, 0xe7, 0xe7, 0xee, 0x82, 0x42, 0x12, 0x22, 0xa8, 0x88, 0xe6, 0xbe,
 		0x21, 0x01, 0x56, 0xfe, 0x87, 0x38,
 	};
-	uint8_t map[32], kallsyms[32], other[32], moved[32];
+	uint8_t map[32], sorted[32], kallsyms[32], other[32], moved[32];
 	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
 
 	CHECK(id_of("ffffffff81000000 T _text\n"
@@ -374,6 +374,12 @@ static void test_kernel_id(void)
 		    "ffffffff81000200 T alias\n"
 		    "ffffffff82000000 D some_data\n", map) && !memcmp(map, known, sizeof(known)),
 	      "kernel identity of a System.map: the known SHA-256 of its text symbols");
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000100 T do_one\n"
+		    "ffffffff81000200 T alias\n"
+		    "ffffffff81000200 t helper\n"
+		    "ffffffff82000000 D some_data\n", sorted) && !memcmp(sorted, known, sizeof(known)),
+	      "the same with its text symbols in the order of the digest: the same SHA-256");
 	CHECK(id_of("ffffffff9e000200 T alias\n"
 		    "ffffffff9e000000 T _text\n"
 		    "ffffffff9e000100 T do_one\n"
