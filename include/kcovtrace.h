@@ -225,6 +225,58 @@ int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz
 int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats);
 void kct_decoder_free(struct kct_decoder *dec);
 
+/* ---- Filter ----------------------------------------------------------- */
+
+/*
+ * What KCOV_FILTER keeps of a stream (a depth limit, suppressed functions),
+ * applied in userspace to the records of a kernel that did not filter them:
+ * record for record what a filtering kernel writes, by the rule of
+ * <linux/kcov.h> (docs/kcovtrace.1, FILTERS).  The depth counts from the
+ * stream's first record, as the kernel's does from KCOV_ENABLE: filter a
+ * task's records from its first.
+ *
+ * Where the two can differ: an EESUM record sums up a window the kernel did
+ * not record, and the frames it pushes are of functions this filter never
+ * saw the entry of, so it never suppresses them (a filtering kernel hides
+ * what a suppressed one does); after an EESUM record that cannot be
+ * balanced, this filter counts depths from 0 again, as a decoder does.
+ */
+
+/* A range of kernel text, [start, end): a suppressed function. */
+struct kct_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+#define KCT_FILTER_MAX_RANGES	(1u << 16)	/* KCOV_FILTER_MAX_RANGES */
+
+struct kct_filter_opts {
+	size_t sz;		/* sizeof(struct kct_filter_opts) */
+	uint32_t max_depth;	/* levels of calls kept, the outermost frame
+				   being level 1; 0: no limit */
+	const struct kct_range *ranges; /* suppressed functions, sorted and
+					   disjoint: their own ENTRY and EXIT
+					   records stay, nothing they execute
+					   or call does */
+	uint32_t nr_ranges;
+	uint64_t pc_fill;	/* OR'ed into records' PCs before they are
+				   compared with ranges (see kct_decoder_opts) */
+};
+
+struct kct_filter;
+
+/* A filter, with the kernel's errors: -EINVAL if it filters nothing
+ * (max_depth and nr_ranges 0) or for ranges unsorted, overlapping or empty;
+ * -E2BIG for more than KCT_FILTER_MAX_RANGES.  The ranges are copied. */
+int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out);
+/*
+ * Filters the next n records of the stream into out (room for n; out may be
+ * in), and returns how many it wrote, or -EINVAL.  Consecutive chunks of a
+ * stream give the records its whole gives.
+ */
+int64_t kct_filter_records(struct kct_filter *f, const uint64_t *in, uint64_t n, uint64_t *out);
+void kct_filter_free(struct kct_filter *f);
+
 /* ---- Trace files ------------------------------------------------------ */
 
 /*

@@ -31,6 +31,13 @@ $(TESTS_O)/lib/test-decode: tests/lib/test-decode.c $(LIBKCOVTRACE_A)
 SUITES += $(TESTS_O)/lib/test-decode
 check-deps: $(TESTS_O)/lib/test-decode
 
+# The record filter, on hand-made streams.
+$(TESTS_O)/lib/test-filter: tests/lib/test-filter.c $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-filter
+check-deps: $(TESTS_O)/lib/test-filter
+
 # The session's mode fallbacks, against an ioctl() that plays the kernel.
 $(TESTS_O)/lib/test-session: tests/lib/test-session.c $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
@@ -57,7 +64,7 @@ check-deps: lab
 # ---- fuzzing ----
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB_SRCS := lib/decode.c lib/tracefile.c lib/tracewrite.c lib/symbolize.c lib/kernelid.c
+FUZZ_LIB_SRCS := lib/decode.c lib/filter.c lib/tracefile.c lib/tracewrite.c lib/symbolize.c lib/kernelid.c
 $(TESTS_O)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h) \
 		include/kcovtrace.h | deps-compiler deps-test
 	@mkdir -p $(@D)
