@@ -562,6 +562,20 @@ int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
 
+/*
+ * Adds to the ranges *ranges (*nr of them, malloc()ed; NULL and 0 at first,
+ * freed with free()) those of the kernel functions whose names match glob
+ * (fnmatch(3), no flags), at link-time addresses: [addr, addr + size), the
+ * ranges kept sorted and disjoint (overlapping or adjacent ones merged), as
+ * struct kct_filter_opts wants them.  Module functions are left out (their
+ * text is not the kernel's, which KCOV_FILTER refuses), and so is a function
+ * of unknown size (the last one of a source without sizes).  Returns how
+ * many symbols matched (each alias of a function counts), 0 leaving the
+ * ranges as they were, or a negative errno.
+ */
+int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
+			       struct kct_range **ranges, uint32_t *nr);
+
 struct kct_source {
 	const char *function;	/* the function this code belongs to */
 	const char *file;	/* NULL if the DWARF has none */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target for what libkcovtrace reads from untrusted files: the
- * record decoder, trace files and raw buffers, and kallsyms/System.map text;
- * the record filter, whose output must decode as well as its input; and for
- * the trace writer, whose files must read back as written.  The first byte
+ * record decoder, trace files and raw buffers, kallsyms/System.map text and
+ * the function ranges of globs in it; for the record filter, whose output
+ * must decode as well as its input; and for the trace writer, whose files
+ * must read back as written.  The first byte
  * picks the parser (its value % 4), the decoder's batch size (/ 4 % 4) and,
  * for records in memory, whether the record filter takes them (bit 4) and
  * its depth limit (/ 32); the other bytes are the input.
@@ -405,6 +406,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kct_trace *trace;
 	struct kct_symbolizer *sym;
 	struct kct_symbol s = { .sz = sizeof(s) };
+	struct kct_range *ranges = NULL;
+	uint32_t nr = 0;
 	unsigned int batch;
 
 	if (size < 1)
@@ -452,6 +455,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint64_t pc = 0; pc < 4; pc++)
 			kct_symbolize(sym, 0xffffffff81000000ULL + pc * 0x1000, &s);
 		kct_symbolize(sym, ~0ULL, &s);
+		/* Every function's range, then some again: sorted, disjoint. */
+		if (kct_symbolizer_glob_ranges(sym, "*", &ranges, &nr) >= 0 &&
+		    kct_symbolizer_glob_ranges(sym, "[a-m]*", &ranges, &nr) >= 0)
+			for (uint32_t i = 0; i < nr; i++)
+				if (ranges[i].start >= ranges[i].end ||
+				    (i && ranges[i].start <= ranges[i - 1].end))
+					abort();
+		free(ranges);
 		kct_symbolizer_free(sym);
 		break;
 	case 3: /* the writer */
