@@ -512,6 +512,17 @@ struct kct_remote_enable_opts {
 
 /* KCOV_REMOTE_ENABLE in the extended mode (or classic, as above). */
 int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts);
+/*
+ * KCOV_FILTER: the kernel records only what opts lets through (see struct
+ * kct_filter_opts; pc_fill is not the kernel's business), in whatever mode
+ * the session is enabled later, here or in a task given its descriptor.
+ * Before enabling: -EBUSY once this session enabled kcov.  The errors of
+ * kct_filter_new() for bad opts, and the kernel's: -ENOTTY from a kernel
+ * without KCOV_FILTER, -ENOTSUPP (524) without CONFIG_KCOV_EXT_RECORDS,
+ * -EINVAL for ranges outside its text; kct_filter_new() then filters in
+ * userspace.
+ */
+int kct_session_set_filter(struct kct_session *s, const struct kct_filter_opts *opts);
 int kct_session_disable(struct kct_session *s);
 /* Starts a new stream: the kernel's next record goes first. */
 void kct_session_reset(struct kct_session *s);

@@ -56,23 +56,18 @@ static bool in_ranges(const struct kct_filter *f, uint64_t pc)
 	return false;
 }
 
-int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out)
+int filter_opts_check(const struct kct_filter_opts *opts)
 {
 	const struct kct_range *ranges;
-	struct kct_filter *f;
-	uint32_t nr, max_depth;
+	uint32_t nr;
 
-	if (!out)
-		return -EINVAL;
-	*out = NULL;
 	if (!OPTS_VALID(opts, struct kct_filter_opts, pc_fill))
 		return -EINVAL;
-	max_depth = OPTS_GET(opts, max_depth, 0);
 	ranges = OPTS_GET(opts, ranges, NULL);
 	nr = OPTS_GET(opts, nr_ranges, 0);
 	/* The kernel's checks, in its order: a filter that filters nothing,
 	 * too many ranges, ranges that are not sorted and disjoint. */
-	if ((!max_depth && !nr) || (nr && !ranges))
+	if ((!OPTS_GET(opts, max_depth, 0) && !nr) || (nr && !ranges))
 		return -EINVAL;
 	if (nr > KCT_FILTER_MAX_RANGES)
 		return -E2BIG;
@@ -80,6 +75,25 @@ int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out)
 		if (ranges[i].start >= ranges[i].end ||
 		    (i && ranges[i].start < ranges[i - 1].end))
 			return -EINVAL;
+	return 0;
+}
+
+int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out)
+{
+	const struct kct_range *ranges;
+	struct kct_filter *f;
+	uint32_t nr, max_depth;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	err = filter_opts_check(opts);
+	if (err)
+		return err;
+	max_depth = OPTS_GET(opts, max_depth, 0);
+	ranges = OPTS_GET(opts, ranges, NULL);
+	nr = OPTS_GET(opts, nr_ranges, 0);
 	f = calloc(1, sizeof(*f) + (size_t)nr * sizeof(f->ranges[0]));
 	if (!f)
 		return -ENOMEM;
