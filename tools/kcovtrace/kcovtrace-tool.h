@@ -54,6 +54,9 @@ bool symbol_option(struct symbol_opts *opts, int c, const char *arg);
  */
 struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 				       const struct kct_trace *trace, const char *trace_path);
+/* The symbolizer of the user's options (at least one given), for no trace
+ * in particular: record's.  Dies with a one-line error. */
+struct kct_symbolizer *load_symbols(const struct symbol_opts *opts);
 /* Frees it, after warning if many PCs had no symbol or calls returned in
  * another function than they entered (the symbols do not fit the trace). */
 void close_symbolizer(struct kct_symbolizer *sym);
