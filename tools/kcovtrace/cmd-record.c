@@ -179,7 +179,7 @@ static void open_writer(struct recorder *r, const struct follow_task *main_task)
 		/* What the command's main task got; each stream says its own. */
 		.mode = main_task->mode,
 	};
-	char depth_note[64], suppress_note[4096], ranges_note[64];
+	char depth_note[64], ranges_note[64], *suppress_note = NULL;
 	const char *notes[5] = { NULL };
 	struct utsname u;
 	int err, n = 0;
@@ -193,8 +193,8 @@ static void open_writer(struct recorder *r, const struct follow_task *main_task)
 			notes[n++] = depth_note;
 		}
 		if (r->suppress_list) {
-			snprintf(suppress_note, sizeof(suppress_note), "filter.suppress=%s",
-				 r->suppress_list);
+			if (asprintf(&suppress_note, "filter.suppress=%s", r->suppress_list) < 0)
+				die("out of memory");
 			snprintf(ranges_note, sizeof(ranges_note), "filter.ranges=%u",
 				 r->filter.nr_ranges);
 			notes[n++] = suppress_note;
@@ -212,6 +212,7 @@ static void open_writer(struct recorder *r, const struct follow_task *main_task)
 	}
 	warn_classic(r, main_task->mode);
 	err = kct_trace_writer_open(r->output, &wopts, &r->writer);
+	free(suppress_note);
 	if (err)
 		fail(r, "%s: %s", r->output, kct_strerror(err));
 }
