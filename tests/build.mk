@@ -83,11 +83,12 @@ $(TESTS_O)/lib/test-trace: tests/lib/test-trace.c lib/traceformat.h $(LIBKCOVTRA
 SUITES += $(TESTS_O)/lib/test-trace
 check-deps: $(TESTS_O)/lib/test-trace
 
-# record's stream cuts, on synthetic buffers.
+# record's stream cuts, on synthetic buffers; its userspace filter, on a
+# kcov buffer played by a file.
 $(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tools/kcovtrace/streams.c \
 		$(wildcard tools/kcovtrace/*.h) $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -o $@ $< tools/kcovtrace/streams.c \
+	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -Wl,--wrap=ioctl -o $@ $< tools/kcovtrace/streams.c \
 		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/tools/test-cut
 check-deps: $(TESTS_O)/tools/test-cut

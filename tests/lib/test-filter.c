@@ -257,8 +257,10 @@ static void test_chunks(void)
 	bool same = true;
 
 	for (int round = 0; round < 8; round++) {
-		struct kct_filter_opts opts = { .sz = sizeof(opts), .max_depth = round % 4,
-						.ranges = two_ranges, .nr_ranges = round % 3 ? 2 : 0 };
+		struct kct_filter_opts opts = {
+			.sz = sizeof(opts), .max_depth = round % 4, .ranges = two_ranges,
+			.nr_ranges = round % 3 ? 2 : 0,
+		};
 		struct kct_filter *a, *b, *c;
 		int64_t nw = 0, nc = 0, ni = 0;
 
@@ -275,7 +277,8 @@ static void test_chunks(void)
 				in[i] = KCT_RECORD(KCT_RECORD_KIND_EXIT, pc);
 				break;
 			case 10:
-				in[i] = KCT_EESUM_RECORD((int)(r >> 20 & 7) - 3, -(int)(r >> 24 & 3));
+				in[i] = KCT_EESUM_RECORD((int)(r >> 20 & 7) - 3,
+							 -(int)(r >> 24 & 3));
 				break;
 			default:
 				in[i] = KCT_RECORD(KCT_RECORD_KIND_NORMAL, pc);

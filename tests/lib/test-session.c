@@ -191,7 +191,8 @@ int main(void)
 
 		s = open_fake(path);
 		err = kct_session_set_filter(s, &fo);
-		check(!err && !strcmp(filter_seen, "depth 3 flags 0 pad 0: 0x1000-0x1100 0x2000-0x2040"),
+		check(!err &&
+		      !strcmp(filter_seen, "depth 3 flags 0 pad 0: 0x1000-0x1100 0x2000-0x2040"),
 		      "KCOV_FILTER gets max_depth and the ranges (%d: %s)", err, filter_seen);
 		reject_filter = ENOTTY;
 		err = kct_session_set_filter(s, &fo);

@@ -508,8 +508,9 @@ static void check_filter(struct recorder *r, const struct follow_task *t)
 	if (!err)
 		return;
 	if (t->mode == KCT_MODE_TRACE_PC)
-		fail(r, "this kernel can neither filter (KCOV_FILTER) nor record entries and exits "
-		     "(KCOV_TRACE_PC_EXT) for kcovtrace to filter by: no --max-depth or --suppress");
+		fail(r, "this kernel can neither filter (KCOV_FILTER) nor record entries and "
+		     "exits (KCOV_TRACE_PC_EXT) for kcovtrace to filter by: no --max-depth or "
+		     "--suppress");
 	if (!r->warned_filter) {
 		warn("this kernel cannot filter (KCOV_FILTER): filtering in userspace, the buffer "
 		     "fills as without a filter");
