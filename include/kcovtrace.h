@@ -82,11 +82,14 @@ enum kct_record_kind {
  *     the depth), the fast loop's depth_step[] (only if it is as simple as
  *     an entry, exit or block), slow_record() and emit_pending() for its
  *     events, and struct kct_decoder_stats if it is counted;
+ *   - lib/filter.c: kct_filter_records() takes it for a block unless told
+ *     otherwise, as KCOV_FILTER's rule does any other PC record;
  *   - the writers of such records: compiler/runtime/hookrec.c,
  *     bench/decode/gen.c;
  *   - kcovtrace, for each event type: tools/kcovtrace/cmd-replay.c (tree
  *     lines), cmd-report.c (counts), cmd-dump.c (raw, folded, chrome, pcs),
- *     util.c (event_reader_fill(), out_eesum() and the like), and
+ *     util.c (event_reader_fill(), out_eesum() and the like), view.c and
+ *     kcovtrace-tool.h (frame_filter_pass(), eesum_visible()), and
  *     docs/kcovtrace.1;
  *   - the guest programs that walk records: lab/guest/kcov_stress.c,
  *     kcov_ext_test.c (against the kernel's own UAPI);
