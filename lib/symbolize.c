@@ -380,7 +380,7 @@ int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
 {
 	const struct sym_table *sources[] = { &sym->link, &sym->runtime };
 	struct kct_range *r = NULL;
-	size_t n = *nr, cap = *nr;
+	size_t n = *nr, cap = 0;
 	int matched = 0, err;
 
 	if (!glob || (*nr && !*ranges))

@@ -607,6 +607,9 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		usage_die("%s: --remote cannot be filtered (--max-depth, --suppress): the kernel "
 			  "refuses filtered remote coverage", call->verb);
 	fo.syscalls = r.syscall_list != NULL;
+	/* Symbols tell a syscall's frame best; without them (no
+	 * /proc/kallsyms, or its addresses hidden) structure does.  Globs
+	 * need them. */
 	if (fo.syscalls || r.suppress_list)
 		r.sym = record_symbols(&so, r.suppress_list != NULL);
 	if (r.suppress_list)
@@ -633,8 +636,6 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		st.matched = r.matched;
 		st.is_syscall = is_syscall_pc;
 		st.is_syscall_ctx = &r;
-		/* Symbols tell the syscall's frame best; without them (no
-		 * /proc/kallsyms, or its addresses hidden) structure does. */
 	}
 	/* The kernel's identity, for replay to compare with its symbols;
 	 * before the command runs, which it would only slow down. */
