@@ -581,8 +581,9 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
  * freed with free()) those of the kernel functions whose names match glob
  * (fnmatch(3), no flags), at link-time addresses: [addr, addr + size), the
  * ranges kept sorted and disjoint (overlapping or adjacent ones merged), as
- * struct kct_filter_opts wants them.  Module functions are left out (their
- * text is not the kernel's, which KCOV_FILTER refuses), and so is a function
+ * struct kct_filter_opts wants them.  Functions outside the kernel's own
+ * text, [_stext, _etext) where the source lists them, are left out:
+ * modules' and init text, which KCOV_FILTER refuses.  So is a function
  * of unknown size (the last one of a source without sizes).  Returns how
  * many symbols matched (each alias of a function counts), 0 leaving the
  * ranges as they were, or a negative errno.

@@ -375,12 +375,45 @@ static uint32_t ranges_merge(struct kct_range *r, size_t n)
 	return out;
 }
 
+/*
+ * The kernel's own text, [_stext (or _text), _etext), at link-time
+ * addresses: where KCOV_FILTER takes ranges.  false where the sources do
+ * not say, as for a user program.
+ */
+static bool core_text(const struct kct_symbolizer *sym, uint64_t *lo, uint64_t *hi)
+{
+	const struct sym_table *sources[] = { &sym->link, &sym->runtime };
+	uint64_t text = 0, stext = 0, etext = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		uint64_t shift = k ? runtime_shift(sym) : 0;
+
+		for (size_t i = 0; i < sources[k]->nr; i++) {
+			const struct sym_entry *e = &sources[k]->syms[i];
+			const char *name = sym->strings + e->name;
+
+			if (e->module)
+				continue;
+			if (!strcmp(name, "_text"))
+				text = e->addr - shift;
+			else if (!strcmp(name, "_stext"))
+				stext = e->addr - shift;
+			else if (!strcmp(name, "_etext"))
+				etext = e->addr - shift;
+		}
+	}
+	*lo = stext ? stext : text;
+	*hi = etext;
+	return *lo && *hi > *lo;
+}
+
 int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
 			       struct kct_range **ranges, uint32_t *nr)
 {
 	const struct sym_table *sources[] = { &sym->link, &sym->runtime };
 	struct kct_range *r = NULL;
 	size_t n = *nr, cap = 0;
+	uint64_t text_lo, text_hi;
 	int matched = 0, err;
 
 	if (!glob || (*nr && !*ranges))
@@ -397,6 +430,12 @@ int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
 	 * is that of the merged table's symbol at the alias's link-time
 	 * address, whose size the table knows.
 	 */
+	/* Init text, for one, is outside: freed after boot, it never runs
+	 * where a task records, and KCOV_FILTER refuses it. */
+	if (!core_text(sym, &text_lo, &text_hi)) {
+		text_lo = 0;
+		text_hi = UINT64_MAX;
+	}
 	for (size_t k = 0; k < 2; k++) {
 		uint64_t shift = k ? runtime_shift(sym) : 0;
 
@@ -411,7 +450,8 @@ int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
 			if (index < 0)
 				continue;
 			t = &sym->table.syms[index];
-			if (!t->size || t->addr != e->addr - shift)
+			if (!t->size || t->addr != e->addr - shift || t->addr < text_lo ||
+			    t->addr + t->size > text_hi)
 				continue;
 			if (!r) {
 				/* The caller's ranges, then the new ones. */

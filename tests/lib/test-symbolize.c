@@ -126,6 +126,9 @@ static void test_glob_ranges(void)
 					 "ffffffff9a000300 T do_sys_open\n"
 					 "ffffffff9a000400 T rcu_note\n"
 					 "ffffffff9a000480 T _etext\n"
+					 "ffffffff9a000500 T _sinittext\n"
+					 "ffffffff9a000500 T rcu_init\n"
+					 "ffffffff9a000580 T _einittext\n"
 					 "ffffffffc0001000 t rcu_mod\t[mymod]\n"
 					 "ffffffffc0001100 t mod_other\t[mymod]\n");
 	const char *map = write_tmp("ffffffff81000000 T _text\nffffffff81000100 t alpha\n");
@@ -141,12 +144,13 @@ static void test_glob_ranges(void)
 	      r[0].end == 0xffffffff81000200,
 	      "two functions side by side: one range, at link-time addresses");
 	/* rcu_read_lock and its alias rcu_alias [0x200, 0x300) (rcu_data is
-	 * not text), rcu_note [0x400, 0x480); rcu_mod is a module's. */
+	 * not text), rcu_note [0x400, 0x480); rcu_mod is a module's, rcu_init
+	 * init text, after _etext. */
 	n = kct_symbolizer_glob_ranges(sym, "rcu_*", &r, &nr);
 	CHECK(n == 3 && nr == 2 && r[0].start == 0xffffffff81000100 &&
 	      r[0].end == 0xffffffff81000300 && r[1].start == 0xffffffff81000400 &&
 	      r[1].end == 0xffffffff81000480,
-	      "a second glob's ranges merged with the first's; no module functions");
+	      "a second glob's ranges merged with the first's; no module or init functions");
 	n = kct_symbolizer_glob_ranges(sym, "rcu_alias", &r, &nr);
 	CHECK(n == 1 && nr == 2 && r[0].end == 0xffffffff81000300,
 	      "an alias matches, with the range of its address");
