@@ -82,11 +82,14 @@ enum kct_record_kind {
  *     the depth), the fast loop's depth_step[] (only if it is as simple as
  *     an entry, exit or block), slow_record() and emit_pending() for its
  *     events, and struct kct_decoder_stats if it is counted;
+ *   - lib/filter.c: kct_filter_records() takes it for a block unless told
+ *     otherwise, as KCOV_FILTER's rule does any other PC record;
  *   - the writers of such records: compiler/runtime/hookrec.c,
  *     bench/decode/gen.c;
  *   - kcovtrace, for each event type: tools/kcovtrace/cmd-replay.c (tree
  *     lines), cmd-report.c (counts), cmd-dump.c (raw, folded, chrome, pcs),
- *     util.c (event_reader_fill(), out_eesum() and the like), and
+ *     util.c (event_reader_fill(), out_eesum() and the like), view.c and
+ *     kcovtrace-tool.h (frame_filter_pass(), eesum_visible()), and
  *     docs/kcovtrace.1;
  *   - the guest programs that walk records: lab/guest/kcov_stress.c,
  *     kcov_ext_test.c (against the kernel's own UAPI);
@@ -224,6 +227,58 @@ int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz
 /* The counts so far; stats->sz set by the caller. */
 int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats);
 void kct_decoder_free(struct kct_decoder *dec);
+
+/* ---- Filter ----------------------------------------------------------- */
+
+/*
+ * What KCOV_FILTER keeps of a stream (a depth limit, suppressed functions),
+ * applied in userspace to the records of a kernel that did not filter them:
+ * record for record what a filtering kernel writes, by the rule of
+ * <linux/kcov.h> (docs/kcovtrace.1, FILTERS).  The depth counts from the
+ * stream's first record, as the kernel's does from KCOV_ENABLE: filter a
+ * task's records from its first.
+ *
+ * Where the two can differ: an EESUM record sums up a window the kernel did
+ * not record, and the frames it pushes are of functions this filter never
+ * saw the entry of, so it never suppresses them (a filtering kernel hides
+ * what a suppressed one does); after an EESUM record that cannot be
+ * balanced, this filter counts depths from 0 again, as a decoder does.
+ */
+
+/* A range of kernel text, [start, end): a suppressed function. */
+struct kct_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+#define KCT_FILTER_MAX_RANGES	(1u << 16)	/* KCOV_FILTER_MAX_RANGES */
+
+struct kct_filter_opts {
+	size_t sz;		/* sizeof(struct kct_filter_opts) */
+	uint32_t max_depth;	/* levels of calls kept, the outermost frame
+				   being level 1; 0: no limit */
+	const struct kct_range *ranges; /* suppressed functions, sorted and
+					   disjoint: their own ENTRY and EXIT
+					   records stay, nothing they execute
+					   or call does */
+	uint32_t nr_ranges;
+	uint64_t pc_fill;	/* OR'ed into records' PCs before they are
+				   compared with ranges (see kct_decoder_opts) */
+};
+
+struct kct_filter;
+
+/* A filter, with the kernel's errors: -EINVAL if it filters nothing
+ * (max_depth and nr_ranges 0) or for ranges unsorted, overlapping or empty;
+ * -E2BIG for more than KCT_FILTER_MAX_RANGES.  The ranges are copied. */
+int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out);
+/*
+ * Filters the next n records of the stream into out (room for n; out may be
+ * in), and returns how many it wrote, or -EINVAL.  Consecutive chunks of a
+ * stream give the records its whole gives.
+ */
+int64_t kct_filter_records(struct kct_filter *f, const uint64_t *in, uint64_t n, uint64_t *out);
+void kct_filter_free(struct kct_filter *f);
 
 /* ---- Trace files ------------------------------------------------------ */
 
@@ -460,6 +515,17 @@ struct kct_remote_enable_opts {
 
 /* KCOV_REMOTE_ENABLE in the extended mode (or classic, as above). */
 int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts);
+/*
+ * KCOV_FILTER: the kernel records only what opts lets through (see struct
+ * kct_filter_opts; pc_fill is not the kernel's business), in whatever mode
+ * the session is enabled later, here or in a task given its descriptor.
+ * Before enabling: -EBUSY once this session enabled kcov.  The errors of
+ * kct_filter_new() for bad opts, and the kernel's: -ENOTTY from a kernel
+ * without KCOV_FILTER, -ENOTSUPP (524) without CONFIG_KCOV_EXT_RECORDS,
+ * -EINVAL for ranges outside its text; kct_filter_new() then filters in
+ * userspace.
+ */
+int kct_session_set_filter(struct kct_session *s, const struct kct_filter_opts *opts);
 int kct_session_disable(struct kct_session *s);
 /* Starts a new stream: the kernel's next record goes first. */
 void kct_session_reset(struct kct_session *s);
@@ -509,6 +575,21 @@ int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
  * if no function covers it. */
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
+
+/*
+ * Adds to the ranges *ranges (*nr of them, malloc()ed; NULL and 0 at first,
+ * freed with free()) those of the kernel functions whose names match glob
+ * (fnmatch(3), no flags), at link-time addresses: [addr, addr + size), the
+ * ranges kept sorted and disjoint (overlapping or adjacent ones merged), as
+ * struct kct_filter_opts wants them.  Functions outside the kernel's own
+ * text, [_stext, _etext) where the source lists them, are left out:
+ * modules' and init text, which KCOV_FILTER refuses.  So is a function
+ * of unknown size (the last one of a source without sizes).  Returns how
+ * many symbols matched (each alias of a function counts), 0 leaving the
+ * ranges as they were, or a negative errno.
+ */
+int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
+			       struct kct_range **ranges, uint32_t *nr);
 
 struct kct_source {
 	const char *function;	/* the function this code belongs to */

@@ -137,4 +137,8 @@ static inline bool kcov_buffer_full(uint64_t count, uint64_t words)
 	return words && count == words - 1;
 }
 
+/* kct_filter_new()'s checks of its opts, the kernel's: 0 or a negative
+ * errno (filter.c). */
+int filter_opts_check(const struct kct_filter_opts *opts);
+
 #endif

@@ -24,10 +24,23 @@ struct kcov_remote_arg {
 	uint64_t common_handle;
 	uint64_t handles[];
 };
+/* KCOV_FILTER (issue 10): suppressed functions, then its argument. */
+struct kcov_filter_range {
+	uint64_t start;
+	uint64_t end;
+};
+struct kcov_filter {
+	uint32_t max_depth;
+	uint32_t flags;
+	uint32_t num_ranges;
+	uint32_t pad;
+	struct kcov_filter_range ranges[];
+};
 #define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
 #define KCOV_ENABLE		_IO('c', 100)
 #define KCOV_DISABLE		_IO('c', 101)
 #define KCOV_REMOTE_ENABLE	_IOW('c', 102, struct kcov_remote_arg)
+#define KCOV_FILTER		_IOW('c', 103, struct kcov_filter)
 #define ENOTSUPP		524	/* the kernel's, not in errno.h */
 
 #define DEFAULT_WORDS		(1u << 20)
@@ -143,6 +156,31 @@ int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_ena
 		if (!lacks_ext_mode(err) || !OPTS_GET(opts, allow_classic, false))
 			break;
 	}
+	free(arg);
+	return err;
+}
+
+int kct_session_set_filter(struct kct_session *s, const struct kct_filter_opts *opts)
+{
+	uint32_t nr = OPTS_GET(opts, nr_ranges, 0);
+	struct kcov_filter *arg;
+	int err = filter_opts_check(opts);
+
+	if (err)
+		return err;
+	if (s->enabled)
+		return -EBUSY;
+	arg = calloc(1, sizeof(*arg) + (size_t)nr * sizeof(arg->ranges[0]));
+	if (!arg)
+		return -ENOMEM;
+	arg->max_depth = OPTS_GET(opts, max_depth, 0);
+	arg->num_ranges = nr;
+	/* Field by field: struct kct_range is the library's, not the UAPI's. */
+	for (uint32_t i = 0; i < nr; i++) {
+		arg->ranges[i].start = opts->ranges[i].start;
+		arg->ranges[i].end = opts->ranges[i].end;
+	}
+	err = ioctl(s->fd, KCOV_FILTER, arg) ? -errno : 0;
 	free(arg);
 	return err;
 }

@@ -12,6 +12,7 @@
  * address of _text.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,16 @@ static int cmp_sym(const void *a, const void *b)
 	return (int)y->prio - (int)x->prio;
 }
 
+/* What kallsyms' addresses are moved back by: the KASLR offset. */
+static uint64_t runtime_shift(const struct kct_symbolizer *sym)
+{
+	uint64_t link = sym->link_text ? sym->link_text : X86_64_DEFAULT_TEXT;
+
+	if (!sym->runtime.nr || !sym->runtime_text)
+		return 0;
+	return sym->runtime_text - link;
+}
+
 /* The buckets of the finalized table (see struct kct_symbolizer). */
 static int make_buckets(struct kct_symbolizer *sym)
 {
@@ -236,14 +247,9 @@ static int make_buckets(struct kct_symbolizer *sym)
 static int __attribute__((noinline, cold)) finalize(struct kct_symbolizer *sym)
 {
 	struct sym_table *t = &sym->table;
-	uint64_t shift = 0;
+	uint64_t shift = runtime_shift(sym);
 	size_t out = 0;
 
-	if (sym->runtime.nr) {
-		uint64_t link = sym->link_text ? sym->link_text : X86_64_DEFAULT_TEXT;
-
-		shift = sym->runtime_text ? sym->runtime_text - link : 0;
-	}
 	free(t->syms);
 	t->nr = sym->link.nr + sym->runtime.nr;
 	/* Two entries past the end, which a look-up may read (see lookup()). */
@@ -391,6 +397,140 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	out->addr = e->addr;
 	out->size = e->size;
 	return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct kct_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/* Sorts the n ranges and merges those that overlap or touch; returns how
+ * many are left. */
+static uint32_t ranges_merge(struct kct_range *r, size_t n)
+{
+	uint32_t out = 0;
+
+	qsort(r, n, sizeof(*r), cmp_range);
+	for (size_t i = 0; i < n; i++) {
+		if (out && r[i].start <= r[out - 1].end) {
+			if (r[i].end > r[out - 1].end)
+				r[out - 1].end = r[i].end;
+			continue;
+		}
+		r[out++] = r[i];
+	}
+	return out;
+}
+
+/*
+ * The kernel's own text, [_stext (or _text), _etext), at link-time
+ * addresses: where KCOV_FILTER takes ranges.  false where the sources do
+ * not say, as for a user program.
+ */
+static bool core_text(const struct kct_symbolizer *sym, uint64_t *lo, uint64_t *hi)
+{
+	const struct sym_table *sources[] = { &sym->link, &sym->runtime };
+	uint64_t text = 0, stext = 0, etext = 0;
+
+	for (size_t k = 0; k < 2; k++) {
+		uint64_t shift = k ? runtime_shift(sym) : 0;
+
+		for (size_t i = 0; i < sources[k]->nr; i++) {
+			const struct sym_entry *e = &sources[k]->syms[i];
+			const char *name = sym->strings + e->name;
+
+			if (e->module)
+				continue;
+			if (!strcmp(name, "_text"))
+				text = e->addr - shift;
+			else if (!strcmp(name, "_stext"))
+				stext = e->addr - shift;
+			else if (!strcmp(name, "_etext"))
+				etext = e->addr - shift;
+		}
+	}
+	*lo = stext ? stext : text;
+	*hi = etext;
+	return *lo && *hi > *lo;
+}
+
+int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
+			       struct kct_range **ranges, uint32_t *nr)
+{
+	const struct sym_table *sources[] = { &sym->link, &sym->runtime };
+	struct kct_range *r = NULL;
+	size_t n = *nr, cap = 0;
+	uint64_t text_lo, text_hi;
+	int matched = 0, err;
+
+	if (!glob || (*nr && !*ranges))
+		return -EINVAL;
+	if (!sym->final) {
+		err = finalize(sym);
+		if (err)
+			return err;
+	}
+	/*
+	 * Names are matched in the sources, where every alias of an address
+	 * still is (the merged table keeps one name per address); the range
+	 * is that of the merged table's symbol at the alias's link-time
+	 * address, whose size the table knows.
+	 */
+	/* Init text, for one, is outside: freed after boot, it never runs
+	 * where a task records, and KCOV_FILTER refuses it. */
+	if (!core_text(sym, &text_lo, &text_hi)) {
+		text_lo = 0;
+		text_hi = UINT64_MAX;
+	}
+	for (size_t k = 0; k < 2; k++) {
+		uint64_t shift = k ? runtime_shift(sym) : 0;
+
+		for (size_t i = 0; i < sources[k]->nr; i++) {
+			const struct sym_entry *e = &sources[k]->syms[i];
+			const struct sym_entry *t;
+			int index;
+
+			if (e->module || fnmatch(glob, sym->strings + e->name, 0))
+				continue;
+			index = lookup(sym, e->addr - shift);
+			if (index < 0)
+				continue;
+			t = &sym->table.syms[index];
+			if (!t->size || t->addr != e->addr - shift || t->addr < text_lo ||
+			    t->addr + t->size > text_hi)
+				continue;
+			if (!r) {
+				/* The caller's ranges, then the new ones. */
+				cap = n + 16;
+				r = malloc(cap * sizeof(*r));
+				if (!r)
+					return -ENOMEM;
+				if (n)
+					memcpy(r, *ranges, n * sizeof(*r));
+			} else if (n == cap) {
+				struct kct_range *grown = realloc(r, cap * 2 * sizeof(*r));
+
+				if (!grown) {
+					free(r);
+					return -ENOMEM;
+				}
+				r = grown;
+				cap *= 2;
+			}
+			r[n++] = (struct kct_range){ t->addr, t->addr + t->size };
+			matched++;
+		}
+	}
+	if (!matched)
+		return 0;
+	free(*ranges);
+	*nr = ranges_merge(r, n);
+	*ranges = r;
+	return matched;
 }
 
 /* Source locations for another version's entries: found here, then

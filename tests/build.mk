@@ -31,6 +31,13 @@ $(TESTS_O)/lib/test-decode: tests/lib/test-decode.c $(LIBKCOVTRACE_A)
 SUITES += $(TESTS_O)/lib/test-decode
 check-deps: $(TESTS_O)/lib/test-decode
 
+# The record filter, on hand-made streams.
+$(TESTS_O)/lib/test-filter: tests/lib/test-filter.c $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/lib/test-filter
+check-deps: $(TESTS_O)/lib/test-filter
+
 # The session's mode fallbacks, against an ioctl() that plays the kernel.
 $(TESTS_O)/lib/test-session: tests/lib/test-session.c $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
@@ -57,7 +64,7 @@ check-deps: lab
 # ---- fuzzing ----
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB_SRCS := lib/decode.c lib/tracefile.c lib/tracewrite.c lib/symbolize.c lib/kernelid.c
+FUZZ_LIB_SRCS := lib/decode.c lib/filter.c lib/tracefile.c lib/tracewrite.c lib/symbolize.c lib/kernelid.c
 $(TESTS_O)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h) \
 		include/kcovtrace.h | deps-compiler deps-test
 	@mkdir -p $(@D)
@@ -76,11 +83,12 @@ $(TESTS_O)/lib/test-trace: tests/lib/test-trace.c lib/traceformat.h $(LIBKCOVTRA
 SUITES += $(TESTS_O)/lib/test-trace
 check-deps: $(TESTS_O)/lib/test-trace
 
-# record's stream cuts, on synthetic buffers.
+# record's stream cuts, on synthetic buffers; its userspace filter, on a
+# kcov buffer played by a file.
 $(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tools/kcovtrace/streams.c \
 		$(wildcard tools/kcovtrace/*.h) $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -o $@ $< tools/kcovtrace/streams.c \
+	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -Wl,--wrap=ioctl -o $@ $< tools/kcovtrace/streams.c \
 		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/tools/test-cut
 check-deps: $(TESTS_O)/tools/test-cut

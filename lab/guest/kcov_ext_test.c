@@ -411,6 +411,311 @@ static void test_classic_matches_ext(void)
 	kcov_close(&k);
 }
 
+/* ---- KCOV_FILTER ---- */
+
+#define FILTER_WORDS 8192
+
+struct filter {
+	struct kcov_filter f;
+	struct kcov_filter_range r[2];
+};
+
+static int kcov_filter(struct kcov *k, const struct filter *f)
+{
+	return ioctl(k->fd, KCOV_FILTER, f) ? -errno : 0;
+}
+
+static bool in_ranges(const struct filter *f, unsigned long pc)
+{
+	for (unsigned int i = 0; i < f->f.num_ranges; i++)
+		if (pc >= f->r[i].start && pc < f->r[i].end)
+			return true;
+	return false;
+}
+
+/*
+ * KCOV_FILTER's rule, as Documentation/dev-tools/kcov.rst states it, applied
+ * to an unfiltered extended stream that starts at depth 0: what the kernel
+ * must record with filter f, in the extended mode or (classic) as classic
+ * records.
+ */
+static unsigned long filter_ref(const unsigned long *in, unsigned long n, const struct filter *f,
+				bool classic, unsigned long *out)
+{
+	unsigned long max = f->f.max_depth ? f->f.max_depth : ~0UL, d = 0, hide = 0, m = 0;
+
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long rec = in[i], type = rec & KCOV_RECORDFLAG_TYPEMASK;
+		bool keep;
+
+		switch (type) {
+		case KCOV_RECORDFLAG_TYPE_ENTRY:
+			d++;
+			if (!hide && d <= max && in_ranges(f, record_pc(rec)))
+				hide = d;
+			keep = d <= max && (!hide || d <= hide);
+			break;
+		case KCOV_RECORDFLAG_TYPE_EXIT:
+			keep = d <= max && (!hide || d <= hide) && !classic;
+			if (d == hide)
+				hide = 0;
+			if (d)
+				d--;
+			break;
+		case KCOV_RECORDFLAG_TYPE_EESUM:
+			/* Not on the lab's kernel, whose scheduler is not
+			 * instrumented; KUnit tests these.  No match. */
+			return ~0UL;
+		default:
+			keep = d <= max && (!hide || d < hide);
+			break;
+		}
+		if (keep)
+			out[m++] = classic ? record_pc(rec) : rec;
+	}
+	return m;
+}
+
+static int filter_pipe[2];
+
+static void do_pipe(void *arg)
+{
+	char c = 'x';
+
+	(void)arg;
+	if (write(filter_pipe[1], &c, 1) != 1 || read(filter_pipe[0], &c, 1) != 1)
+		diag("pipe: %s", strerror(errno));
+}
+
+static void do_open(void *arg)
+{
+	int fd = open("/lab/System.map", O_RDONLY);
+
+	(void)arg;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A page fault: a fresh anonymous page written, each time. */
+static void do_fault(void *arg)
+{
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)arg;
+	if (p != MAP_FAILED) {
+		*(volatile char *)p = 1;
+		munmap(p, 4096);
+	}
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void *);
+} filter_calls[] = {
+	{ "getppid()", do_getppid },
+	{ "a pipe write and read", do_pipe },
+	{ "open and close", do_open },
+	{ "a page fault", do_fault },
+};
+
+static void (*filter_fn)(void *);
+
+/* Records of a warmed-up filter_fn, with the filter f if not NULL. */
+static unsigned long filter_run(struct kcov *k, const struct filter *f, unsigned long mode,
+				unsigned long *out)
+{
+	unsigned long n;
+
+	if (f && kcov_filter(k, f))
+		return 0;
+	if (kcov_enable(k, mode))
+		return 0;
+	filter_fn(NULL);
+	n = collect(k, filter_fn, NULL);
+	kcov_disable(k);
+	if (n > FILTER_WORDS)
+		return 0;
+	memcpy(out, k->cover + 1, n * sizeof(*out));
+	return n;
+}
+
+/*
+ * The kernel's filter equals the rule applied to an unfiltered stream of the
+ * same getppid(), which the lab kernel runs the same way every time: an
+ * attempt counts where two unfiltered runs around the filtered one agree.
+ */
+static void filter_oracle(struct kcov *k, struct filter *f, bool classic, const char *what)
+{
+	static unsigned long a[FILTER_WORDS], b[FILTER_WORDS], got[FILTER_WORDS], want[FILTER_WORDS];
+	unsigned long na = 0, nb, ng = 0, nw = 0;
+	int attempt, stable = 0;
+
+	for (attempt = 0; attempt < 10; attempt++) {
+		na = filter_run(k, NULL, KCOV_TRACE_PC_EXT, a);
+		ng = filter_run(k, f, classic ? KCOV_TRACE_PC : KCOV_TRACE_PC_EXT, got);
+		/* Unfiltered again: KCOV_FILTER has no "off", a new fd has. */
+		kcov_close(k);
+		if (kcov_open(k, BIG_WORDS))
+			break;
+		nb = filter_run(k, NULL, KCOV_TRACE_PC_EXT, b);
+		if (!na || na != nb || memcmp(a, b, na * sizeof(*a)))
+			continue;
+		stable++;
+		nw = filter_ref(a, na, f, classic, want);
+		if (ng == nw && !memcmp(got, want, nw * sizeof(*got)))
+			break;
+	}
+	report(attempt < 10, "KCOV_FILTER %s: the kernel's records are the rule applied to an "
+	       "unfiltered run (%lu of %lu records; %d stable attempts)", what, ng, na, stable);
+	if (attempt == 10)
+		for (unsigned long i = 0; i < (ng > nw ? ng : nw) && i < 400; i++)
+			diag("%4lu  got %016lx  want %016lx%s", i, i < ng ? got[i] : 0,
+			     i < nw ? want[i] : 0,
+			     i < ng && i < nw && got[i] == want[i] ? "" : "  <--");
+}
+
+static void test_filter_call(const char *call)
+{
+	static unsigned long a[FILTER_WORDS];
+	struct kct_symbol sym = { .sz = sizeof(sym) };
+	struct filter f;
+	struct kcov k;
+	unsigned long n, d = 0, callee = 0;
+	char what[128];
+
+	if (kcov_open(&k, BIG_WORDS)) {
+		report(false, "KCOV_FILTER: kcov unavailable");
+		return;
+	}
+	for (unsigned int depth = 1; depth <= 4; depth *= 2) {
+		memset(&f, 0, sizeof(f));
+		f.f.max_depth = depth;
+		snprintf(what, sizeof(what), "%s, max_depth %u", call, depth);
+		filter_oracle(&k, &f, false, what);
+	}
+	/* Suppress the first function called at depth 2. */
+	n = filter_run(&k, NULL, KCOV_TRACE_PC_EXT, a);
+	for (unsigned long i = 0; i < n && !callee; i++) {
+		unsigned long type = a[i] & KCOV_RECORDFLAG_TYPEMASK;
+
+		if (type == KCOV_RECORDFLAG_TYPE_ENTRY && ++d == 2)
+			callee = record_pc(a[i]);
+		else if (type == KCOV_RECORDFLAG_TYPE_EXIT && d)
+			d--;
+	}
+	if (!callee || kct_symbolize(symbols, callee, &sym) || !sym.size) {
+		report(false, "KCOV_FILTER: %s calls no function (%lu records)", call, n);
+		kcov_close(&k);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.f.num_ranges = 1;
+	f.r[0].start = sym.addr;
+	f.r[0].end = sym.addr + sym.size;
+	snprintf(what, sizeof(what), "%s, suppressing %s", call, sym.name);
+	filter_oracle(&k, &f, false, what);
+	snprintf(what, sizeof(what), "%s, suppressing %s, classic mode", call, sym.name);
+	filter_oracle(&k, &f, true, what);
+	f.f.max_depth = 3;
+	snprintf(what, sizeof(what), "%s, max_depth 3 and suppressing %s", call, sym.name);
+	filter_oracle(&k, &f, false, what);
+	kcov_close(&k);
+}
+
+static void test_filter(void)
+{
+	if (pipe(filter_pipe)) {
+		report(false, "KCOV_FILTER: pipe: %s", strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(filter_calls) / sizeof(filter_calls[0]); i++) {
+		filter_fn = filter_calls[i].fn;
+		test_filter_call(filter_calls[i].name);
+	}
+	close(filter_pipe[0]);
+	close(filter_pipe[1]);
+}
+
+/* Bad input gets an errno and changes nothing. */
+static void test_filter_errors(void)
+{
+	struct kct_symbol sym = { .sz = sizeof(sym) };
+	struct filter f, good = { .f.max_depth = 1 };
+	struct kcov_filter *big;
+	struct kcov k;
+	unsigned long n;
+	int err;
+
+	if (kct_symbolize(symbols, text_start, &sym)) {
+		report(false, "KCOV_FILTER errors: no symbol at _stext");
+		return;
+	}
+	k.fd = open("/sys/kernel/debug/kcov", O_RDWR);
+	k.cover = NULL;
+	report(kcov_filter(&k, &good) == -EINVAL, "KCOV_FILTER before KCOV_INIT_TRACE: EINVAL");
+	kcov_close(&k);
+	if (kcov_open(&k, BIG_WORDS)) {
+		report(false, "KCOV_FILTER errors: kcov unavailable");
+		return;
+	}
+	report(!kcov_filter(&k, &good), "KCOV_FILTER with max_depth 1 is taken");
+#define BAD(want, desc, ...) do {						\
+		f = (struct filter){ __VA_ARGS__ };				\
+		err = kcov_filter(&k, &f);					\
+		report(err == (want), "KCOV_FILTER %s: %s (got %d)", desc, #want, err); \
+	} while (0)
+	BAD(-EINVAL, "with flags", .f.max_depth = 1, .f.flags = 1);
+	BAD(-EINVAL, "with pad", .f.max_depth = 1, .f.pad = 1);
+	BAD(-EINVAL, "without depth or ranges", .f.max_depth = 0);
+	BAD(-EINVAL, "with an empty range", .f.num_ranges = 1,
+	    .r[0] = { sym.addr, sym.addr });
+	BAD(-EINVAL, "with ranges unsorted", .f.num_ranges = 2,
+	    .r[0] = { sym.addr + 0x20, sym.addr + 0x30 }, .r[1] = { sym.addr, sym.addr + 0x10 });
+	BAD(-EINVAL, "with ranges overlapping", .f.num_ranges = 2,
+	    .r[0] = { sym.addr, sym.addr + 0x20 }, .r[1] = { sym.addr + 0x10, sym.addr + 0x30 });
+	BAD(-EINVAL, "with a range outside kernel text", .f.num_ranges = 1,
+	    .r[0] = { 0x1000, 0x2000 });
+	BAD(-EINVAL, "with a range that ends past kernel text", .f.num_ranges = 1,
+	    .r[0] = { text_end - 0x10, text_end + 0x10 });
+#undef BAD
+	err = ioctl(k.fd, KCOV_FILTER, (void *)8) ? -errno : 0;
+	report(err == -EFAULT, "KCOV_FILTER of an unreadable argument: EFAULT (got %d)", err);
+	big = calloc(1, sizeof(*big) + (KCOV_FILTER_MAX_RANGES + 1) * sizeof(big->ranges[0]));
+	big->num_ranges = KCOV_FILTER_MAX_RANGES + 1;
+	err = ioctl(k.fd, KCOV_FILTER, big) ? -errno : 0;
+	report(err == -E2BIG, "KCOV_FILTER with more than KCOV_FILTER_MAX_RANGES ranges: E2BIG (got %d)", err);
+	free(big);
+	/* After all that, max_depth 1 still holds: getppid() shows one frame. */
+	err = kcov_enable(&k, KCOV_TRACE_PC_EXT);
+	n = err ? 0 : collect(&k, do_getppid, NULL);
+	/* getppid() calls a function: one frame of two is shown. */
+	{
+		unsigned long enters = 0;
+
+		for (unsigned long i = 0; i < n; i++)
+			enters += (k.cover[i + 1] & KCOV_RECORDFLAG_TYPEMASK) == KCOV_RECORDFLAG_TYPE_ENTRY;
+		report(!err && enters == 1, "failed KCOV_FILTER calls leave the filter as it was "
+		       "(getppid(): %lu entries in %lu records)", enters, n);
+	}
+	err = kcov_filter(&k, &good);
+	report(err == -EBUSY, "KCOV_FILTER while enabled: EBUSY (got %d)", err);
+	kcov_disable(&k);
+	err = kcov_enable(&k, KCOV_TRACE_CMP);
+	report(err == -EINVAL, "KCOV_ENABLE of KCOV_TRACE_CMP with a filter: EINVAL (got %d)", err);
+	if (!err)
+		kcov_disable(&k);
+	{
+		struct kcov_remote_arg arg = { .trace_mode = KCOV_TRACE_PC_EXT, .area_size = 512,
+					       .common_handle = kcov_remote_handle(KCOV_SUBSYSTEM_COMMON, 0x4242) };
+
+		err = ioctl(k.fd, KCOV_REMOTE_ENABLE, &arg) ? -errno : 0;
+		report(err == -EINVAL, "KCOV_REMOTE_ENABLE of a filtered instance: EINVAL (got %d)", err);
+		if (!err)
+			kcov_disable(&k);
+	}
+	kcov_close(&k);
+}
+
 static void test_unknown_mode(void)
 {
 	static const unsigned long modes[] = { 3, 4, 100, 0xdead, ~0UL };
@@ -454,6 +759,21 @@ static void test_no_ext(void)
 	if (!err)
 		kcov_disable(&k);
 	report(!err && n > 0, "without CONFIG_KCOV_EXT_RECORDS, KCOV_TRACE_PC still works (%lu records)", n);
+	kcov_close(&k);
+}
+
+static void test_filter_no_ext(void)
+{
+	struct kcov_filter f = { .max_depth = 1 };
+	struct kcov k;
+	int err;
+
+	if (kcov_open(&k, BIG_WORDS)) {
+		report(false, "no ext: kcov unavailable");
+		return;
+	}
+	err = ioctl(k.fd, KCOV_FILTER, &f) ? -errno : 0;
+	report(err == -ENOTSUPP, "without CONFIG_KCOV_EXT_RECORDS, KCOV_FILTER fails with ENOTSUPP (got %d)", err);
 	kcov_close(&k);
 }
 
@@ -1055,8 +1375,11 @@ int main(int argc, char **argv)
 		test_overflow();
 		test_fork_exec();
 		test_two_threads();
+		test_filter();
+		test_filter_errors();
 	} else {
 		test_no_ext();
+		test_filter_no_ext();
 		test_remote(false);
 	}
 	test_unknown_mode();

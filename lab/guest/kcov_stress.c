@@ -3,7 +3,7 @@
  * kcov_stress: do the extended records of a traced syscall stay balanced
  * across context switches?
  *
- *   kcov_stress [--ops N] [--expect-raw-violations] [--bench]
+ *   kcov_stress [--ops N] [--max-depth D] [--expect-raw-violations] [--bench]
  *
  * Threads ping-pong over a futex and over a pipe, call sched_yield() and
  * nanosleep(), and take page faults, while a CPU hog keeps the vCPUs busy so
@@ -17,6 +17,9 @@
  * Fails if any stream with EESUM records applied is unbalanced, and, with
  * --expect-raw-violations (for a kernel whose scheduler is instrumented), if
  * no stream without them is.  N counts syscalls; page faults come on top.
+ *
+ * --max-depth D records D levels of calls only (KCOV_FILTER): the filtered
+ * streams, EESUM records of the frames shown included, must balance too.
  *
  * --bench runs the workload in KCOV_TRACE_PC and then in KCOV_TRACE_PC_EXT
  * and prints time and records per operation, and the ratios.
@@ -51,6 +54,7 @@ static unsigned long trace_mode = KCOV_TRACE_PC_EXT;
 /* The benchmark leaves the streams unchecked: checking would slow the
  * partners that the ping-pong operations wait for. */
 static bool check_streams = true;
+static unsigned int max_depth;	/* KCOV_FILTER's, 0: none */
 
 struct worker {
 	const char *name;
@@ -189,6 +193,12 @@ static void *run_worker(void *arg)
 	w->scratch = malloc(WORDS * sizeof(uint64_t));
 	if (w->cover == MAP_FAILED || !w->scratch)
 		return perror("mmap"), NULL;
+	if (max_depth) {
+		struct kcov_filter f = { .max_depth = max_depth };
+
+		if (ioctl(w->fd, KCOV_FILTER, &f))
+			return perror("KCOV_FILTER"), NULL;
+	}
 	if (ioctl(w->fd, KCOV_ENABLE, trace_mode))
 		return perror("KCOV_ENABLE"), NULL;
 	while (!atomic_load(&stop)) {
@@ -305,6 +315,7 @@ int main(int argc, char **argv)
 		{ "ops", required_argument, NULL, 'n' },
 		{ "expect-raw-violations", no_argument, NULL, 'r' },
 		{ "bench", no_argument, NULL, 'b' },
+		{ "max-depth", required_argument, NULL, 'd' },
 		{ 0 }
 	};
 	bool expect_raw = false, bench = false;
@@ -319,6 +330,8 @@ int main(int argc, char **argv)
 			expect_raw = true;
 		else if (c == 'b')
 			bench = true;
+		else if (c == 'd')
+			max_depth = atoi(optarg);
 		else
 			return 2;
 	}

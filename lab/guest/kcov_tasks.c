@@ -18,6 +18,12 @@
  *	thread's line before the exec ("kcov_tasks: thread ...") and the
  *	program's after ("kcov_tasks: execed ...").
  *
+ *   kcov_tasks --calls
+ *	One task, the same syscalls every time, each once warmed up: getppid(),
+ *	a pipe write() and read(), an openat() and close() of a fixed file, and
+ *	a read() into a fresh page, which faults in it.  For comparing filtered
+ *	and unfiltered recordings (tests/lab/run).
+ *
  *   kcov_tasks --pingpong OPS [--self-kcov WORDS]
  *	4 threads in 2 pairs, each pair passing a byte to and fro over two
  *	pipes OPS times; prints "kcov_tasks: pingpong OPS ops, X ns/op",
@@ -176,6 +182,49 @@ static int thread_exec(void)
 		pause();
 }
 
+/* ---- the same calls every time ---- */
+
+/*
+ * A pipe write updates the pipe's times if the coarse clock moved since the
+ * last one: after 20 ms it has, however long tracing made the calls take.
+ */
+static ssize_t timed_write(int fd, const char *c)
+{
+	usleep(20000);
+	return write(fd, c, 1);
+}
+
+static void calls_once(int p[2], bool fault)
+{
+	char c = 'x', *page;
+	int fd;
+
+	syscall(SYS_getppid);
+	if (timed_write(p[1], &c) != 1 || read(p[0], &c, 1) != 1)
+		fail("pipe");
+	fd = openat(AT_FDCWD, "/init", O_RDONLY);
+	if (fd < 0)
+		fail("openat /init");
+	close(fd);
+	if (!fault)
+		return;
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED || timed_write(p[1], &c) != 1 || read(p[0], page, 1) != 1)
+		fail("a read into a fresh page");
+}
+
+static int calls(void)
+{
+	int p[2];
+
+	if (pipe(p))
+		fail("pipe");
+	/* The first calls fault in what later ones find ready. */
+	calls_once(p, false);
+	calls_once(p, true);
+	return 0;
+}
+
 /* ---- the benchmark ---- */
 
 static long ops;
@@ -267,6 +316,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "--thread-exec"))
 		return thread_exec();
+	if (argc == 2 && !strcmp(argv[1], "--calls"))
+		return calls();
 	if (argc >= 3 && !strcmp(argv[1], "--pingpong")) {
 		ops = atol(argv[2]);
 		if (argc == 5 && !strcmp(argv[3], "--self-kcov"))
@@ -280,6 +331,6 @@ int main(int argc, char **argv)
 	if (argc == 1)
 		return tasks();
 usage:
-	fprintf(stderr, "usage: kcov_tasks [--thread-exec | --pingpong OPS [--self-kcov WORDS]]\n");
+	fprintf(stderr, "usage: kcov_tasks [--thread-exec | --calls | --pingpong OPS [--self-kcov WORDS]]\n");
 	return 2;
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target for what libkcovtrace reads from untrusted files: the
- * record decoder, trace files and raw buffers, and kallsyms/System.map text;
- * and for the trace writer, whose files must read back as written.  The
- * first byte picks the parser (its value % 4) and the decoder's batch size
- * (the rest); the other bytes are the input.
+ * record decoder, trace files and raw buffers, kallsyms/System.map text and
+ * the function ranges of globs in it; for the record filter, whose output
+ * must decode as well as its input; and for the trace writer, whose files
+ * must read back as written.  The first byte
+ * picks the parser (its value % 4), the decoder's batch size (/ 4 % 4) and,
+ * for records in memory, whether the record filter takes them (bit 4) and
+ * its depth limit (/ 32); the other bytes are the input.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -138,6 +141,100 @@ static void drain(struct kct_decoder *dec, const uint64_t *recs, uint64_t n, uns
 		     suppressed != reported || eesums != st.eesums || saturated != st.saturated))
 		abort();
 	kct_decoder_free(dec);
+}
+
+/* Repairs a decoder makes of records: frames of unknown callers and
+ * unfinished ones; -1 where the decoder gives up (too deep). */
+static int64_t repairs(const uint64_t *recs, uint64_t n, uint64_t *saturated)
+{
+	struct kct_decoder_opts opts = { .sz = sizeof(opts), .max_depth = 512 };
+	struct kct_decoder_stats st = { .sz = sizeof(st) };
+	static struct kct_event evs[256];
+	struct kct_decoder *dec;
+	int got;
+
+	if (kct_decoder_new_mem(recs, n, &opts, &dec))
+		return -1;
+	while ((got = kct_decoder_next_batch(dec, evs, sizeof(evs[0]), 256)) > 0)
+		;
+	kct_decoder_stats(dec, &st);
+	kct_decoder_free(dec);
+	*saturated = st.saturated;
+	return got ? -1 : (int64_t)(st.orphan_exits + st.unfinished);
+}
+
+/*
+ * The record filter, with a depth limit and suppressed functions taken
+ * from the input (the PCs of entries at even places among the first 32
+ * records, one byte each).  Its output is a subsequence of the input but
+ * for EESUM records, which it rewrites or drops; the same in chunks as
+ * whole; and decodes with no more repairs than the input, unless a
+ * rewritten EESUM record saturated (more visible frames than its fields
+ * hold, as a filtering kernel would write it too).
+ */
+static void filter_records(const uint64_t *recs, uint64_t n, uint32_t max_depth)
+{
+	struct kct_range ranges[16];
+	struct kct_filter_opts opts = { .sz = sizeof(opts), .max_depth = max_depth,
+					.ranges = ranges };
+	uint64_t *out = malloc(n * 8 + 8), *chunked = malloc(n * 8 + 8);
+	uint64_t in_sat = 0, out_sat = 0;
+	struct kct_filter *f;
+	int64_t kept, more = 0, in_rep, out_rep;
+	uint64_t j = 0;
+
+	if (!out || !chunked)
+		abort();
+	for (uint64_t i = 0; i < n && i < 32; i += 2) {
+		uint64_t pc = recs[i] & KCT_RECORD_IP_MASK;
+		uint32_t k = opts.nr_ranges;
+
+		if (KCT_RECORD_KIND(recs[i]) != KCT_RECORD_KIND_ENTRY)
+			continue;
+		/* Insertion in order; a PC already there is skipped. */
+		while (k && ranges[k - 1].start > pc)
+			k--;
+		if (k && ranges[k - 1].start == pc)
+			continue;
+		memmove(&ranges[k + 1], &ranges[k], (opts.nr_ranges - k) * sizeof(ranges[0]));
+		ranges[k] = (struct kct_range){ pc, pc + 1 };
+		opts.nr_ranges++;
+	}
+	if (kct_filter_new(&opts, &f)) {
+		if (max_depth || opts.nr_ranges)
+			abort();
+		goto out;
+	}
+	kept = kct_filter_records(f, recs, n, out);
+	kct_filter_free(f);
+	if (kct_filter_new(&opts, &f))
+		abort();
+	for (uint64_t at = 0, len; at < n; at += len) {
+		len = 1 + recs[at] % 5;
+		len = len < n - at ? len : n - at;
+		more += kct_filter_records(f, recs + at, len, chunked + more);
+	}
+	kct_filter_free(f);
+	if (kept < 0 || (uint64_t)kept > n || more != kept || memcmp(out, chunked, kept * 8))
+		abort();
+	for (int64_t i = 0; i < kept; i++, j++) {
+		bool eesum = KCT_RECORD_KIND(out[i]) == KCT_RECORD_KIND_EESUM;
+
+		while (j < n && recs[j] != out[i] &&
+		       !(eesum && KCT_RECORD_KIND(recs[j]) == KCT_RECORD_KIND_EESUM))
+			j++;
+		if (j == n)
+			abort();
+	}
+	in_rep = repairs(recs, n, &in_sat);
+	out_rep = repairs(out, kept, &out_sat);
+	if (in_rep >= 0 && out_rep >= 0 && out_sat == in_sat && out_rep > in_rep)
+		abort();
+	if (in_rep >= 0 && out_rep >= 0 && out_sat < in_sat)
+		abort();
+out:
+	free(out);
+	free(chunked);
 }
 
 /* A directory of our own for the writer's files: $FUZZ_WRITER_DIR, which
@@ -309,6 +406,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kct_trace *trace;
 	struct kct_symbolizer *sym;
 	struct kct_symbol s = { .sz = sizeof(s) };
+	struct kct_range *ranges = NULL;
+	uint32_t nr = 0;
 	unsigned int batch;
 
 	if (size < 1)
@@ -320,7 +419,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t *recs = malloc(n * 8 + 1);
 
 		memcpy(recs, data + 1, n * 8);
-		if (!kct_decoder_new_mem(recs, n, &opts, &dec))
+		if (data[0] & 0x10)
+			filter_records(recs, n, data[0] / 32);
+		else if (!kct_decoder_new_mem(recs, n, &opts, &dec))
 			drain(dec, recs, n, batch);
 		free(recs);
 		break;
@@ -354,6 +455,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint64_t pc = 0; pc < 4; pc++)
 			kct_symbolize(sym, 0xffffffff81000000ULL + pc * 0x1000, &s);
 		kct_symbolize(sym, ~0ULL, &s);
+		/* Every function's range, then some again: sorted, disjoint. */
+		if (kct_symbolizer_glob_ranges(sym, "*", &ranges, &nr) >= 0 &&
+		    kct_symbolizer_glob_ranges(sym, "[a-m]*", &ranges, &nr) >= 0)
+			for (uint32_t i = 0; i < nr; i++)
+				if (ranges[i].start >= ranges[i].end ||
+				    (i && ranges[i].start <= ranges[i - 1].end))
+					abort();
+		free(ranges);
 		kct_symbolizer_free(sym);
 		break;
 	case 3: /* the writer */

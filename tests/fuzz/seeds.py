@@ -43,11 +43,15 @@ def trace(*streams, notes=(), kernel_id=None):
         kernel_release=b"6.12.0")
 
 
-# The first byte: the parser (% 4) and the batch size the decoder is driven
-# with (/ 4 % 4: 1, 3, 64 or 256 events).
+# The first byte: the parser (% 4), the batch size the decoder is driven
+# with (/ 4 % 4: 1, 3, 64 or 256 events), and for records, whether the record
+# filter takes them (bit 4) and its depth limit (/ 32).
 for batch in range(4):
     write("records-%d" % batch, bytes([batch * 4]) + pack(records))
 write("records-saturated", b"\x00" + pack(saturated))
+# The record filter: suppression only (0x10), then with max_depth 2 (0x50).
+write("filter", b"\x10" + pack(records + saturated))
+write("filter-depth", b"\x50" + pack(records + malformed))
 write("records-malformed", b"\x04" + pack(malformed))
 write("raw-buffer", b"\x01" + struct.pack("<Q", len(records)) + pack(records))
 write("trace-file", b"\x01" + trace(records))

@@ -3,13 +3,22 @@
  * Unit tests of kcovtrace record's stream cuts (tools/kcovtrace/streams.c)
  * on synthetic buffers, in the notation of tests/lib/test-decode.c:
  * E1 = entry at pc 1, X1 = exit at pc 1, B1 = block at pc 1, D1/-2 = EESUM
- * record with delta 1 and mindelta -2, Dsat = a saturated one.
+ * record with delta 1 and mindelta -2, Dsat = a saturated one.  And the
+ * streams record writes of a task whose records it filters in userspace
+ * (the kernel refused KCOV_FILTER), on a kcov buffer played by a file
+ * (linked with -Wl,--wrap=ioctl, as tests/lib/test-session.c).
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "streams.h"
+
+#define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
 
 static int tests, failures;
 
@@ -100,6 +109,101 @@ static void check_sections(const char *name, const char *records, const char *wa
 	check(!strcmp(sections, want), name, records, sections);
 }
 
+/* ---- streams.c's userspace filter, on a fake kcov buffer ---- */
+
+int __real_ioctl(int fd, unsigned long request, ...);
+
+/* The fake device: KCOV_INIT_TRACE works, the rest is the file's. */
+int __wrap_ioctl(int fd, unsigned long request, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (request == KCOV_INIT_TRACE)
+		return 0;
+	return __real_ioctl(fd, request, arg);
+}
+
+static char emitted[512];
+
+static void emit(void *ctx, const struct stream_meta *m, const uint64_t *rec, uint64_t count)
+{
+	static const char kinds[16] = { 'E', 'X', 'D', [15] = 'B' };
+	size_t len = strlen(emitted);
+
+	len += snprintf(emitted + len, sizeof(emitted) - len, "%s[", len ? " " : "");
+	for (uint64_t i = 0; i < count; i++)
+		len += snprintf(emitted + len, sizeof(emitted) - len, "%s%c%llx", i ? " " : "",
+				kinds[KCT_RECORD_KIND(rec[i])],
+				(unsigned long long)(rec[i] & KCT_RECORD_IP_MASK));
+	snprintf(emitted + len, sizeof(emitted) - len, "]");
+}
+
+/* The records the task wrote since the last reset: the count, then them. */
+static void kernel_writes(int fd, const char *records)
+{
+	uint64_t rec[65], n = parse(records, rec + 1);
+
+	rec[0] = n;
+	if (pwrite(fd, rec, (n + 1) * sizeof(rec[0]), 0) != (ssize_t)((n + 1) * sizeof(rec[0])))
+		abort();
+}
+
+static int no_symbols(void *ctx, uint64_t pc)
+{
+	return -1;
+}
+
+/*
+ * A task followed with KCOV_FILTER refused (filter_err), its records
+ * written in chunks, each chunk followed by the event given: the streams
+ * emitted.  chunks: "records|event" separated by ";", event N (new), S
+ * (syscall entry), s (syscall exit), x (exit).
+ */
+static void check_fallback(const char *name, uint32_t max_depth, int filter_err, bool syscalls,
+			   const char *chunks, const char *want)
+{
+	struct kct_filter_opts fo = { .sz = sizeof(fo), .max_depth = max_depth };
+	char path[] = "/tmp/kcovtrace-test-cut.XXXXXX", *copy = strdup(chunks), *save = NULL;
+	int fd = mkstemp(path);
+	struct kct_session_opts so = { .sz = sizeof(so), .buffer_words = 512, .device = path };
+	bool wanted[64] = { [39] = true };
+	uint64_t matched[64] = { 0 };
+	struct streams s = {
+		.emit = emit, .syscalls = syscalls, .wanted = wanted, .nr_wanted = 64,
+		.matched = matched, .is_syscall = no_symbols, .filter = &fo,
+	};
+	struct follow_task t = { .tid = 5, .pid = 5, .ppid = 1, .comm = "t",
+				 .mode = KCT_MODE_TRACE_PC_EXT, .filter_err = filter_err };
+	struct follow_event ev = { .task = &t };
+	int err = 0;
+
+	if (fd < 0 || ftruncate(fd, 512 * sizeof(uint64_t)) || kct_session_open(&so, &t.kcov))
+		abort();
+	emitted[0] = '\0';
+	ev.type = FOLLOW_NEW;
+	err |= streams_event(&s, &ev);
+	for (char *c = strtok_r(copy, ";", &save); c; c = strtok_r(NULL, ";", &save)) {
+		char *bar = strchr(c, '|');
+
+		*bar = '\0';
+		kernel_writes(fd, c);
+		ev.type = bar[1] == 'S' ? FOLLOW_SYSCALL_ENTRY :
+			  bar[1] == 's' ? FOLLOW_SYSCALL_EXIT : FOLLOW_EXIT;
+		/* A call asked for (39) at entries written S39, else 1. */
+		ev.nr = bar[2] ? atoi(bar + 2) : 1;
+		err |= streams_event(&s, &ev);
+	}
+	check(!err && !strcmp(emitted, want), name, chunks, emitted);
+	kct_session_close(t.kcov);
+	close(fd);
+	unlink(path);
+	free(copy);
+}
+
 int main(void)
 {
 	/* After a ptrace stop: the stop's exits, then the task's own. */
@@ -134,6 +238,30 @@ int main(void)
 	check_sections("a section with an EESUM record", "E1 D1/0 X5 X1 E2 X2", "[0,4)[4,6)");
 	check_sections("classic: the whole buffer", "B1 B2", "[0,2)");
 	check_sections("nothing", "", "");
+
+	/*
+	 * max_depth 1: X10, X11 at depth 0 (the stop's end, cut), E20 d 1
+	 * and its block kept, E30 d 2 and what it does hidden, X22 of depth
+	 * 1 kept; E40 d 1 kept, E50 d 2 not.
+	 */
+	check_fallback("filtered in userspace: the task's stream of what the filter keeps", 1,
+		       -ENOTTY, false, "X10 X11 E20 B21 E30 B31 X32 X22 E40 E50|x",
+		       "[E20 B21 X22 E40]");
+	check_fallback("filtered by the kernel: the records as they are", 1, 0, false,
+		       "X10 E20 E30 X30 X20|x", "[E20 E30 X30 X20]");
+	/*
+	 * --syscalls, max_depth 2: the depth goes on across the resets at
+	 * each stop.  After the call not asked for, d 3 (E30 hidden); after
+	 * the entry of call 39, d 3 again (E31 hidden).  At its exit: X31 of
+	 * depth 3 hidden, X21 kept, E22 kept, E32 and what it does hidden,
+	 * X23 kept, E24 kept, E35 not: the call is E22 X23.  (Counted from 0
+	 * at the last reset, E32 B33 X34 would show.)
+	 */
+	check_fallback("--syscalls filtered in userspace: the depth counts across every reset", 2,
+		       -ENOTTY, true,
+		       "E10 E20 E30|S;X30 X20 X10 E10 E21 E31|S39;"
+		       "X31 X21 E22 E32 B33 X34 X23 E24 E35|s",
+		       "[E22 X23]");
 
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;

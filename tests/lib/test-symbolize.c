@@ -2,8 +2,8 @@
 /*
  * Unit tests of the symbolizer: System.map and kallsyms look-ups, the KASLR
  * offset of kallsyms, module names, hidden addresses, and DWARF lines and
- * inlined frames of this very program; and of the kernel identity taken
- * from the same symbol lists.
+ * inlined frames of this very program; globs to function ranges; and of
+ * the kernel identity taken from the same symbol lists.
  */
 #include <errno.h>
 #include <link.h>
@@ -245,6 +245,60 @@ static void test_lookups(void)
 	check_lookups("one symbol", a + 10, 1, false);
 }
 
+/* Globs to ranges: by hand from the listing, KASLR offset 0x19000000. */
+static void test_glob_ranges(void)
+{
+	const char *kallsyms = write_tmp("ffffffff9a000000 T _text\n"
+					 "ffffffff9a000100 t _raw_spin_lock\n"
+					 "ffffffff9a000180 T _raw_spin_lock_irqsave\n"
+					 "ffffffff9a000200 T rcu_read_lock\n"
+					 "ffffffff9a000200 t rcu_alias\n"
+					 "ffffffff9a000280 D rcu_data\n"
+					 "ffffffff9a000300 T do_sys_open\n"
+					 "ffffffff9a000400 T rcu_note\n"
+					 "ffffffff9a000480 T _etext\n"
+					 "ffffffff9a000500 T _sinittext\n"
+					 "ffffffff9a000500 T rcu_init\n"
+					 "ffffffff9a000580 T _einittext\n"
+					 "ffffffffc0001000 t rcu_mod\t[mymod]\n"
+					 "ffffffffc0001100 t mod_other\t[mymod]\n");
+	const char *map = write_tmp("ffffffff81000000 T _text\nffffffff81000100 t alpha\n");
+	struct kct_symbolizer *sym;
+	struct kct_range *r = NULL;
+	uint32_t nr = 0;
+	int n;
+
+	kct_symbolizer_new(&sym);
+	kct_symbolizer_add_kallsyms(sym, kallsyms);
+	n = kct_symbolizer_glob_ranges(sym, "*spin_*lock*", &r, &nr);
+	CHECK(n == 2 && nr == 1 && r[0].start == 0xffffffff81000100 &&
+	      r[0].end == 0xffffffff81000200,
+	      "two functions side by side: one range, at link-time addresses");
+	/* rcu_read_lock and its alias rcu_alias [0x200, 0x300) (rcu_data is
+	 * not text), rcu_note [0x400, 0x480); rcu_mod is a module's, rcu_init
+	 * init text, after _etext. */
+	n = kct_symbolizer_glob_ranges(sym, "rcu_*", &r, &nr);
+	CHECK(n == 3 && nr == 2 && r[0].start == 0xffffffff81000100 &&
+	      r[0].end == 0xffffffff81000300 && r[1].start == 0xffffffff81000400 &&
+	      r[1].end == 0xffffffff81000480,
+	      "a second glob's ranges merged with the first's; no module or init functions");
+	n = kct_symbolizer_glob_ranges(sym, "rcu_alias", &r, &nr);
+	CHECK(n == 1 && nr == 2 && r[0].end == 0xffffffff81000300,
+	      "an alias matches, with the range of its address");
+	n = kct_symbolizer_glob_ranges(sym, "no_such_*", &r, &nr);
+	CHECK(n == 0 && nr == 2, "a glob that matches nothing: 0, ranges unchanged");
+	free(r);
+	kct_symbolizer_free(sym);
+
+	kct_symbolizer_new(&sym);
+	kct_symbolizer_add_system_map(sym, map);
+	r = NULL;
+	nr = 0;
+	CHECK(kct_symbolizer_glob_ranges(sym, "alpha", &r, &nr) == 0 && !r,
+	      "the last function of a source without sizes: size unknown, left out");
+	kct_symbolizer_free(sym);
+}
+
 static uintptr_t bias;
 
 static int main_bias(struct dl_phdr_info *info, size_t size, void *data)
@@ -416,6 +470,7 @@ int main(void)
 	test_system_map();
 	test_kallsyms();
 	test_lookups();
+	test_glob_ranges();
 	test_dwarf();
 	test_kernel_id();
 	for (int i = 0; i < nr_paths; i++)

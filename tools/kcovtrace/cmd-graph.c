@@ -24,6 +24,7 @@ static const char graph_usage[] =
 "  --stream N         only stream N (numbered from 0 in file order)\n"
 "  --tid N            only the streams of task N\n"
 "  --pid N            only the streams of the tasks of process N\n"
+COLLAPSE_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
@@ -131,7 +132,7 @@ static void node_merge(struct graph *g, uint32_t dst, uint32_t src)
 }
 
 static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stream,
-			 struct unbalanced *unbalanced)
+			 const struct selection *sel, struct unbalanced *unbalanced)
 {
 	/* Depth of the outermost open call of FUNC (or of the roots), -1
 	 * while there is none. */
@@ -140,23 +141,31 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 	size_t cap = 0;
 	uint64_t records = 0;
 	static struct event_reader events;
-	const struct kct_event *ev;
+	struct frame_filter filter;
+	struct kct_event evc, *ev = &evc;
+	const struct kct_event *evp;
 	struct pc_name n;
 
+	frame_filter_init(&filter, sel);
 	event_reader_init(&events, dec, stream, unbalanced);
-	while ((ev = next_event(&events))) {
+	while ((evp = next_event(&events))) {
+		uint32_t depth;
 		long rd;
 
-		/* Records as the file has them: an EESUM record is one, the
-		 * frames it opens and closes none. */
-		records += ev->type == KCT_EVENT_EESUM || !(ev->flags & KCT_EVENT_F_SYNTHETIC);
-		if (ev->type != KCT_EVENT_ENTER && ev->type != KCT_EVENT_EXIT)
-			continue;
+		evc = *evp;
 		/* Frames an EESUM record pushed have no known function. */
 		if (ev->type == KCT_EVENT_ENTER && ev->pc)
 			pc_name(g->sym, ev->pc, &n);
 		else if (ev->type == KCT_EVENT_ENTER)
 			n = (struct pc_name){ 0 };
+		/* --collapse: what a collapsed call runs is not its records. */
+		if (!frame_filter_pass(&filter, ev, &n, &depth))
+			continue;
+		/* Records as the file has them: an EESUM record is one, the
+		 * frames it opens and closes none. */
+		records += ev->type == KCT_EVENT_EESUM || !(ev->flags & KCT_EVENT_F_SYNTHETIC);
+		if (ev->type != KCT_EVENT_ENTER && ev->type != KCT_EVENT_EXIT)
+			continue;
 		if (base < 0 && ev->type == KCT_EVENT_ENTER && ev->pc && is_func(g, &n))
 			base = ev->depth;
 		rd = (long)ev->depth - base;
@@ -238,11 +247,13 @@ static void print_graph(struct graph *g, struct out *o)
 
 int cmd_graph(int argc, char **argv)
 {
-	/* replay's stream selection, not its frame filters: FUNC is one. */
+	/* replay's stream selection and --collapse, not its -F and -N:
+	 * FUNC is one. */
 	static const struct option longopts[] = {
 		{ "stream", required_argument, NULL, OPT_STREAM },
 		{ "tid", required_argument, NULL, OPT_TID },
 		{ "pid", required_argument, NULL, OPT_PID },
+		{ "collapse", required_argument, NULL, OPT_COLLAPSE },
 		{ "help", no_argument, NULL, 'h' },
 		SYMBOL_LONGOPTS,
 		{ 0 }
@@ -288,7 +299,7 @@ int cmd_graph(int argc, char **argv)
 	while (reading_next(&rd, &i, &sh)) {
 		struct kct_decoder *dec = reading_decoder(&rd, i);
 
-		graph_stream(&g, dec, i, &rd.unbalanced);
+		graph_stream(&g, dec, i, &sel, &rd.unbalanced);
 		reading_done(&rd, dec);
 	}
 	if (g.func && !g.func_calls)

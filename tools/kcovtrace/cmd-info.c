@@ -14,7 +14,8 @@ static const char info_usage[] =
 "\n"
 "Describe the trace in FILE: its format version, the kernel it was recorded\n"
 "on (release and identity), the kcov mode asked for, the buffer size, its\n"
-"flags and notes; then one line per stream (number, kind, pid, tid, ppid,\n"
+"flags, the filter it was recorded with (record --max-depth, --suppress)\n"
+"and its notes; then one line per stream (number, kind, pid, tid, ppid,\n"
 "comm, kcov mode, syscall, records, overflow and records lost); then the\n"
 "totals.\n"
 "\n"
@@ -25,6 +26,38 @@ static int cmp_int(const void *a, const void *b)
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* record --max-depth and --suppress, from the notes record wrote of them
+ * (listed with the others too): nothing for a trace recorded without. */
+static void print_filter(const struct kct_trace *trace)
+{
+	const char *depth = kct_trace_note(trace, "filter.max_depth");
+	const char *suppress = kct_trace_note(trace, "filter.suppress");
+	const char *ranges = kct_trace_note(trace, "filter.ranges");
+	const char *by = kct_trace_note(trace, "filter.by");
+	const char *sep = "";
+
+	if (!depth && !suppress && !by)
+		return;
+	printf("# %-18s: ", "filter");
+	if (depth) {
+		printf("max depth %s", depth);
+		sep = ", ";
+	}
+	if (suppress) {
+		printf("%ssuppressed %s", sep, suppress);
+		if (ranges)
+			printf(" (%s ranges)", ranges);
+		sep = ", ";
+	}
+	if (by && !strcmp(by, "kernel"))
+		printf("%sby the kernel (KCOV_FILTER)", sep);
+	else if (by && !strcmp(by, "userspace"))
+		printf("%sby kcovtrace (the kernel had no KCOV_FILTER)", sep);
+	else if (by)
+		printf("%sby %s", sep, by);
+	putchar('\n');
 }
 
 static void print_header(const char *path, const struct kct_trace *trace,
@@ -72,6 +105,7 @@ static void print_header(const char *path, const struct kct_trace *trace,
 		       info->nr_streams_written, (unsigned long long)info->records,
 		       (unsigned long long)info->records_written);
 	putchar('\n');
+	print_filter(trace);
 	if (!info->nr_notes)
 		printf("# %-18s: none\n", "notes");
 	for (uint32_t i = 0; i < info->nr_notes; i++) {

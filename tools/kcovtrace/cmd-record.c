@@ -48,10 +48,23 @@ static const char record_usage[] =
 "  --remote-handle H    and those of remote handle H, such as\n"
 "                       0x01000000000001ab for USB bus 0x1ab (repeatable;\n"
 "                       implies --remote)\n"
+"  --max-depth N        record N levels of calls (N >= 1), the task's\n"
+"                       outermost kernel frame (its syscall, fault ...)\n"
+"                       being level 1\n"
+"  --suppress GLOB      record the entry and exit of the kernel functions\n"
+"                       whose names match GLOB, but nothing they execute or\n"
+"                       call (repeatable), e.g. --suppress '*spin_*lock*'.\n"
+"                       The kernel filters (KCOV_FILTER); one without it\n"
+"                       has kcovtrace filter each task's records, with a\n"
+"                       warning\n"
+"  --vmlinux FILE, --kallsyms FILE, --system-map FILE\n"
+"                       where --suppress (and --syscalls) find functions\n"
+"                       (default: /proc/kallsyms)\n"
 "  -v, --verbose        describe each stream written, on stderr\n"
 "  -h, --help           this text\n";
 
 #define MAX_NR		1024	/* syscall numbers --syscalls takes */
+#define ENOTSUPP	524	/* the kernel's, not in errno.h */
 #define KCOV_SUBSYSTEM_COMMON	0x0000000000000000ULL
 #define KCOV_INSTANCE_MASK	0x00000000ffffffffULL
 
@@ -74,6 +87,13 @@ struct recorder {
 	uint64_t common_handle;
 	uint64_t *handles;
 	uint32_t nr_handles;
+	/* --max-depth, --suppress */
+	bool filtering;
+	struct kct_filter_opts filter;
+	char *suppress_list;		/* the globs, comma-separated */
+	struct kct_range *ranges;
+	bool kernel_filters;		/* the first task's KCOV_FILTER worked */
+	bool warned_filter;
 	/* the summary */
 	uint64_t streams, records, tasks, syscalls, sections, full;
 };
@@ -159,10 +179,30 @@ static void open_writer(struct recorder *r, const struct follow_task *main_task)
 		/* What the command's main task got; each stream says its own. */
 		.mode = main_task->mode,
 	};
+	char depth_note[64], ranges_note[64], *suppress_note = NULL;
+	const char *notes[5] = { NULL };
 	struct utsname u;
-	int err;
+	int err, n = 0;
 
 	r->mode = main_task->mode;
+	/* What the trace was recorded with: kcovtrace info shows it. */
+	if (r->filtering) {
+		if (r->filter.max_depth) {
+			snprintf(depth_note, sizeof(depth_note), "filter.max_depth=%u",
+				 r->filter.max_depth);
+			notes[n++] = depth_note;
+		}
+		if (r->suppress_list) {
+			if (asprintf(&suppress_note, "filter.suppress=%s", r->suppress_list) < 0)
+				die("out of memory");
+			snprintf(ranges_note, sizeof(ranges_note), "filter.ranges=%u",
+				 r->filter.nr_ranges);
+			notes[n++] = suppress_note;
+			notes[n++] = ranges_note;
+		}
+		notes[n++] = r->kernel_filters ? "filter.by=kernel" : "filter.by=userspace";
+		wopts.notes = notes;
+	}
 	if (!uname(&u))
 		wopts.kernel_release = u.release;
 	if (r->kernel_id_len > 0) {
@@ -172,6 +212,7 @@ static void open_writer(struct recorder *r, const struct follow_task *main_task)
 	}
 	warn_classic(r, main_task->mode);
 	err = kct_trace_writer_open(r->output, &wopts, &r->writer);
+	free(suppress_note);
 	if (err)
 		fail(r, "%s: %s", r->output, kct_strerror(err));
 }
@@ -384,11 +425,112 @@ static void warn_unmatched(struct recorder *r)
 	free(copy);
 }
 
+/* The symbols --suppress and --syscalls look functions up in: the user's,
+ * else /proc/kallsyms; NULL if that cannot be read and need is false. */
+static struct kct_symbolizer *record_symbols(const struct symbol_opts *so, bool need)
+{
+	struct kct_symbolizer *sym;
+	int err;
+
+	if (so->elf || so->kallsyms || so->system_map)
+		return load_symbols(so);
+	err = kct_symbolizer_new(&sym);
+	if (err)
+		die("%s", kct_strerror(err));
+	err = kct_symbolizer_add_kallsyms(sym, "/proc/kallsyms");
+	if (err && need)
+		die("record: --suppress: /proc/kallsyms: %s; give --system-map or --vmlinux",
+		    err == -EPERM ? "addresses hidden by kptr_restrict (run as root)" :
+		    kct_strerror(err));
+	if (err) {
+		kct_symbolizer_free(sym);
+		return NULL;
+	}
+	return sym;
+}
+
+/* --suppress's globs to the ranges of their functions; a glob of no
+ * function is a usage error (a typo would filter nothing). */
+static void resolve_suppress(struct recorder *r)
+{
+	char *copy = strdup(r->suppress_list), *save = NULL, *glob;
+	uint32_t nr = 0;
+
+	if (!copy)
+		die("out of memory");
+	for (glob = strtok_r(copy, ",", &save); glob; glob = strtok_r(NULL, ",", &save)) {
+		int n = kct_symbolizer_glob_ranges(r->sym, glob, &r->ranges, &nr);
+
+		if (n < 0)
+			die("record: --suppress %s: %s", glob, kct_strerror(n));
+		if (!n)
+			usage_die("record: --suppress %s matches no kernel function", glob);
+	}
+	free(copy);
+	r->filter.ranges = r->ranges;
+	r->filter.nr_ranges = nr;
+}
+
+static void add_suppress(struct recorder *r, const char *glob)
+{
+	char *all;
+
+	/* A glob with a comma could not be told apart in the note. */
+	if (!*glob || strchr(glob, ','))
+		usage_die("record: --suppress: not a glob of function names: '%s'", glob);
+	if (asprintf(&all, "%s%s%s", r->suppress_list ? r->suppress_list : "",
+		     r->suppress_list ? "," : "", glob) < 0)
+		die("out of memory");
+	free(r->suppress_list);
+	r->suppress_list = all;
+	r->filtering = true;
+}
+
+/*
+ * A task's filter: by the kernel, or by kcovtrace where the kernel has no
+ * KCOV_FILTER (ENOTTY, or ENOTSUPP without CONFIG_KCOV_EXT_RECORDS), the
+ * same for every task.  EINVAL is the kernel refusing this filter: an
+ * error, not a reason to filter elsewhere.  Classic coverage has no entry and exit records for
+ * kcovtrace to filter by: that is an error, at the command's first stop,
+ * before it runs.
+ */
+static void check_filter(struct recorder *r, const struct follow_task *t)
+{
+	int err = t->filter_err;
+	bool first = r->tasks == 1;
+
+	if (err && err != -ENOTTY && err != -ENOTSUPP)
+		fail(r, "the kernel refused the filter (KCOV_FILTER: %s)", kct_strerror(err));
+	if (first)
+		r->kernel_filters = !err;
+	else if (r->kernel_filters != !err)
+		fail(r, "KCOV_FILTER worked for one task and not for task %d (%s)", (int)t->tid,
+		     kct_strerror(err));
+	if (!err)
+		return;
+	if (t->mode == KCT_MODE_TRACE_PC)
+		fail(r, "this kernel can neither filter (KCOV_FILTER) nor record entries and "
+		     "exits (KCOV_TRACE_PC_EXT) for kcovtrace to filter by: no --max-depth or "
+		     "--suppress");
+	if (!r->warned_filter) {
+		warn("this kernel cannot filter (KCOV_FILTER): filtering in userspace, the buffer "
+		     "fills as without a filter");
+		r->warned_filter = true;
+	}
+}
+
 int record_run(const struct record_call *call, int argc, char **argv)
 {
-	enum { OPT_BUFFER = 0x100, OPT_SYSCALLS, OPT_NO_FOLLOW, OPT_REMOTE, OPT_REMOTE_HANDLE };
+	/* After the symbol options' numbers. */
+	enum {
+		OPT_BUFFER = 0x300, OPT_SYSCALLS, OPT_NO_FOLLOW, OPT_REMOTE, OPT_REMOTE_HANDLE,
+		OPT_MAX_DEPTH, OPT_SUPPRESS,
+	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+		{ "suppress", required_argument, NULL, OPT_SUPPRESS },
+		SYMBOL_LONGOPTS,
 		{ "buffer", required_argument, NULL, OPT_BUFFER },
 		{ "syscalls", required_argument, NULL, OPT_SYSCALLS },
 		{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
@@ -399,7 +541,11 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		{ 0 }
 	};
 	struct follow_opts fo = { .children = true };
-	struct recorder r = { .output = call->output ? call->output : "kcov.trace" };
+	struct recorder r = {
+		.output = call->output ? call->output : "kcov.trace",
+		.filter = { .sz = sizeof(r.filter), .pc_fill = KCT_PC_FILL_KERNEL },
+	};
+	struct symbol_opts so = { 0 };
 	struct streams st = { .emit = add_stream, .ctx = &r };
 	struct follow_event ev;
 	struct follow *f;
@@ -429,6 +575,18 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		case OPT_REMOTE_HANDLE:
 			add_handle(&r, optarg);
 			break;
+		case OPT_MAX_DEPTH: {
+			unsigned long n = parse_ulong(optarg, "--max-depth");
+
+			if (!n || n > UINT32_MAX)
+				usage_die("%s: --max-depth takes 1 or more levels", call->verb);
+			r.filter.max_depth = (uint32_t)n;
+			r.filtering = true;
+			break;
+		}
+		case OPT_SUPPRESS:
+			add_suppress(&r, optarg);
+			break;
 		case 'v':
 			r.verbose = true;
 			break;
@@ -436,6 +594,8 @@ int record_run(const struct record_call *call, int argc, char **argv)
 			fputs(call->usage, stdout);
 			exit(0);
 		default:
+			if (symbol_option(&so, c, optarg))
+				break;
 			fputs(call->usage, stderr);
 			exit(2);
 		}
@@ -443,7 +603,32 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (optind >= argc)
 		usage_die("%s: no command (kcovtrace %s [options] -- COMMAND)", call->verb,
 			  call->verb);
+	/* The kernel refuses a filtered instance remote coverage. */
+	if (r.filtering && r.remote)
+		usage_die("%s: --remote cannot be filtered (--max-depth, --suppress): the kernel "
+			  "refuses filtered remote coverage", call->verb);
 	fo.syscalls = r.syscall_list != NULL;
+	/* Symbols tell a syscall's frame best; without them (no
+	 * /proc/kallsyms, or its addresses hidden) structure does.  Globs
+	 * need them. */
+	if (fo.syscalls || r.suppress_list)
+		r.sym = record_symbols(&so, r.suppress_list != NULL);
+	if (r.suppress_list)
+		resolve_suppress(&r);
+	if (r.filtering) {
+		struct kct_filter *check;
+
+		/* The kernel's checks, before anything runs. */
+		err = kct_filter_new(&r.filter, &check);
+		if (err == -E2BIG)
+			usage_die("%s: --suppress: %u functions, more than KCOV_FILTER takes (%u)",
+				  call->verb, r.filter.nr_ranges, KCT_FILTER_MAX_RANGES);
+		if (err)
+			die("%s: the filter: %s", call->verb, kct_strerror(err));
+		kct_filter_free(check);
+		fo.filter = &r.filter;
+		st.filter = &r.filter;
+	}
 	if (fo.syscalls) {
 		st.syscalls = true;
 		st.wanted = r.wanted;
@@ -452,13 +637,6 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		st.matched = r.matched;
 		st.is_syscall = is_syscall_pc;
 		st.is_syscall_ctx = &r;
-		/* Symbols tell the syscall's frame best; without them (no
-		 * /proc/kallsyms, or its addresses hidden) structure does. */
-		if (!kct_symbolizer_new(&r.sym) &&
-		    kct_symbolizer_add_kallsyms(r.sym, "/proc/kallsyms")) {
-			kct_symbolizer_free(r.sym);
-			r.sym = NULL;
-		}
 	}
 	/* The kernel's identity, for replay to compare with its symbols;
 	 * before the command runs, which it would only slow down. */
@@ -473,10 +651,15 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (err)
 		fail(&r, "%s", follow_error(f));
 	while ((err = follow_next(f, &ev)) > 0) {
-		if (ev.type == FOLLOW_NEW && !r.tasks++)
-			open_writer(&r, ev.task);
-		if (ev.type == FOLLOW_NEW && ev.task->mode != r.mode)
-			warn_classic(&r, ev.task->mode);
+		if (ev.type == FOLLOW_NEW) {
+			r.tasks++;
+			if (r.filtering)
+				check_filter(&r, ev.task);
+			if (r.tasks == 1)
+				open_writer(&r, ev.task);
+			else if (ev.task->mode != r.mode)
+				warn_classic(&r, ev.task->mode);
+		}
 		if (streams_event(&st, &ev))
 			fail(&r, "out of memory");
 	}
@@ -507,6 +690,8 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (fo.syscalls)
 		warn_unmatched(&r);
 	kct_symbolizer_free(r.sym);
+	free(r.ranges);
+	free(r.suppress_list);
 	free(r.syscall_list);
 	free(r.handles);
 	if (WIFSIGNALED(status))

@@ -21,7 +21,9 @@ static const char replay_usage[] =
 "tree starts again.  Each stream comes under a heading naming it and its\n"
 "task, unless --stream picks one.\n"
 "\n"
-"  --depth N          show N levels of calls (N >= 1): 1 is the outermost\n"
+"  --depth N          show N levels of calls (N >= 1), 1 the outermost, and\n"
+"                     the blocks of level N: what record --max-depth N\n"
+"                     records\n"
 "  --no-blocks        hide BB records, show calls only\n"
 "  --no-lines         no file:line even where DWARF has it\n"
 SELECT_HELP
@@ -76,9 +78,20 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			pc_name(r->sym, ev.pc, &n);
 		if (!frame_filter_pass(&filter, &ev, &n, &depth))
 			continue;
-		/* Depths 0 to max_depth - 1: max_depth levels. */
-		if (depth >= r->max_depth)
+		/*
+		 * Calls at depths 0 to max_depth - 1: max_depth levels, with
+		 * the blocks of the last (at max_depth), as the kernel's
+		 * depth limit keeps them; an EESUM line for the levels shown.
+		 */
+		if (ev.type == KCT_EVENT_EESUM && r->max_depth != ~0UL &&
+		    !(ev.flags & KCT_EVENT_F_SATURATED)) {
+			if (!eesum_visible(&ev, depth, (long)r->max_depth, false))
+				continue;
+			depth = ev.depth;
+		} else if (depth > r->max_depth ||
+			   (depth == r->max_depth && ev.type != KCT_EVENT_BLOCK)) {
 			continue;
+		}
 
 		switch (ev.type) {
 		case KCT_EVENT_ENTER:

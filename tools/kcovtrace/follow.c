@@ -5,8 +5,9 @@
  *
  * KCOV_ENABLE only ever affects the task that calls it, and a task started
  * by someone else will not call it.  So the tracer opens a kcov descriptor
- * per task (KCOV_INIT_TRACE and mmap, in the tracer) and, at the task's
- * first ptrace stop, makes the task run the syscalls that enable it there:
+ * per task (KCOV_INIT_TRACE and mmap, and KCOV_FILTER if asked, in the
+ * tracer) and, at the task's first ptrace stop, makes the task run the
+ * syscalls that enable it there:
  *
  *	pidfd = pidfd_open(tracer, 0);
  *	fd = pidfd_getfd(pidfd, the tracer's kcov descriptor, 0);
@@ -398,6 +399,10 @@ static int new_task(struct follow *f, pid_t tid, int status, struct kct_session 
 				    err == -ENOMEM ? " (try a smaller --buffer)" : "");
 	}
 	t->pub.kcov = kcov;
+	/* Before its KCOV_ENABLE, on the instance the task will enable; a
+	 * spare one is back in its initial state since its task exited. */
+	if (f->opts.filter)
+		t->pub.filter_err = kct_session_set_filter(kcov, f->opts.filter);
 	err = enable_kcov(f, t);
 	if (err == -ESRCH) {
 		remove_task(f, t);

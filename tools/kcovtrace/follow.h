@@ -24,6 +24,8 @@ struct follow_opts {
 	bool syscalls;		/* report every syscall's entry and exit (the
 				   tasks stop at each: PTRACE_SYSCALL) */
 	uint64_t buffer_words;	/* each task's kcov buffer (0: the default) */
+	const struct kct_filter_opts *filter; /* KCOV_FILTER for each task,
+						 or NULL */
 };
 
 struct follow_task {
@@ -32,6 +34,8 @@ struct follow_task {
 	pid_t ppid;		/* the parent process, as getppid() says */
 	char comm[16];		/* at its first stop, then as of each exec */
 	uint32_t mode;		/* KCT_MODE_*: what its KCOV_ENABLE got */
+	int filter_err;		/* with opts.filter: 0 if the kernel filters
+				   its records, else KCOV_FILTER's error */
 	struct kct_session *kcov; /* its buffer, mapped by the tracer */
 	bool main;		/* the command's main task */
 	unsigned int execs;	/* execs since it was followed; the main

@@ -54,6 +54,9 @@ bool symbol_option(struct symbol_opts *opts, int c, const char *arg);
  */
 struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 				       const struct kct_trace *trace, const char *trace_path);
+/* The symbolizer of the user's options (at least one given), for no trace
+ * in particular: record's.  Dies with a one-line error. */
+struct kct_symbolizer *load_symbols(const struct symbol_opts *opts);
 /* Frees it, after warning if many PCs had no symbol or calls returned in
  * another function than they entered (the symbols do not fit the trace). */
 void close_symbolizer(struct kct_symbolizer *sym);
@@ -222,6 +225,7 @@ enum {
 	OPT_TID,
 	OPT_PID,
 	OPT_KIND,
+	OPT_COLLAPSE,
 };
 
 #define SELECT_SHORTOPTS "F:N:"
@@ -232,7 +236,8 @@ enum {
 	{ "pid", required_argument, NULL, OPT_PID },			\
 	{ "kind", required_argument, NULL, OPT_KIND },			\
 	{ "filter", required_argument, NULL, 'F' },			\
-	{ "exclude", required_argument, NULL, 'N' }
+	{ "exclude", required_argument, NULL, 'N' },			\
+	{ "collapse", required_argument, NULL, OPT_COLLAPSE }
 
 #define SELECT_HELP							\
 "  --stream N         only stream N (numbered from 0 in file order)\n"	\
@@ -244,7 +249,12 @@ enum {
 "  -F, --filter GLOB  only calls of matching functions and what they\n"	\
 "                     call (repeatable); depth counts from there\n"	\
 "  -N, --exclude GLOB without calls of matching functions and what they\n"	\
-"                     call (repeatable), e.g. -N '*spin_*lock*' -N 'rcu_*'\n"
+"                     call (repeatable), e.g. -N '*spin_*lock*' -N 'rcu_*'\n"	\
+COLLAPSE_HELP
+#define COLLAPSE_HELP							\
+"  --collapse GLOB    the entry and exit of calls of matching functions,\n"	\
+"                     not what they execute or call (repeatable): what\n"	\
+"                     record --suppress GLOB records\n"
 
 struct globs {
 	const char **v;
@@ -257,7 +267,7 @@ bool globs_match(const struct globs *g, const struct pc_name *n);
 struct selection {
 	long stream, tid, pid;	/* -1: any */
 	uint32_t kinds;		/* 1 << KCT_STREAM_KIND_*, 0: any */
-	struct globs filter, exclude;
+	struct globs filter, exclude, collapse;
 };
 
 void selection_init(struct selection *s);
@@ -266,32 +276,46 @@ bool select_option(struct selection *s, int c, const char *arg);
 void selection_free(struct selection *s);
 
 /*
- * The frames -F and -N select in a stream, event by event: those of a
- * function -F matches and what it calls, but not those of a function -N
- * matches and what it calls.
+ * The frames -F, -N and --collapse select in a stream, event by event:
+ * those of a function -F matches and what it calls, but not those of a
+ * function -N matches and what it calls, nor what a function --collapse
+ * matches executes and calls.
  */
 struct frame_filter {
 	const struct selection *sel;
-	bool active;		/* -F or -N given */
+	bool active;		/* -F, -N or --collapse given */
 	long shown_from;	/* depth of the -F frame we are in, -1: none */
 	long hidden_from;	/* depth of the -N frame we are in, -1: none */
+	long collapsed_from;	/* depth of the --collapse frame we are in,
+				   -1: none */
 };
-
 static inline void frame_filter_init(struct frame_filter *f, const struct selection *sel)
 {
 	f->sel = sel;
-	f->active = sel->filter.n || sel->exclude.n;
+	f->active = sel->filter.n || sel->exclude.n || sel->collapse.n;
 	f->shown_from = sel->filter.n ? -1 : 0;
 	f->hidden_from = -1;
+	f->collapsed_from = -1;
 }
-
+/*
+ * An EESUM event at depth d as a filter that shows the first levels frames
+ * sees it (record --max-depth and --suppress, replay --depth and
+ * --collapse): with v(x) = min(x, levels), the frames shown at its start,
+ * lowest point and end; with reopen, the frames below its lowest point are
+ * shown again if it went under levels (the frame that hid them returned
+ * there, and the frames it pushes are of no known function).  Rewrites ev
+ * to describe the frames shown, at the depth shown, as lib/filter.c rewrites
+ * the record; false if it changes none of them (no EESUM record then).
+ */
+bool eesum_visible(struct kct_event *ev, long d, long levels, bool reopen);
 /*
  * Whether ev is shown, and *depth its depth counted from the -F frame it is
- * in.  enter is the function of an ENTER event (read only then).  Every
- * event of the stream goes through here, shown or not, for the filter to
- * see the frames open and close.
+ * in; an EESUM event that leaves a --collapse call is rewritten to the
+ * frames shown.  enter is the function of an ENTER event (read only then).
+ * Every event of the stream goes through here, shown or not, for the filter
+ * to see the frames open and close.
  */
-static inline bool frame_filter_pass(struct frame_filter *f, const struct kct_event *ev,
+static inline bool frame_filter_pass(struct frame_filter *f, struct kct_event *ev,
 				     const struct pc_name *enter, uint32_t *depth)
 {
 	const struct selection *s = f->sel;
@@ -306,6 +330,19 @@ static inline bool frame_filter_pass(struct frame_filter *f, const struct kct_ev
 			f->hidden_from = d;
 		if (f->shown_from < 0 && globs_match(&s->filter, enter))
 			f->shown_from = d;
+		/* Calls whose entry record the stream holds, as a kernel
+		 * suppresses the calls it sees entered. */
+		if (f->collapsed_from < 0 && s->collapse.n &&
+		    !(ev->flags & KCT_EVENT_F_SYNTHETIC) && globs_match(&s->collapse, enter))
+			f->collapsed_from = d;
+	}
+	/* Inside a collapsed call, whose own entry and exit are at its depth. */
+	if (f->collapsed_from >= 0 && d > f->collapsed_from) {
+		if (ev->type != KCT_EVENT_EESUM || (ev->flags & KCT_EVENT_F_SATURATED) ||
+		    !eesum_visible(ev, d, f->collapsed_from + 1, true))
+			return false;
+		d = ev->depth;
+		*depth = ev->depth;
 	}
 	shown = f->hidden_from < 0 && f->shown_from >= 0 && d >= f->shown_from;
 	if (shown)
@@ -316,6 +353,8 @@ static inline bool frame_filter_pass(struct frame_filter *f, const struct kct_ev
 			f->hidden_from = -1;
 		if (s->filter.n && f->shown_from == d)
 			f->shown_from = -1;
+		if (f->collapsed_from == d)
+			f->collapsed_from = -1;
 	}
 	return shown;
 }

@@ -30,6 +30,15 @@
  * A task stream ends where do_exit() disables kcov, with the frames of the
  * exit still open (do_group_exit(), do_exit(), or get_signal() and below
  * for a task killed by a signal): the task never returns from them.
+ *
+ * Where record filters in userspace what the kernel would not (KCOV_FILTER
+ * refused), the cuts see the task's records through the filter: every
+ * record the task writes goes through it once, in order, before the buffer
+ * is reset, so that the filter counts depths from KCOV_ENABLE as the kernel
+ * would, and the cuts then find what they would find in a buffer the kernel
+ * filtered.  (With --syscalls, the buffer is reset at every stop where no
+ * call is pending, so that it does not fill up between the calls asked for
+ * and cost the filter its count.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -223,7 +232,60 @@ struct task_state {
 	bool exec_overflow;
 	int syscall;		/* --syscalls: the call in progress, or -1 */
 	uint64_t args[6];
+	/* The userspace filter, or NULL; the buffer's records it took, and
+	 * what it kept of them. */
+	struct kct_filter *filter;
+	uint64_t fed;
+	uint64_t *kept;
+	uint64_t nr_kept, kept_cap;
 };
+
+/*
+ * The task's records since its buffer was last reset, as the cuts see
+ * them: the buffer's, or what the filter keeps of them.  NULL when out of
+ * memory.
+ */
+static const uint64_t *task_records(struct task_state *st, const struct follow_task *t,
+				    uint64_t *count)
+{
+	const uint64_t *rec = kct_session_records(t->kcov);
+	uint64_t n = kct_session_count(t->kcov);
+
+	if (!st->filter) {
+		*count = n;
+		return rec;
+	}
+	/* The count only grows until kcovtrace resets it. */
+	if (n > st->fed) {
+		if (st->nr_kept + (n - st->fed) > st->kept_cap) {
+			uint64_t cap = st->nr_kept + (n - st->fed) + 4096;
+			uint64_t *v = realloc(st->kept, cap * sizeof(*v));
+
+			if (!v)
+				return NULL;
+			st->kept = v;
+			st->kept_cap = cap;
+		}
+		/* The filter's only error is for arguments it never gets. */
+		st->nr_kept += kct_filter_records(st->filter, rec + st->fed, n - st->fed,
+						  st->kept + st->nr_kept);
+		st->fed = n;
+	}
+	*count = st->nr_kept;
+	return st->kept;
+}
+
+/* A new stream begins: the filter takes what is left first. */
+static int task_reset(struct task_state *st, const struct follow_task *t)
+{
+	uint64_t n;
+
+	if (st->filter && !task_records(st, t, &n))
+		return -1;
+	kct_session_reset(t->kcov);
+	st->fed = st->nr_kept = 0;
+	return 0;
+}
 
 static void task_meta(struct stream_meta *m, const struct follow_task *t, uint32_t kind,
 		      const char *comm)
@@ -268,12 +330,16 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 {
 	const struct follow_task *t = ev->task;
 	struct task_state *st = t->data;
-	const uint64_t *rec = kct_session_records(t->kcov);
-	uint64_t count = kct_session_count(t->kcov), end;
+	uint64_t count, end;
+	const uint64_t *rec = task_records(st, t, &count);
 	bool full = buffer_full(t);
 	struct stream_meta m;
 	struct cut c;
-	bool frames = cut_scan(rec, count, &c);
+	bool frames;
+
+	if (!rec)
+		return -1;
+	frames = cut_scan(rec, count, &c);
 
 	if (st->exec_nr >= 0) {
 		if (append(st, rec, c.start))
@@ -323,12 +389,15 @@ static bool wanted(const struct streams *s, int nr)
 	return s->all_syscalls || (nr >= 0 && nr < s->nr_wanted && s->wanted[nr]);
 }
 
-static void emit_syscall(struct streams *s, const struct follow_task *t, struct task_state *st)
+static int emit_syscall(struct streams *s, const struct follow_task *t, struct task_state *st)
 {
-	const uint64_t *rec = kct_session_records(t->kcov);
-	uint64_t count = kct_session_count(t->kcov), from = 0, to = count;
+	uint64_t count, from = 0, to;
+	const uint64_t *rec = task_records(st, t, &count);
 	struct stream_meta m;
 
+	if (!rec)
+		return -1;
+	to = count;
 	cut_syscall(rec, count, s->is_syscall, s->is_syscall_ctx, &from, &to);
 	task_meta(&m, t, KCT_STREAM_KIND_SYSCALL, t->comm);
 	m.syscall = st->syscall;
@@ -338,6 +407,7 @@ static void emit_syscall(struct streams *s, const struct follow_task *t, struct 
 		s->matched[st->syscall]++;
 	s->emit(s->ctx, &m, rec + from, to - from);
 	st->syscall = -1;
+	return 0;
 }
 
 int streams_event(struct streams *s, const struct follow_event *ev)
@@ -354,34 +424,39 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 		st->exec_nr = -1;
 		st->syscall = -1;
 		t->data = st;
+		if (s->filter && t->filter_err && kct_filter_new(s->filter, &st->filter))
+			return -1;
 		break;
 	case FOLLOW_EXEC:
 		if (!s->syscalls)
 			err = take(s, ev, ev->nr);
-		if (!s->syscalls || st->syscall < 0)
-			kct_session_reset(t->kcov);
+		if (!err && (!s->syscalls || st->syscall < 0))
+			err = task_reset(st, t);
 		break;
 	case FOLLOW_SYSCALL_ENTRY:
 		st->syscall = -1;
-		/* Before the command's exec, the syscalls are kcovtrace's. */
-		if (t->main && !t->execs)
-			break;
-		if (wanted(s, ev->nr)) {
+		/* Before the command's exec, the syscalls are kcovtrace's; a
+		 * call not asked for is nobody's either. */
+		if ((!t->main || t->execs) && wanted(s, ev->nr)) {
 			st->syscall = ev->nr;
 			memcpy(st->args, ev->args, sizeof(st->args));
-			kct_session_reset(t->kcov);
 		}
+		err = task_reset(st, t);
 		break;
 	case FOLLOW_SYSCALL_EXIT:
 		if (st->syscall >= 0)
-			emit_syscall(s, t, st);
+			err = emit_syscall(s, t, st);
+		if (!err)
+			err = task_reset(st, t);
 		break;
 	case FOLLOW_EXIT:
 		if (!s->syscalls)
 			err = take(s, ev, -1);
 		else if (st->syscall >= 0)
-			emit_syscall(s, t, st);
+			err = emit_syscall(s, t, st);
 		free(st->exec);
+		free(st->kept);
+		kct_filter_free(st->filter);
 		free(st);
 		t->data = NULL;
 		break;

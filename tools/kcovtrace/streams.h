@@ -75,6 +75,10 @@ struct streams {
 	uint64_t *matched;	/* by number: calls written */
 	syscall_pc_fn is_syscall;
 	void *is_syscall_ctx;
+	/* record --max-depth, --suppress: the filter to apply in userspace
+	 * to the records of tasks whose kernel did not take KCOV_FILTER
+	 * (filter_err), or NULL */
+	const struct kct_filter_opts *filter;
 };
 
 /* One follow event: the task's streams so far go out through emit. */

@@ -159,7 +159,7 @@ static void check_identity(const struct kct_trace_info *info, const char *trace_
 	uint8_t id[KCT_KERNEL_ID_MAX];
 	int len;
 
-	if (info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
+	if (!info || info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
 		return;
 	len = kct_kernel_id_symbols(path, id, sizeof(id));
 	if (len > 0 && ((uint32_t)len != info->kernel_id_len || memcmp(id, info->kernel_id, len)))
@@ -226,18 +226,15 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 	return sym;
 }
 
-struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
-				       const struct kct_trace *trace, const char *trace_path)
+/* The sources of the user's options; the trace's identity (info, NULL for
+ * none) checked against them. */
+static struct kct_symbolizer *symbols_of(const struct symbol_opts *opts,
+					 const struct kct_trace_info *info, const char *trace_path)
 {
-	struct kct_trace_info info = { .sz = sizeof(info) };
 	struct kct_symbolizer *sym;
 	struct list_kind k;
 	int err;
 
-	kct_trace_info(trace, &info);
-	memset(&symstate, 0, sizeof(symstate));
-	if (!opts->elf && !opts->kallsyms && !opts->system_map)
-		return symstate.sym = default_symbolizer(&info, trace_path);
 	err = kct_symbolizer_new(&sym);
 	if (err)
 		die("%s", kct_strerror(err));
@@ -259,7 +256,7 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 		} else {
 			add_system_map(sym, opts->system_map);
 		}
-		check_identity(&info, trace_path, "--system-map", opts->system_map);
+		check_identity(info, trace_path, "--system-map", opts->system_map);
 	}
 	if (opts->kallsyms) {
 		k = symbol_list_kind(opts->kallsyms);
@@ -270,11 +267,28 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 		} else {
 			add_kallsyms(sym, opts->kallsyms);
 		}
-		check_identity(&info, trace_path, "--kallsyms", opts->kallsyms);
+		check_identity(info, trace_path, "--kallsyms", opts->kallsyms);
 	}
+	return sym;
+}
+
+struct kct_symbolizer *load_symbols(const struct symbol_opts *opts)
+{
+	return symbols_of(opts, NULL, NULL);
+}
+
+struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
+				       const struct kct_trace *trace, const char *trace_path)
+{
+	struct kct_trace_info info = { .sz = sizeof(info) };
+
+	kct_trace_info(trace, &info);
+	memset(&symstate, 0, sizeof(symstate));
+	if (!opts->elf && !opts->kallsyms && !opts->system_map)
+		return symstate.sym = default_symbolizer(&info, trace_path);
 	symstate.source = opts->system_map ? opts->system_map :
 			  opts->kallsyms ? opts->kallsyms : opts->elf;
-	return symstate.sym = sym;
+	return symstate.sym = symbols_of(opts, &info, trace_path);
 }
 
 void close_symbolizer(struct kct_symbolizer *sym)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * What replay, report and dump show of a trace: the streams selected by
- * --stream, --tid and --pid, the frames selected by -F and -N, and the
- * reading of those streams with what it finds wrong said once per trace.
+ * --stream, --tid and --pid, the frames selected by -F, -N and --collapse,
+ * and the reading of those streams with what it finds wrong said once per
+ * trace.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -83,6 +84,9 @@ bool select_option(struct selection *s, int c, const char *arg)
 	case 'N':
 		globs_add(&s->exclude, arg);
 		return true;
+	case OPT_COLLAPSE:
+		globs_add(&s->collapse, arg);
+		return true;
 	}
 	return false;
 }
@@ -91,6 +95,21 @@ void selection_free(struct selection *s)
 {
 	free(s->filter.v);
 	free(s->exclude.v);
+	free(s->collapse.v);
+}
+
+bool eesum_visible(struct kct_event *ev, long d, long levels, bool reopen)
+{
+	long low = d + ev->mindelta, end = d + ev->delta;
+	long v0 = d < levels ? d : levels, vmin = low < levels ? low : levels;
+	long v1 = end < levels || (reopen && low < levels) ? end : levels;
+
+	if (v0 == vmin && v0 == v1)
+		return false;
+	ev->depth = (uint32_t)v0;
+	ev->delta = (int32_t)(v1 - v0);
+	ev->mindelta = (int32_t)(vmin - v0);
+	return true;
 }
 
 static bool stream_selected(const struct selection *s, uint32_t i,
