@@ -21,6 +21,13 @@ bench-follow: lab
 bench: bench-follow
 .PHONY: bench-follow
 
+# What KCOV_FILTER saves and costs per syscall; on the full variant too if
+# it is built.
+bench-filter: lab
+	@O=$(O) bench/filter/run
+bench: bench-filter
+.PHONY: bench-filter
+
 $(O)/bench/decode/%: bench/decode/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)

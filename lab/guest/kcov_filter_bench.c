@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kcov_filter_bench: what KCOV_FILTER saves and costs, in one run.  For
+ * getppid(), a 1-byte pipe read(), an openat() and close() of a fixed file,
+ * and a walk of /proc/self (find), in KCOV_TRACE_PC and KCOV_TRACE_PC_EXT:
+ * records and ns per call (best of ROUNDS) without a filter, with the lock
+ * and RCU helpers suppressed (--suppress '*spin_*lock*' --suppress 'rcu_*',
+ * as kcovtrace record resolves them through /proc/kallsyms), and with
+ * max_depth 3.  Under TCG the absolute times are inflated, and the guest's
+ * clock may tick only every few milliseconds: each round is timed whole,
+ * long enough for that.  The ratios are what to compare.
+ *
+ *   kcov_filter_bench [CALLS [ROUNDS]]
+ *
+ * CALLS (default 100000) getppid() and read() calls a round, a fifth as
+ * many openat()+close(), a five-hundredth as many walks.
+ */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <linux/kcov.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kcovtrace.h"
+
+#define WORDS (1 << 21)
+
+static const char *const globs[] = { "*spin_*lock*", "rcu_*" };
+
+enum { NONE, LOCKS, DEPTH3, FILTERS };
+static const char *const filter_name[] = { "no filter", "locks, RCU suppressed", "max_depth 3" };
+
+enum { PC, EXT, MODES };
+static const char *const mode_name[] = { "KCOV_TRACE_PC", "KCOV_TRACE_PC_EXT" };
+static const unsigned long mode_arg[] = { KCOV_TRACE_PC, KCOV_TRACE_PC_EXT };
+
+static unsigned long *cover;
+static int pipefd[2];
+static char pipebuf[4096];
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+static void call_getppid(void)
+{
+	syscall(SYS_getppid);
+}
+
+static void call_read(void)
+{
+	char c;
+
+	if (read(pipefd[0], &c, 1) != 1)
+		abort();
+}
+
+/* Before each batch of reads, the pipe gets one byte per read. */
+static void fill_pipe(void)
+{
+	if (write(pipefd[1], pipebuf, sizeof(pipebuf)) != sizeof(pipebuf))
+		abort();
+}
+
+static void call_open(void)
+{
+	int fd = openat(AT_FDCWD, "/init", O_RDONLY);
+
+	if (fd < 0)
+		abort();
+	close(fd);
+}
+
+static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)path;
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return 0;
+}
+
+static void call_find(void)
+{
+	nftw("/proc/self", walk_one, 16, FTW_PHYS);
+}
+
+static const struct workload {
+	const char *name;
+	void (*call)(void);
+	void (*prepare)(void);
+	int batch;		/* calls between resets of the buffer */
+	int share;		/* a round makes CALLS / share calls */
+} workloads[] = {
+	{ "getppid", call_getppid, NULL, 4096, 1 },
+	{ "pipe read", call_read, fill_pipe, 4096, 1 },
+	{ "openat+close", call_open, NULL, 64, 5 },
+	{ "find /proc/self", call_find, NULL, 1, 500 },
+};
+
+#define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
+
+struct result {
+	double ns;
+	double records;
+	bool overflow;
+};
+
+/* A round's time includes the resets and the pipe's refills, which are
+ * the same with and without a filter. */
+static struct result measure(const struct workload *w, long calls, int rounds)
+{
+	struct result r = { 1e18, 0, false };
+
+	calls = calls / w->share;
+	calls = (calls + w->batch - 1) / w->batch * w->batch;
+	for (int round = 0; round < rounds; round++) {
+		uint64_t t = now_ns(), records = 0;
+
+		for (long done = 0; done < calls; done += w->batch) {
+			uint64_t n;
+
+			if (w->prepare)
+				w->prepare();
+			__atomic_store_n(&cover[0], 0, __ATOMIC_RELAXED);
+			for (int i = 0; i < w->batch; i++)
+				w->call();
+			n = __atomic_load_n(&cover[0], __ATOMIC_RELAXED);
+			r.overflow |= n >= WORDS - 1;
+			records += n;
+		}
+		t = now_ns() - t;
+		if ((double)t / calls < r.ns)
+			r.ns = (double)t / calls;
+		r.records = (double)records / calls;
+	}
+	return r;
+}
+
+/* The lock and RCU helpers as kcovtrace record --suppress finds them. */
+static struct kcov_filter *locks_filter(void)
+{
+	struct kct_symbolizer *sym;
+	struct kct_range *r = NULL;
+	struct kcov_filter *f;
+	uint32_t nr = 0;
+
+	if (kct_symbolizer_new(&sym) || kct_symbolizer_add_kallsyms(sym, "/proc/kallsyms"))
+		return NULL;
+	for (size_t i = 0; i < sizeof(globs) / sizeof(globs[0]); i++)
+		if (kct_symbolizer_glob_ranges(sym, globs[i], &r, &nr) < 0)
+			return NULL;
+	kct_symbolizer_free(sym);
+	f = calloc(1, sizeof(*f) + nr * sizeof(f->ranges[0]));
+	if (!f)
+		return NULL;
+	f->num_ranges = nr;
+	for (uint32_t i = 0; i < nr; i++) {
+		f->ranges[i].start = r[i].start;
+		f->ranges[i].end = r[i].end;
+	}
+	free(r);
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	long calls = argc > 1 ? atol(argv[1]) : 100000;
+	int rounds = argc > 2 ? atoi(argv[2]) : 3;
+	static struct result res[FILTERS][MODES][NR_WORKLOADS];
+	struct kcov_filter depth3 = { .max_depth = 3 }, *locks = locks_filter();
+
+	if (!locks)
+		return fprintf(stderr, "kcov_filter_bench: no ranges for the locks' globs\n"), 1;
+	if (pipe(pipefd))
+		return perror("pipe"), 1;
+	fcntl(pipefd[1], F_SETPIPE_SZ, 1 << 20);
+	/* A filter stays with its kcov instance: one instance per filter. */
+	for (int f = NONE; f < FILTERS; f++) {
+		int fd = open("/sys/kernel/debug/kcov", O_RDWR);
+
+		if (fd < 0 || ioctl(fd, KCOV_INIT_TRACE, WORDS))
+			return perror("kcov"), 1;
+		if ((f == LOCKS && ioctl(fd, KCOV_FILTER, locks)) ||
+		    (f == DEPTH3 && ioctl(fd, KCOV_FILTER, &depth3)))
+			return perror("KCOV_FILTER"), 1;
+		cover = mmap(NULL, WORDS * sizeof(unsigned long), PROT_READ | PROT_WRITE,
+			     MAP_SHARED, fd, 0);
+		if (cover == MAP_FAILED)
+			return perror("mmap"), 1;
+		for (int m = PC; m < MODES; m++) {
+			if (ioctl(fd, KCOV_ENABLE, mode_arg[m]))
+				return fprintf(stderr, "kcov_filter_bench: KCOV_ENABLE(%s): %s\n",
+					       mode_name[m], strerror(errno)), 1;
+			for (size_t w = 0; w < NR_WORKLOADS; w++)
+				res[f][m][w] = measure(&workloads[w], calls, rounds);
+			ioctl(fd, KCOV_DISABLE, 0);
+		}
+		munmap(cover, WORDS * sizeof(unsigned long));
+		close(fd);
+	}
+
+	printf("KCOV_FILTER: %ld calls a round (openat: %ld, find: %ld), best of %d rounds; "
+	       "%u suppressed ranges\n", calls, calls / 5, calls / 500, rounds, locks->num_ranges);
+	for (int m = PC; m < MODES; m++) {
+		printf("\n%s\n%-18s %-24s %12s %10s %12s %10s\n", mode_name[m], "call", "filter",
+		       "records/call", "ratio", "ns/call", "ratio");
+		for (size_t w = 0; w < NR_WORKLOADS; w++)
+			for (int f = NONE; f < FILTERS; f++) {
+				const struct result *r = &res[f][m][w], *base = &res[NONE][m][w];
+
+				printf("%-18s %-24s %12.1f %10.2f %12.0f %10.2f%s\n",
+				       f == NONE ? workloads[w].name : "", filter_name[f], r->records,
+				       r->records / base->records, r->ns, r->ns / base->ns,
+				       r->overflow ? "  (buffer overflowed)" : "");
+			}
+	}
+	free(locks);
+	return 0;
+}
