@@ -37,8 +37,6 @@
 #define CHUNK_RECORDS	65536
 #define MAP_RECORDS	(1u << 21)	/* 16 MB of records mapped at a time */
 #define DEFAULT_MAX_DEPTH (1u << 20)
-#define unlikely(x)	__builtin_expect(!!(x), 0)
-#define likely(x)	__builtin_expect(!!(x), 1)
 
 enum pending {
 	PENDING_NONE,

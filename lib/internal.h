@@ -18,11 +18,59 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "kcovtrace.h"
 
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define likely(x)	__builtin_expect(!!(x), 1)
+
 #define offsetofend(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/*
+ * A line of a symbol list, "ADDR TYPE NAME [MODULE]" as nm, System.map and
+ * /proc/kallsyms write it, ADDR of 1 to 16 hex digits: the symbolizer and
+ * the kernel identity read the same lists.
+ */
+struct symbol_line {
+	uint64_t addr;
+	char type;
+	const char *name;	/* name_len bytes; spaces or tabs and "[module]"
+				   may follow */
+	size_t name_len;
+};
+
+/*
+ * Parsed by hand: strtoull() cost more than the rest of loading a
+ * System.map, and took what no such list has (leading spaces, a sign, 0x,
+ * digits beyond 64 bits).  0, or -EBADMSG for a line of another format.
+ */
+static inline int parse_symbol_line(const char *line, struct symbol_line *out)
+{
+	const char *p = line;
+	uint64_t addr = 0;
+
+	for (; p - line < 16; p++) {
+		/* Unsigned: below '0' or 'a', the subtraction wraps around
+		 * to a large value. */
+		unsigned int c = (unsigned char)*p;
+
+		if (c - '0' < 10)
+			addr = addr << 4 | (c - '0');
+		else if ((c | 0x20) - 'a' < 6)	/* | 0x20: A-F as a-f */
+			addr = addr << 4 | ((c | 0x20) - 'a' + 10);
+		else
+			break;
+	}
+	if (p == line || p[0] != ' ' || !p[1] || p[2] != ' ')
+		return -EBADMSG;
+	out->addr = addr;
+	out->type = p[1];
+	out->name = p + 3;
+	out->name_len = strcspn(out->name, " \t");
+	return out->name_len ? 0 : -EBADMSG;
+}
 
 /* The one check of every opts-taking function: known is the end of the last
  * field this library knows of the caller's struct. */

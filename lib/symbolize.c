@@ -54,8 +54,7 @@ void kct_symbolizer_free(struct kct_symbolizer *sym)
 	free(sym->link.syms);
 	free(sym->runtime.syms);
 	free(sym->table.syms);
-	free(sym->addrs);
-	free(sym->index);
+	free(sym->bucket_first);
 	free(sym->strings);
 	free(sym);
 }
@@ -120,7 +119,7 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 {
 	struct sym_table *t = runtime ? &sym->runtime : &sym->link;
 	uint64_t *text = runtime ? &sym->runtime_text : &sym->link_text;
-	char *line = NULL, *end;
+	char *line = NULL;
 	size_t cap = 0, loaded = 0, nonzero = 0, lineno = 0;
 	uint32_t module = 0, module_key = 0;
 	char module_name[128] = "";
@@ -132,32 +131,21 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 	if (!f)
 		return -errno;
 	while ((len = getline(&line, &cap, f)) > 0) {
-		uint64_t addr;
-		char type;
-		size_t name_len;
-		const char *name, *mod;
+		struct symbol_line sl;
+		const char *mod;
 
 		lineno++;
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		addr = strtoull(line, &end, 16);
-		if (end == line || *end != ' ' || !end[1] || end[2] != ' ') {
-			err = -EBADMSG;
+		err = parse_symbol_line(line, &sl);
+		if (err)
 			break;
-		}
-		type = end[1];
-		name = end + 3;
-		name_len = strcspn(name, " \t");
-		if (!name_len) {
-			err = -EBADMSG;
-			break;
-		}
-		nonzero += addr != 0;
-		if (name_len == 5 && !memcmp(name, "_text", 5))
-			*text = addr;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+		nonzero += sl.addr != 0;
+		if (sl.name_len == 5 && !memcmp(sl.name, "_text", 5))
+			*text = sl.addr;
+		if (sl.type != 't' && sl.type != 'T' && sl.type != 'w' && sl.type != 'W')
 			continue;
-		mod = name + name_len;
+		mod = sl.name + sl.name_len;
 		mod += strspn(mod, " \t");
 		if (*mod == '[') {
 			size_t mlen = strcspn(mod + 1, "]");
@@ -174,8 +162,8 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 		} else {
 			module = 0;
 		}
-		err = symbolizer_add_symbol(sym, t, addr, 0, name, name_len, module,
-					    type == 'T' || type == 'W');
+		err = symbolizer_add_symbol(sym, t, sl.addr, 0, sl.name, sl.name_len, module,
+					    sl.type == 'T' || sl.type == 'W');
 		if (err)
 			break;
 		loaded++;
@@ -219,15 +207,54 @@ static uint64_t runtime_shift(const struct kct_symbolizer *sym)
 	return sym->runtime_text - link;
 }
 
-static int finalize(struct kct_symbolizer *sym)
+/* The buckets of the finalized table (see struct kct_symbolizer). */
+static int make_buckets(struct kct_symbolizer *sym)
+{
+	const struct sym_entry *syms = sym->table.syms;
+	size_t nr = sym->table.nr, b, i = 0;
+	unsigned int shift = 0;
+	uint64_t span;
+
+	free(sym->bucket_first);
+	sym->bucket_first = NULL;
+	sym->nr_buckets = 0;
+	if (!nr)
+		return 0;
+	span = syms[nr - 1].addr - syms[0].addr;
+	/* The finest buckets of which there are at most BUCKETS_PER_SYMBOL
+	 * per symbol.  It stops by shift 63: span >> 63 is at most 1. */
+	while ((span >> shift) >= BUCKETS_PER_SYMBOL * nr)
+		shift++;
+	sym->bucket_shift = shift;
+	sym->nr_buckets = (span >> shift) + 1;
+	sym->bucket_first = malloc((sym->nr_buckets + 1) * sizeof(*sym->bucket_first));
+	if (!sym->bucket_first)
+		return -ENOMEM;
+	/* b << shift <= span: no bucket start wraps around. */
+	for (b = 0; b < sym->nr_buckets; b++) {
+		uint64_t start = syms[0].addr + ((uint64_t)b << shift);
+
+		while (i < nr && syms[i].addr < start)
+			i++;
+		sym->bucket_first[b] = (uint32_t)i;
+	}
+	sym->bucket_first[sym->nr_buckets] = (uint32_t)nr;
+	return 0;
+}
+
+/* Once, at the first look-up after symbols were added: out of the way of
+ * the look-ups' code. */
+static int __attribute__((noinline, cold)) finalize(struct kct_symbolizer *sym)
 {
 	struct sym_table *t = &sym->table;
 	uint64_t shift = runtime_shift(sym);
 	size_t out = 0;
 
 	free(t->syms);
-	t->nr = t->cap = sym->link.nr + sym->runtime.nr;
-	t->syms = malloc((t->cap ? t->cap : 1) * sizeof(*t->syms));
+	t->nr = sym->link.nr + sym->runtime.nr;
+	/* Two entries past the end, which a look-up may read (see lookup()). */
+	t->cap = t->nr + 2;
+	t->syms = malloc(t->cap * sizeof(*t->syms));
 	if (!t->syms)
 		return -ENOMEM;
 	if (sym->link.nr)
@@ -236,11 +263,27 @@ static int finalize(struct kct_symbolizer *sym)
 		t->syms[sym->link.nr + i] = sym->runtime.syms[i];
 		t->syms[sym->link.nr + i].addr -= shift;
 	}
-	qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+	/* System.map and kallsyms come sorted by address: a pass to see
+	 * costs less than a sort of the sorted.  Their aliases come in any
+	 * order, which the pass below sees to. */
+	for (size_t i = 1; i < t->nr; i++) {
+		if (t->syms[i - 1].addr > t->syms[i].addr) {
+			qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+			break;
+		}
+	}
 	for (size_t i = 0; i < t->nr; i++) {
-		if (out && t->syms[out - 1].addr == t->syms[i].addr) {
-			if (!t->syms[out - 1].size)
-				t->syms[out - 1].size = t->syms[i].size;
+		struct sym_entry *kept = out ? &t->syms[out - 1] : NULL;
+
+		if (kept && kept->addr == t->syms[i].addr) {
+			/* An alias: the first of the best names stays, with
+			 * its size, or else an alias's. */
+			uint64_t size = kept->size ? kept->size : t->syms[i].size;
+
+			if (t->syms[i].prio > kept->prio)
+				*kept = t->syms[i];
+			if (!kept->size)
+				kept->size = size;
 			continue;
 		}
 		t->syms[out++] = t->syms[i];
@@ -250,30 +293,23 @@ static int finalize(struct kct_symbolizer *sym)
 	for (size_t i = 0; i + 1 < t->nr; i++)
 		if (!t->syms[i].size)
 			t->syms[i].size = t->syms[i + 1].addr - t->syms[i].addr;
-	free(sym->addrs);
-	sym->addrs = malloc((t->nr ? t->nr : 1) * sizeof(*sym->addrs));
-	if (!sym->addrs)
+	/* Past the end, two that start after every PC but ~0. */
+	memset(t->syms + t->nr, 0, 2 * sizeof(*t->syms));
+	t->syms[t->nr].addr = t->syms[t->nr + 1].addr = UINT64_MAX;
+	if (make_buckets(sym))
 		return -ENOMEM;
-	for (size_t i = 0; i < t->nr; i++)
-		sym->addrs[i] = t->syms[i].addr;
-	free(sym->index);
-	sym->index_nr = (t->nr + 63) / 64;
-	sym->index = malloc((sym->index_nr ? sym->index_nr : 1) * sizeof(*sym->index));
-	if (!sym->index)
-		return -ENOMEM;
-	for (size_t i = 0; i < sym->index_nr; i++)
-		sym->index[i] = sym->addrs[i * 64];
 	sym->final = true;
 	return 0;
 }
 
-/* The end of the run of v[lo..hi) that is <= pc (v sorted ascending). */
-static inline size_t count_le(const uint64_t *v, size_t lo, size_t hi, uint64_t pc)
+/* How many of the symbols syms[lo..hi) start at or below pc (their
+ * addresses ascend). */
+static size_t count_le(const struct sym_entry *syms, size_t lo, size_t hi, uint64_t pc)
 {
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (v[mid] <= pc)
+		if (syms[mid].addr <= pc)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -281,63 +317,51 @@ static inline size_t count_le(const uint64_t *v, size_t lo, size_t hi, uint64_t 
 	return lo;
 }
 
-static int lookup(const struct kct_symbolizer *sym, uint64_t pc)
+/* The index of pc's symbol in the table, or -1. */
+static inline int lookup(const struct kct_symbolizer *sym, uint64_t pc)
 {
-	const struct sym_table *t = &sym->table;
-	size_t lo = 0, hi = sym->index_nr;
-	const struct sym_entry *e;
+	const struct sym_entry *syms = sym->table.syms, *e;
+	uint64_t b = (pc - syms[0].addr) >> sym->bucket_shift;
+	size_t lo, hi, n;
 
-	/* The block: the last index entry <= pc. */
-	lo = count_le(sym->index, lo, hi, pc);
-	if (!lo)
-		return -1;
-	/* In it, the last entry with addr <= pc. */
-	hi = lo * 64 < t->nr ? lo * 64 : t->nr;
-	lo = count_le(sym->addrs, (lo - 1) * 64, hi, pc);
-	if (!lo)
-		return -1;
-	e = &t->syms[lo - 1];
+	/* Below the first symbol, no symbol (b wrapped around, and may have
+	 * landed in a bucket); past the last bucket, the last symbol or none.
+	 * An empty table has no buckets. */
+	if (unlikely(pc < syms[0].addr || b >= sym->nr_buckets)) {
+		if (!sym->table.nr || pc < syms[0].addr)
+			return -1;
+		n = sym->table.nr;
+	} else {
+		/* n counts the symbols that start at or below pc: the lo
+		 * that start below bucket b, and those of the hi - lo that
+		 * start in it up to pc.  n >= 1, as syms[0] starts at or
+		 * below pc. */
+		lo = sym->bucket_first[b];
+		hi = sym->bucket_first[b + 1];
+		if (likely(hi - lo <= 2)) {
+			/* Without a branch to mispredict.  syms[lo + 1]
+			 * exists (the two entries past the end), and the
+			 * entries from hi on start after pc (the next bucket,
+			 * or UINT64_MAX past the end), so they add nothing;
+			 * but for a pc of ~0, which the cut at hi is for. */
+			n = lo + (syms[lo].addr <= pc) + (syms[lo + 1].addr <= pc);
+			n = n < hi ? n : hi;
+		} else {
+			n = count_le(syms, lo, hi, pc);
+		}
+	}
+	e = &syms[n - 1];
 	if (e->size && pc - e->addr >= e->size)
 		return -1;
-	return (int)(lo - 1);
+	return (int)(n - 1);
 }
 
-int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *out)
+/* The symbol for a caller of another version of struct kct_symbol. */
+static int __attribute__((noinline)) symbol_other_size(const struct kct_symbolizer *sym,
+						       const struct sym_entry *e,
+						       struct kct_symbol *out)
 {
-	/* Traces repeat few PCs many times: a cache saves the search. */
-	size_t slot = (pc ^ pc >> 12) % (sizeof(sym->cache) / sizeof(sym->cache[0]));
-	const struct sym_entry *e;
-	struct kct_symbol found;
-	int index, err;
-
-	if (!sym->final) {
-		err = finalize(sym);
-		if (err)
-			return err;
-		memset(sym->cache, 0, sizeof(sym->cache));
-	}
-	if (sym->cache[slot].valid && sym->cache[slot].pc == pc) {
-		index = sym->cache[slot].index == ~0u ? -1 : (int)sym->cache[slot].index;
-	} else {
-		index = lookup(sym, pc);
-		sym->cache[slot].pc = pc;
-		sym->cache[slot].index = index < 0 ? ~0u : (uint32_t)index;
-		sym->cache[slot].valid = true;
-	}
-	if (index < 0)
-		return -ENOENT;
-	e = &sym->table.syms[index];
-	/* A caller of this library's size, the common case, filled in place:
-	 * replay looks up a symbol at most records. */
-	if (out->sz == sizeof(*out)) {
-		out->name = sym->strings + e->name;
-		out->name_len = e->name_len;
-		out->module = e->module ? sym->strings + e->module : NULL;
-		out->addr = e->addr;
-		out->size = e->size;
-		return 0;
-	}
-	found = (struct kct_symbol){
+	struct kct_symbol found = {
 		.sz = sizeof(found),
 		.name = sym->strings + e->name,
 		.name_len = e->name_len,
@@ -345,7 +369,34 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 		.addr = e->addr,
 		.size = e->size,
 	};
+
 	return fill_out(out, &found, sizeof(found));
+}
+
+int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *out)
+{
+	const struct sym_entry *e;
+	int index, err;
+
+	if (unlikely(!sym->final)) {
+		err = finalize(sym);
+		if (err)
+			return err;
+	}
+	index = lookup(sym, pc);
+	if (index < 0)
+		return -ENOENT;
+	e = &sym->table.syms[index];
+	/* A caller of this library's size, the common case, filled in place:
+	 * replay looks up a symbol at most records. */
+	if (unlikely(out->sz != sizeof(*out)))
+		return symbol_other_size(sym, e, out);
+	out->name = sym->strings + e->name;
+	out->name_len = e->name_len;
+	out->module = e->module ? sym->strings + e->module : NULL;
+	out->addr = e->addr;
+	out->size = e->size;
+	return 0;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -422,7 +473,6 @@ int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
 		err = finalize(sym);
 		if (err)
 			return err;
-		memset(sym->cache, 0, sizeof(sym->cache));
 	}
 	/*
 	 * Names are matched in the sources, where every alias of an address

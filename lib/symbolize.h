@@ -19,6 +19,9 @@ struct sym_table {
 	size_t nr, cap;
 };
 
+/* Fine enough that most buckets see one or no symbol start. */
+#define BUCKETS_PER_SYMBOL 4
+
 struct kct_symbolizer {
 	/* Link-time addresses: ELF files, System.map. */
 	struct sym_table link;
@@ -27,15 +30,22 @@ struct kct_symbolizer {
 	struct sym_table runtime;
 	uint64_t runtime_text;	/* kallsyms' _text, 0 if none */
 	uint64_t link_text;	/* _text of a link-time source, 0 if none */
-	/* The merged, sorted table that look-ups search, and its start
-	 * addresses alone, which the binary search reads: a quarter of the
-	 * memory, so far more of it stays in cache. */
+	/* The merged table, sorted by address, that look-ups search. */
 	struct sym_table table;
-	uint64_t *addrs;
-	/* Every 64th of addrs: a search looks here first (a few kilobytes
-	 * for a kernel, so in L1), then within one block of 64. */
-	uint64_t *index;
-	size_t index_nr;
+	/*
+	 * The address range from the first symbol's cut into nr_buckets
+	 * buckets of 1 << bucket_shift bytes, at most BUCKETS_PER_SYMBOL per
+	 * symbol: bucket b starts at table.syms[0].addr + (b << bucket_shift),
+	 * and bucket_first[b] counts the symbols that start below it
+	 * (bucket_first[nr_buckets]: all).  A PC in bucket b is in one of
+	 * the symbols from bucket_first[b] - 1 to bucket_first[b + 1] - 1:
+	 * where symbols are spread evenly, two at most, told apart without a
+	 * branch; a binary search of a kernel's table takes 17 branches that
+	 * the CPU cannot predict.
+	 */
+	uint32_t *bucket_first;
+	size_t nr_buckets;
+	unsigned int bucket_shift;
 	bool final;
 
 	char *strings;
@@ -45,13 +55,6 @@ struct kct_symbolizer {
 	void *elf;
 	void (*free_elf)(struct kct_symbolizer *sym);
 	int (*elf_source)(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out, int max);
-
-	/* Recent look-ups: pc -> index into table, direct mapped. */
-	struct {
-		uint64_t pc;
-		uint32_t index;	/* ~0u: pc has no symbol */
-		bool valid;
-	} cache[4096];
 };
 
 int symbolizer_add_string(struct kct_symbolizer *sym, const char *s, size_t len, uint32_t *off);

@@ -220,7 +220,13 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 		return -ENOMEM;
 	off = h.header_size;
 	for (uint32_t i = 0; i < h.nr_streams && !cut; i++) {
-		cut = i < room ? parse_stream(t, i, &off, file_size) : 1;
+		/* Past room the file ends before stream i's header: streams[i]
+		 * does not exist. */
+		if (i >= room) {
+			cut = 1;
+			break;
+		}
+		cut = parse_stream(t, i, &off, file_size);
 		if (cut < 0)
 			return cut;
 		if (!cut || t->streams[i].info.flags & KCT_STREAM_F_TRUNCATED) {

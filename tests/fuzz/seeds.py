@@ -62,6 +62,13 @@ write("trace-file-notes", b"\x09" + full)
 # Cut inside the second stream's records, and inside its header.
 write("trace-file-cut", b"\x05" + full[:-3 * 8])
 write("trace-file-cut-header", b"\x01" + full[:-(len(saturated) * 8 + 40)])
+# Cut after two empty streams of an older writer's smallest header, of the
+# three its header claims: just the room for the two.
+MIN = kf.DISK_STREAM_MIN_SIZE
+write("trace-file-cut-smallest-streams", b"\x01" + kf.TRACE.pack(
+    magic=kf.TRACE_MAGIC.encode(), version=kf.TRACE_VERSION, header_size=kf.TRACE.size,
+    fixed_size=kf.TRACE.size, mode=kf.MODE_TRACE_PC_EXT, nr_streams=3,
+    file_size=kf.TRACE.size + 3 * MIN) + 2 * struct.pack("=IIQ", MIN, kf.STREAM_KIND_TASK, 0))
 # The writer: streams of the input's words.
 write("writer", b"\x03\x03\x11" + pack(records + saturated + malformed))
 write("writer-abort", b"\x03\x01\x80" + pack(records))

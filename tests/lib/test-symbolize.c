@@ -111,7 +111,138 @@ static void test_kallsyms(void)
 	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("garbage\n")) == -EBADMSG,
 	      "a file that is not a symbol list: EBADMSG");
 	CHECK(kct_symbolizer_add_system_map(sym, "/no/such/map") == -ENOENT, "a missing file: ENOENT");
+	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("1ffffffff81000000 T wide\n")) ==
+	      -EBADMSG, "an address of 17 hex digits, beyond 64 bits: EBADMSG");
+	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("0xffffffff81000000 T hex\n")) ==
+	      -EBADMSG &&
+	      kct_symbolizer_add_system_map(sym, write_tmp(" ffffffff81000000 T sp\n")) == -EBADMSG,
+	      "an address with 0x or a space before it, as no symbol list has: EBADMSG");
 	kct_symbolizer_free(sym);
+
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_system_map(sym, write_tmp("FFFFFFFF81000A00 T upper\n"
+							    "ffffffff81000b00 T lower\n")) &&
+	      !strcmp(name_of(sym, 0xffffffff81000a10), "upper") &&
+	      !strcmp(name_of(sym, 0xffffffff81000b10), "lower"),
+	      "addresses in upper-case hex digits as in lower");
+	kct_symbolizer_free(sym);
+}
+
+static uint64_t rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/*
+ * Function n of the n sorted addrs by a binary search of its own, against
+ * the symbolizer, for PCs at, around and between every symbol's start, ~0
+ * and random ones.  The System.map lists them shuffled if asked, with a local
+ * alias at some (the global name wins) and data symbols (ignored).
+ */
+static void check_lookups(const char *what, const uint64_t *addrs, int n, bool shuffle)
+{
+	struct kct_symbolizer *sym;
+	char *text = malloc((size_t)n * 3 * 40 + 1), *p = text;
+	int *order = malloc(n * sizeof(*order)), wrong = 0, probes = 0;
+	uint64_t first_wrong = 0;
+
+	if (!text || !order)
+		abort();
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	for (int i = n - 1; shuffle && i > 0; i--) {
+		int j = (int)(rnd() % (i + 1)), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (int k = 0; k < n; k++) {
+		int i = order[k];
+
+		if (i % 7 == 3)
+			p += sprintf(p, "%016llx t a%d\n", (unsigned long long)addrs[i], i);
+		p += sprintf(p, "%016llx T f%d\n", (unsigned long long)addrs[i], i);
+		if (i % 5 == 1)
+			p += sprintf(p, "%016llx D d%d\n", (unsigned long long)addrs[i] + 1, i);
+	}
+	kct_symbolizer_new(&sym);
+	if (kct_symbolizer_add_system_map(sym, write_tmp(text)))
+		abort();
+	for (int i = 0; i < n + 4000; i++) {
+		uint64_t base = i < n ? addrs[i] : i == n ? ~0ULL : rnd();
+		uint64_t mid = i + 1 < n ? base + (addrs[i + 1] - base) / 2 :
+					   base + (rnd() & 0xffff);
+		uint64_t pcs[] = { base, base + 1, base - 1, mid, base - (rnd() & 0xffff) };
+
+		for (size_t k = 0; k < sizeof(pcs) / sizeof(pcs[0]); k++) {
+			uint64_t pc = pcs[k];
+			struct kct_symbol s = { .sz = sizeof(s) };
+			int lo = 0, hi = n, err = kct_symbolize(sym, pc, &s);
+			char want[16];
+
+			/* lo: how many symbols start at or below pc. */
+			while (lo < hi) {
+				int mid = (lo + hi) / 2;
+
+				if (addrs[mid] <= pc)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			snprintf(want, sizeof(want), "f%d", lo - 1);
+			probes++;
+			/* The last symbol has no end. */
+			if (lo ? err || s.name_len != strlen(want) ||
+				 memcmp(s.name, want, s.name_len) || s.addr != addrs[lo - 1] ||
+				 s.size != (lo < n ? addrs[lo] - addrs[lo - 1] : 0) :
+				 err != -ENOENT) {
+				if (!wrong++)
+					first_wrong = pc;
+			}
+		}
+	}
+	CHECK(!wrong, "%s: %d symbols, %d look-ups as a binary search finds them (%d wrong, the "
+	      "first at 0x%llx)", what, n, probes, wrong, (unsigned long long)first_wrong);
+	kct_symbolizer_free(sym);
+	free(order);
+	free(text);
+}
+
+/* Tables shaped to reach every way of the look-up. */
+static void test_lookups(void)
+{
+	static uint64_t a[6000];
+	int n = 0;
+
+	/* A kernel's functions: 16 to 2,048 bytes, a few buckets each. */
+	a[0] = 0xffffffff81000000ULL;
+	for (n = 1; n < 5000; n++)
+		a[n] = a[n - 1] + 16 + rnd() % 2033;
+	check_lookups("functions of 16 to 2,048 bytes, listed shuffled", a, n, true);
+
+	/* Dense runs of tiny functions, sparse ones, and a gigabyte apart
+	 * a module's: buckets that many symbols start in, many none. */
+	for (n = 1; n < 5000; n++)
+		a[n] = a[n - 1] + (n == 2500 ? 1ULL << 30 : n % 1000 < 500 ? 1 + rnd() % 8 :
+				   1 + rnd() % 65536);
+	check_lookups("dense and sparse runs, a gigabyte apart", a, n, false);
+
+	/* The whole address space: user space from 0x1000 up to the last
+	 * page, where a PC below the first symbol lands in the last bucket
+	 * once the subtraction wraps around; PCs of ~0 included. */
+	n = 0;
+	for (uint64_t addr = 0x1000; n < 64; n++, addr += (rnd() % (1ULL << 58)) & ~0xfffULL)
+		a[n] = addr;
+	a[n++] = 0xfffffffffffff000ULL;
+	check_lookups("symbols spread over the whole address space", a, n, true);
+	a[n++] = 0xffffffffffffffffULL;
+	check_lookups("the same and a symbol at ~0", a, n, true);
+	check_lookups("one symbol", a + 10, 1, false);
 }
 
 /* Globs to ranges: by hand from the listing, KASLR offset 0x19000000. */
@@ -288,7 +419,7 @@ static void test_kernel_id(void)
 		0x4d, 0xcd, 0xe7, 0xe7, 0xee, 0x82, 0x42, 0x12, 0x22, 0xa8, 0x88, 0xe6, 0xbe,
 		0x21, 0x01, 0x56, 0xfe, 0x87, 0x38,
 	};
-	uint8_t map[32], kallsyms[32], other[32], moved[32];
+	uint8_t map[32], sorted[32], kallsyms[32], other[32], moved[32];
 	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
 
 	CHECK(id_of("ffffffff81000000 T _text\n"
@@ -297,6 +428,12 @@ static void test_kernel_id(void)
 		    "ffffffff81000200 T alias\n"
 		    "ffffffff82000000 D some_data\n", map) && !memcmp(map, known, sizeof(known)),
 	      "kernel identity of a System.map: the known SHA-256 of its text symbols");
+	CHECK(id_of("ffffffff81000000 T _text\n"
+		    "ffffffff81000100 T do_one\n"
+		    "ffffffff81000200 T alias\n"
+		    "ffffffff81000200 t helper\n"
+		    "ffffffff82000000 D some_data\n", sorted) && !memcmp(sorted, known, sizeof(known)),
+	      "the same with its text symbols in the order of the digest: the same SHA-256");
 	CHECK(id_of("ffffffff9e000200 T alias\n"
 		    "ffffffff9e000000 T _text\n"
 		    "ffffffff9e000100 T do_one\n"
@@ -320,6 +457,9 @@ static void test_kernel_id(void)
 	      -ENOENT, "kernel identity: no _text: ENOENT");
 	CHECK(kct_kernel_id_symbols(write_tmp("garbage\n"), map, sizeof(map)) == -EBADMSG,
 	      "kernel identity: not a symbol list: EBADMSG");
+	CHECK(kct_kernel_id_symbols(write_tmp("ffffffff81000000 T _text\n"
+					      "1ffffffff81000100 T wide\n"), map, sizeof(map)) ==
+	      -EBADMSG, "kernel identity: an address beyond 64 bits: EBADMSG");
 	CHECK(kct_kernel_id_symbols(hidden, map, 16) == -EINVAL,
 	      "kernel identity: too small a buffer: EINVAL");
 }
@@ -329,6 +469,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_system_map();
 	test_kallsyms();
+	test_lookups();
 	test_glob_ranges();
 	test_dwarf();
 	test_kernel_id();

@@ -501,6 +501,49 @@ static void test_cut(void)
 }
 
 /*
+ * An older writer's trace cut right after two empty streams of the
+ * smallest header, of three: the file has room for exactly the two, which
+ * are read, and the trace is cut short (the fuzzer found the reader
+ * looking at a third stream it had made no room for).
+ */
+static void test_cut_after_smallest_streams(void)
+{
+	struct {
+		struct kct_disk_trace h;
+		struct {
+			uint32_t size, kind;
+			uint64_t records;
+		} s[2];
+	} f;
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_stream_info si = { .sz = sizeof(si) };
+	struct kct_trace *t;
+	char p[80];
+
+	memset(&f, 0, sizeof(f));
+	memcpy(f.h.magic, KCT_TRACE_MAGIC, 8);
+	f.h.version = KCT_TRACE_VERSION;
+	f.h.fixed_size = f.h.header_size = sizeof(f.h);
+	f.h.mode = KCT_MODE_TRACE_PC_EXT;
+	f.h.nr_streams = 3;
+	/* The third stream's header, as written, would have followed. */
+	f.h.file_size = sizeof(f) + KCT_DISK_STREAM_MIN_SIZE;
+	for (int i = 0; i < 2; i++)
+		f.s[i] = (__typeof__(f.s[0])){ .size = KCT_DISK_STREAM_MIN_SIZE,
+					       .kind = KCT_STREAM_KIND_TASK };
+	snprintf(p, sizeof(p), "%s/smallest.trace", dir);
+	write_file(p, &f, sizeof(f));
+	CHECK(!kct_trace_open(p, &t) && !kct_trace_info(t, &info) &&
+	      info.flags & KCT_TRACE_F_TRUNCATED && info.nr_streams == 2 &&
+	      info.nr_streams_written == 3 && !info.records &&
+	      !kct_trace_stream(t, 1, &si) && si.kind == KCT_STREAM_KIND_TASK &&
+	      kct_trace_stream(t, 2, &si) == -ERANGE,
+	      "cut after two streams of the smallest header, of three: the two, cut short");
+	kct_trace_close(t);
+	unlink(p);
+}
+
+/*
  * Headers of other writers of version 3: a newer one's (a longer fixed
  * header, an item of an unknown type, a longer stream header) read for
  * the fields this reader knows; an older one's (a stream header of the
@@ -597,6 +640,7 @@ static void test_other_writers(void)
 	CHECK(kct_trace_open(p, &t) == -EBADMSG,
 	      "a stream longer than a file of its full length: corrupt, not cut (EBADMSG)");
 	unlink(p);
+	test_cut_after_smallest_streams();
 }
 
 static void test_raw(void)
