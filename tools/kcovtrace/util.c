@@ -563,8 +563,13 @@ static void check_exits(const struct kct_event *evs, int nr)
 		    !ev->entry_pc || !ev->pc)
 			continue;
 		symstate.exits++;
-		if (!kct_symbolize(symstate.sym, ev->pc, &a) &&
-		    !kct_symbolize(symstate.sym, ev->entry_pc, &b) && a.addr != b.addr)
+		if (kct_symbolize(symstate.sym, ev->pc, &a))
+			continue;
+		/* The entry in the exit's function, as it nearly always is:
+		 * no second look-up. */
+		if (ev->entry_pc - a.addr < a.size)
+			continue;
+		if (!kct_symbolize(symstate.sym, ev->entry_pc, &b) && a.addr != b.addr)
 			symstate.mismatched++;
 	}
 }
