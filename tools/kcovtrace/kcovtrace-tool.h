@@ -80,8 +80,34 @@ struct pc_name {
  */
 #define UNKNOWN_FRAME "[unknown caller]"
 
+/*
+ * The last function pc_name() found: records come in runs within one
+ * function, so most calls need no look-up.  lookups counts the calls, for
+ * close_symbolizer()'s warnings.
+ */
+struct pc_name_cache {
+	struct kct_symbolizer *sym;
+	struct pc_name last;
+	uint64_t size;
+	uint64_t lookups;
+};
+
+extern struct pc_name_cache pc_name_cache;
+
+void pc_name_slow(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out);
+
 /* The name of pc; UNKNOWN_FRAME for pc 0. */
-void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out);
+static inline void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
+{
+	struct pc_name_cache *c = &pc_name_cache;
+
+	if (pc && sym && sym == c->sym && pc - c->last.addr < c->size) {
+		c->lookups++;
+		*out = c->last;
+		return;
+	}
+	pc_name_slow(sym, pc, out);
+}
 
 /* ---- buffered output, for the commands that print a line per record ---- */
 
@@ -118,8 +144,35 @@ static inline void out_char(struct out *o, char c)
 	o->buf[o->len++] = c;
 }
 
-void out_spaces(struct out *o, size_t n);
-void out_hex(struct out *o, uint64_t v);	/* "0x..." */
+void out_spaces_slow(struct out *o, size_t n);
+
+/* Indentation: a line per record, so the common case inline. */
+static inline void out_spaces(struct out *o, size_t n)
+{
+	if (n <= sizeof(o->buf) - o->len) {
+		memset(o->buf + o->len, ' ', n);
+		o->len += n;
+	} else {
+		out_spaces_slow(o, n);
+	}
+}
+
+/* "0x...", lower case, no leading zeros. */
+static inline void out_hex(struct out *o, uint64_t v)
+{
+	/* Digits: one per 4 significant bits, at least one. */
+	unsigned int digits = v ? (67 - __builtin_clzll(v)) / 4 : 1;
+	char *p;
+
+	if (sizeof(o->buf) - o->len < digits + 2)
+		out_flush(o);
+	p = o->buf + o->len;
+	p[0] = '0';
+	p[1] = 'x';
+	for (unsigned int i = digits; i; i--, v >>= 4)
+		p[1 + i] = "0123456789abcdef"[v & 15];
+	o->len += digits + 2;
+}
 void out_dec(struct out *o, uint64_t v);
 void out_int(struct out *o, int64_t v);		/* signed decimal */
 /* "name+0xoff", or the bare address; UNKNOWN_FRAME for pc 0. */

@@ -81,7 +81,7 @@ bool symbol_option(struct symbol_opts *opts, int c, const char *arg)
 static struct {
 	struct kct_symbolizer *sym;
 	const char *source;	/* the file symbols come from, for messages */
-	uint64_t lookups, unresolved;	/* pc_name() calls, and without symbol */
+	uint64_t unresolved;	/* pc_name() calls without a symbol */
 	uint64_t exits, mismatched;	/* EXITs checked, in another function */
 } symstate;
 
@@ -284,6 +284,7 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 
 	kct_trace_info(trace, &info);
 	memset(&symstate, 0, sizeof(symstate));
+	memset(&pc_name_cache, 0, sizeof(pc_name_cache));
 	if (!opts->elf && !opts->kallsyms && !opts->system_map)
 		return symstate.sym = default_symbolizer(&info, trace_path);
 	symstate.source = opts->system_map ? opts->system_map :
@@ -295,9 +296,9 @@ void close_symbolizer(struct kct_symbolizer *sym)
 {
 	/* "Many": one PC in a hundred, more than code freed after boot or
 	 * made at run time (BPF, ftrace trampolines) would explain. */
-	if (sym && symstate.unresolved * 100 >= symstate.lookups && symstate.unresolved)
+	if (sym && symstate.unresolved * 100 >= pc_name_cache.lookups && symstate.unresolved)
 		warn("%llu of %llu PCs looked up have no symbol in %s: is it of the traced kernel?",
-		     (unsigned long long)symstate.unresolved, (unsigned long long)symstate.lookups,
+		     (unsigned long long)symstate.unresolved, (unsigned long long)pc_name_cache.lookups,
 		     symstate.source);
 	if (sym && symstate.mismatched)
 		warn("%llu of %llu calls return in another function than they entered, by the "
@@ -308,35 +309,30 @@ void close_symbolizer(struct kct_symbolizer *sym)
 	symstate.sym = NULL;
 }
 
-void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
+struct pc_name_cache pc_name_cache;
+
+void pc_name_slow(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 {
 	/*
-	 * Records come in runs within one function: try the last first.
 	 * Else the symbolizer's look-up, which beats a map of the PCs seen:
 	 * on bench/decode's trace such a map (of hashmap.h) made replay
 	 * 60 % slower, its table too large for the caches.
 	 */
-	static struct kct_symbolizer *last_sym;
-	static struct pc_name last;
-	static uint64_t last_size;
+	struct pc_name_cache *c = &pc_name_cache;
 	struct kct_symbol s = { .sz = sizeof(s) };
 
 	if (!pc) {
 		*out = (struct pc_name){ UNKNOWN_FRAME, strlen(UNKNOWN_FRAME), 0 };
 		return;
 	}
-	symstate.lookups += sym != NULL;
-	if (sym && sym == last_sym && pc - last.addr < last_size) {
-		*out = last;
-		return;
-	}
+	c->lookups += sym != NULL;
 	if (sym && !kct_symbolize(sym, pc, &s)) {
 		out->name = s.name;
 		out->len = s.name_len;
 		out->addr = s.addr;
-		last_sym = sym;
-		last = *out;
-		last_size = s.size;
+		c->sym = sym;
+		c->last = *out;
+		c->size = s.size;
 	} else {
 		symstate.unresolved += sym != NULL;
 		out->name = NULL;
@@ -352,7 +348,7 @@ void out_flush(struct out *o)
 	o->len = 0;
 }
 
-void out_spaces(struct out *o, size_t n)
+void out_spaces_slow(struct out *o, size_t n)
 {
 	while (n) {
 		size_t k;
@@ -365,19 +361,6 @@ void out_spaces(struct out *o, size_t n)
 		o->len += k;
 		n -= k;
 	}
-}
-
-void out_hex(struct out *o, uint64_t v)
-{
-	char buf[20], *p = buf + sizeof(buf);
-
-	do {
-		*--p = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	*--p = 'x';
-	*--p = '0';
-	out_mem(o, p, buf + sizeof(buf) - p);
 }
 
 void out_dec(struct out *o, uint64_t v)
