@@ -688,14 +688,24 @@ static void test_filter_errors(void)
 	/* After all that, max_depth 1 still holds: getppid() shows one frame. */
 	err = kcov_enable(&k, KCOV_TRACE_PC_EXT);
 	n = err ? 0 : collect(&k, do_getppid, NULL);
-	/* getppid() calls a function: one frame of two is shown. */
+	/* getppid() calls a function, which max_depth 1 leaves out: no frame
+	 * is entered inside another. */
 	{
-		unsigned long enters = 0;
+		unsigned long enters = 0, depth = 0, deepest = 0;
 
-		for (unsigned long i = 0; i < n; i++)
-			enters += (k.cover[i + 1] & KCOV_RECORDFLAG_TYPEMASK) == KCOV_RECORDFLAG_TYPE_ENTRY;
-		report(!err && enters == 1, "failed KCOV_FILTER calls leave the filter as it was "
-		       "(getppid(): %lu entries in %lu records)", enters, n);
+		for (unsigned long i = 0; i < n; i++) {
+			unsigned long type = k.cover[i + 1] & KCOV_RECORDFLAG_TYPEMASK;
+
+			if (type == KCOV_RECORDFLAG_TYPE_ENTRY) {
+				enters++;
+				if (++depth > deepest)
+					deepest = depth;
+			} else if (type == KCOV_RECORDFLAG_TYPE_EXIT && depth) {
+				depth--;
+			}
+		}
+		report(!err && enters && deepest == 1, "failed KCOV_FILTER calls leave the filter as it "
+		       "was (getppid(): %lu entries, %lu deep, in %lu records)", enters, deepest, n);
 	}
 	err = kcov_filter(&k, &good);
 	report(err == -EBUSY, "KCOV_FILTER while enabled: EBUSY (got %d)", err);
