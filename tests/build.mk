@@ -25,14 +25,14 @@ check: all check-deps
 .PHONY: check check-deps check-compiler
 
 # ---- lib ----
-$(TESTS_O)/lib/test-decode: tests/lib/test-decode.c $(LIBKCOVTRACE_A)
+$(TESTS_O)/lib/test-decode: tests/lib/test-decode.c tests/lib/testlib.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-decode
 check-deps: $(TESTS_O)/lib/test-decode
 
 # The record filter, on hand-made streams.
-$(TESTS_O)/lib/test-filter: tests/lib/test-filter.c $(LIBKCOVTRACE_A)
+$(TESTS_O)/lib/test-filter: tests/lib/test-filter.c tests/lib/testlib.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-filter
@@ -77,7 +77,7 @@ SUITES += tests/kcovtrace/run
 check-deps: $(KCOVTRACE) lib
 
 # test-trace makes files of other writers with the library's private layout.
-$(TESTS_O)/lib/test-trace: tests/lib/test-trace.c lib/traceformat.h $(LIBKCOVTRACE_A)
+$(TESTS_O)/lib/test-trace: tests/lib/test-trace.c tests/lib/testlib.h lib/traceformat.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -Ilib -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-trace
@@ -85,7 +85,7 @@ check-deps: $(TESTS_O)/lib/test-trace
 
 # record's stream cuts, on synthetic buffers; its userspace filter, on a
 # kcov buffer played by a file.
-$(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tools/kcovtrace/streams.c \
+$(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tests/lib/testlib.h tools/kcovtrace/streams.c \
 		$(wildcard tools/kcovtrace/*.h) $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -Wl,--wrap=ioctl -o $@ $< tools/kcovtrace/streams.c \
@@ -93,7 +93,7 @@ $(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tools/kcovtrace/streams.c 
 SUITES += $(TESTS_O)/tools/test-cut
 check-deps: $(TESTS_O)/tools/test-cut
 
-$(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c $(LIBKCOVTRACE_A)
+$(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c tests/lib/testlib.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -O1 -g -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-symbolize

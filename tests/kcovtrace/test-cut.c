@@ -17,40 +17,9 @@
 #include <unistd.h>
 
 #include "streams.h"
+#include "../lib/testlib.h"
 
 #define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
-
-static int tests, failures;
-
-static uint64_t parse_record(const char *tok)
-{
-	uint64_t pc = strtoull(tok + 1, NULL, 16);
-
-	switch (tok[0]) {
-	case 'E':
-		return KCT_RECORD_TYPE_ENTRY | pc;
-	case 'X':
-		return KCT_RECORD_TYPE_EXIT | pc;
-	case 'B':
-		return KCT_RECORD_TYPE_NORMAL | pc;
-	case 'D':
-		if (!strcmp(tok, "Dsat"))
-			return KCT_EESUM_RECORD(KCT_EESUM_CLAMP_MAX, 0);
-		return KCT_EESUM_RECORD(atoi(tok + 1), atoi(strchr(tok, '/') + 1));
-	}
-	abort();
-}
-
-static uint64_t parse(const char *s, uint64_t *rec)
-{
-	char *copy = strdup(s), *save = NULL;
-	uint64_t n = 0;
-
-	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		rec[n++] = parse_record(t);
-	free(copy);
-	return n;
-}
 
 static void check(bool cond, const char *name, const char *records, const char *got)
 {
@@ -63,7 +32,7 @@ static void check(bool cond, const char *name, const char *records, const char *
 
 static void check_scan(const char *name, const char *records, bool ok, uint64_t start, uint64_t open)
 {
-	uint64_t rec[64], n = parse(records, rec);
+	uint64_t rec[64], n = parse_records(records, rec);
 	struct cut c;
 	bool got = cut_scan(rec, n, &c);
 	char buf[128];
@@ -83,7 +52,7 @@ static int named(void *ctx, uint64_t pc)
 static void check_syscall(const char *name, const char *records, syscall_pc_fn fn, bool ok,
 			  uint64_t from, uint64_t to)
 {
-	uint64_t rec[64], n = parse(records, rec), f = 0, t = 0;
+	uint64_t rec[64], n = parse_records(records, rec), f = 0, t = 0;
 	bool got = cut_syscall(rec, n, fn, NULL, &f, &t);
 	char buf[128];
 
@@ -102,7 +71,7 @@ static void add_section(void *ctx, uint64_t from, uint64_t to)
 
 static void check_sections(const char *name, const char *records, const char *want)
 {
-	uint64_t rec[64], n = parse(records, rec);
+	uint64_t rec[64], n = parse_records(records, rec);
 
 	sections[0] = '\0';
 	cut_sections(rec, n, add_section, NULL);
@@ -145,7 +114,7 @@ static void emit(void *ctx, const struct stream_meta *m, const uint64_t *rec, ui
 /* The records the task wrote since the last reset: the count, then them. */
 static void kernel_writes(int fd, const char *records)
 {
-	uint64_t rec[65], n = parse(records, rec + 1);
+	uint64_t rec[65], n = parse_records(records, rec + 1);
 
 	rec[0] = n;
 	if (pwrite(fd, rec, (n + 1) * sizeof(rec[0]), 0) != (ssize_t)((n + 1) * sizeof(rec[0])))

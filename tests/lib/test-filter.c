@@ -15,55 +15,9 @@
 #include <string.h>
 
 #include "kcovtrace.h"
-
-static int tests, failures;
-
-#define CHECK(cond, ...) do {					\
-	tests++;						\
-	if (cond) {						\
-		printf("ok %d - ", tests);			\
-	} else {						\
-		failures++;					\
-		printf("not ok %d - ", tests);			\
-	}							\
-	printf(__VA_ARGS__);					\
-	putchar('\n');						\
-} while (0)
+#include "testlib.h"
 
 static const struct kct_range two_ranges[] = { { 0x100, 0x200 }, { 0x300, 0x400 } };
-
-static uint64_t parse_record(const char *tok)
-{
-	uint64_t pc = strtoull(tok + 1, NULL, 16);
-	int delta, mindelta;
-
-	switch (tok[0]) {
-	case 'E':
-		return KCT_RECORD_TYPE_ENTRY | pc;
-	case 'X':
-		return KCT_RECORD_TYPE_EXIT | pc;
-	case 'B':
-		return KCT_RECORD_TYPE_NORMAL | pc;
-	case '?':
-		return KCT_RECORD(0x5, pc);
-	case 'D':
-		if (sscanf(tok + 1, "%d/%d", &delta, &mindelta) != 2)
-			abort();
-		return KCT_EESUM_RECORD(delta, mindelta);
-	}
-	abort();
-}
-
-static size_t parse_records(const char *spec, uint64_t *out)
-{
-	char buf[4096], *save, *tok;
-	size_t n = 0;
-
-	snprintf(buf, sizeof(buf), "%s", spec);
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		out[n++] = parse_record(tok);
-	return n;
-}
 
 static void format_records(const uint64_t *recs, size_t n, char *buf, size_t size)
 {

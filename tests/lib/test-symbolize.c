@@ -13,20 +13,7 @@
 #include <unistd.h>
 
 #include "kcovtrace.h"
-
-static int tests, failures;
-
-#define CHECK(cond, ...) do {					\
-	tests++;						\
-	if (cond) {						\
-		printf("ok %d - ", tests);			\
-	} else {						\
-		failures++;					\
-		printf("not ok %d - ", tests);			\
-	}							\
-	printf(__VA_ARGS__);					\
-	putchar('\n');						\
-} while (0)
+#include "testlib.h"
 
 static char paths[32][32];
 static int nr_paths;

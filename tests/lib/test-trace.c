@@ -16,21 +16,8 @@
 #include <unistd.h>
 
 #include "kcovtrace.h"
+#include "testlib.h"
 #include "traceformat.h"
-
-static int tests, failures;
-
-#define CHECK(cond, ...) do {					\
-	tests++;						\
-	if (cond) {						\
-		printf("ok %d - ", tests);			\
-	} else {						\
-		failures++;					\
-		printf("not ok %d - ", tests);			\
-	}							\
-	printf(__VA_ARGS__);					\
-	putchar('\n');						\
-} while (0)
 
 #define offsetofend(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
