@@ -22,7 +22,7 @@ lab-kernel-full-noext: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant full-noext
 .PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext
 
-$(LAB_O)/guest/%: lab/guest/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
+$(LAB_O)/guest/%: lab/guest/%.c $(wildcard lab/guest/*.h) $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
 	@mkdir -p $(@D)
 	$(CC) $(LAB_GUEST_CFLAGS) -o $@ $< $(LIBKCOVTRACE_A) -lpthread
 

@@ -22,44 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define WORDS (1 << 20)
-#define BATCH 4096	/* calls between resets of the buffer */
+#define BATCH BENCH_BATCH
 
 enum { OFF, PC, EXT, MODES };
 static const char *const mode_name[] = { "off", "KCOV_TRACE_PC", "KCOV_TRACE_PC_EXT" };
 static const unsigned long mode_arg[] = { 0, KCOV_TRACE_PC, KCOV_TRACE_PC_EXT };
 
 static unsigned long *cover;
-static int pipefd[2];
-static char pipebuf[BATCH];
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
-
-static void call_getppid(void)
-{
-	syscall(SYS_getppid);
-}
-
-static void call_read(void)
-{
-	char c;
-
-	if (read(pipefd[0], &c, 1) != 1)
-		abort();
-}
-
-/* Before each batch of reads, the pipe gets one byte per read. */
-static void fill_pipe(void)
-{
-	if (write(pipefd[1], pipebuf, BATCH) != BATCH)
-		abort();
-}
 
 struct result {
 	double ns;

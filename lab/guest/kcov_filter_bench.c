@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "kcovtrace.h"
+#include "bench.h"
 
 #define WORDS (1 << 21)
 
@@ -45,36 +46,6 @@ static const char *const mode_name[] = { "KCOV_TRACE_PC", "KCOV_TRACE_PC_EXT" };
 static const unsigned long mode_arg[] = { KCOV_TRACE_PC, KCOV_TRACE_PC_EXT };
 
 static unsigned long *cover;
-static int pipefd[2];
-static char pipebuf[4096];
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
-}
-
-static void call_getppid(void)
-{
-	syscall(SYS_getppid);
-}
-
-static void call_read(void)
-{
-	char c;
-
-	if (read(pipefd[0], &c, 1) != 1)
-		abort();
-}
-
-/* Before each batch of reads, the pipe gets one byte per read. */
-static void fill_pipe(void)
-{
-	if (write(pipefd[1], pipebuf, sizeof(pipebuf)) != sizeof(pipebuf))
-		abort();
-}
 
 static void call_open(void)
 {
@@ -106,8 +77,8 @@ static const struct workload {
 	int batch;		/* calls between resets of the buffer */
 	int share;		/* a round makes CALLS / share calls */
 } workloads[] = {
-	{ "getppid", call_getppid, NULL, 4096, 1 },
-	{ "pipe read", call_read, fill_pipe, 4096, 1 },
+	{ "getppid", call_getppid, NULL, BENCH_BATCH, 1 },
+	{ "pipe read", call_read, fill_pipe, BENCH_BATCH, 1 },
 	{ "openat+close", call_open, NULL, 64, 5 },
 	{ "find /proc/self", call_find, NULL, 1, 500 },
 };
