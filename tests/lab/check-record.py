@@ -25,6 +25,11 @@ whose frames never return.
 import re
 import sys
 
+# A syscall's entry point.  With IA32_EMULATION, the 64-bit and 32-bit
+# stubs of a syscall without arguments (getppid) are one function with two
+# names, and the symbols may give either.
+SYS_PREFIX = r"__(x64|ia32)_sys_"
+
 # The outermost frames of an exit: exit(), exit_group(), or a fatal signal
 # found on the way back to user mode.
 EXIT_FRAMES = ("do_exit", "do_group_exit", "arch_do_signal_or_restart")
@@ -116,7 +121,7 @@ def problems(lines, allow_exit_chain):
 
 def syscall_entered(lines, name):
     """Whether the stream enters the syscall's function at its top level."""
-    return any(depth(l) == 0 and re.match(r"^ENTER __x64_sys_%s\+" % name, l) for l in lines)
+    return any(depth(l) == 0 and re.match(r"^ENTER %s%s\+" % (SYS_PREFIX, name), l) for l in lines)
 
 
 def check_tasks(r, out, label, exec_child=True):
@@ -204,9 +209,9 @@ def check_syscalls(r, out, label, names):
         if never_returns:
             starts = depth(first) == 0 and func(first) in EXIT_FRAMES
         elif names:
-            starts = depth(first) == 0 and first.startswith("ENTER ") and func(first) == "__x64_sys_" + name
+            starts = depth(first) == 0 and first.startswith("ENTER ") and re.match(SYS_PREFIX + name + "$", func(first))
         else:
-            starts = depth(first) == 0 and first.startswith("ENTER ") and func(first).startswith("__x64_sys_")
+            starts = depth(first) == 0 and first.startswith("ENTER ") and re.match(SYS_PREFIX, func(first))
         p = problems(lines, allow_exit_chain=never_returns)
         if not starts or p:
             bad.append("%s: starts %s; %s" % (title, first, p[:3]))
