@@ -20,6 +20,11 @@ CLANGXX ?= clang++-$(LLVM_MAJOR)
 LLVM_BINDIR ?= /usr/lib/llvm-$(LLVM_MAJOR)/bin
 LLVM_INCDIR ?= /usr/lib/llvm-$(LLVM_MAJOR)/include
 
+# The GCC the GCC plugin is built for (Debian 12's: gcc-12-plugin-dev).
+GCC_MAJOR ?= 12
+GCC_PLUGIN_CC ?= gcc-$(GCC_MAJOR)
+GCC_PLUGIN_CXX ?= g++-$(GCC_MAJOR)
+
 CC ?= gcc
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	       -Wno-unused-parameter -fno-strict-aliasing

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The LLVM pass plugin and the kcov-cc driver.
+# The LLVM pass plugin, the GCC plugin and the kcov-cc driver.
 
 PLUGIN := $(LIBDIR)/kcov-ext/kcov-entry-exit.so
+GCC_PLUGIN := $(LIBDIR)/kcov-ext/kcov_entry_exit_gcc.so
 KCOV_CC := $(BIN)/kcov-cc
 
 PLUGIN_CXXFLAGS := -isystem $(LLVM_INCDIR) -std=c++17 -fno-exceptions -fno-rtti \
@@ -17,9 +18,19 @@ $(PLUGIN): compiler/plugin/KcovEntryExit.cpp | deps-compiler
 	@mkdir -p $(@D)
 	$(CLANGXX) $(PLUGIN_CXXFLAGS) $(PLUGIN_LDFLAGS) -o $@ $<
 
+# The GCC plugin: C++ against GCC's internals, for exactly the GCC it was
+# built with (GCC checks the version when it loads the plugin).
+GCC_PLUGIN_INCDIR = $(shell $(GCC_PLUGIN_CC) -print-file-name=plugin)/include
+GCC_PLUGIN_CXXFLAGS := -std=gnu++17 -fno-rtti -fno-exceptions -fPIC -O2 -g \
+	-Wall -Wextra -Werror -Wno-missing-field-initializers \
+	-DKCOV_PLUGIN_VERSION=\"$(shell git describe --always --dirty 2>/dev/null || echo 0)\"
+$(GCC_PLUGIN): compiler/gcc-plugin/kcov_entry_exit_gcc.cc | deps-compiler
+	@mkdir -p $(@D)
+	$(GCC_PLUGIN_CXX) -I$(GCC_PLUGIN_INCDIR) $(GCC_PLUGIN_CXXFLAGS) -shared -o $@ $<
+
 $(KCOV_CC): compiler/kcov-cc.c | deps-base $(BIN)/.dir
 	$(CC) $(CFLAGS) -DKCOV_DEFAULT_CC=\"$(CLANG)\" \
-		-DKCOV_PLUGIN_LLVM_MAJOR=$(LLVM_MAJOR) -o $@ $<
+		-DKCOV_PLUGIN_LLVM_MAJOR=$(LLVM_MAJOR) -DKCOV_PLUGIN_GCC_MAJOR=$(GCC_MAJOR) -o $@ $<
 
 # hookrec: the userspace stand-in for kcov that records a program's hooks.
 # One object, so that a program links it alone: hookrec and the library's
@@ -41,7 +52,7 @@ $(HOOKREC_O): $(OBJ)/hookrec/hookrec.o $(OBJ)/hookrec/tracewrite.o
 	objcopy -w --keep-global-symbol='__sanitizer_cov_*' $@.tmp $@
 	rm -f $@.tmp
 
-compiler: $(PLUGIN) $(KCOV_CC) $(HOOKREC_O)
+compiler: $(PLUGIN) $(GCC_PLUGIN) $(KCOV_CC) $(HOOKREC_O)
 all: compiler
 .PHONY: compiler
 
@@ -49,6 +60,7 @@ install: install-compiler
 install-compiler: compiler
 	install -D -m 0755 $(KCOV_CC) $(DESTDIR)$(PREFIX)/bin/kcov-cc
 	install -D -m 0644 $(PLUGIN) $(DESTDIR)$(PREFIX)/lib/kcov-ext/kcov-entry-exit.so
+	install -D -m 0644 $(GCC_PLUGIN) $(DESTDIR)$(PREFIX)/lib/kcov-ext/kcov_entry_exit_gcc.so
 	install -D -m 0644 $(HOOKREC_O) $(DESTDIR)$(PREFIX)/lib/kcov-ext/hookrec.o
 .PHONY: install-compiler
 

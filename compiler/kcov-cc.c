@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kcov-cc: a compiler driver that accepts -fsanitize-coverage=trace-pc-entry-exit
- * on any clang.
+ * on clang and on GCC.
  *
- *   kcov-cc [clang arguments]
+ *   kcov-cc [compiler arguments]
  *
  * Where the compiler has the flag natively (LLVM 23 and later) the command
- * line is passed through untouched.  Otherwise the flag is rewritten into the
- * kcov-ext LLVM pass plugin, which must match the compiler's LLVM major
- * version.  KCOV_CC selects the compiler (default: the clang the plugin was
- * built with); KCOV_CC_PLUGIN overrides the plugin path.
+ * line is passed through untouched.  Otherwise the flag is rewritten into a
+ * kcov-ext plugin: the LLVM pass plugin for clang, the GCC plugin for GCC,
+ * each built for one major version of its compiler.  KCOV_CC selects the
+ * compiler (default: the clang the LLVM plugin was built with; KCOV_CC=gcc
+ * for GCC); kcov-cc finds out which kind it is.  KCOV_CC_PLUGIN overrides
+ * the plugin path.
  *
  * The kernel build calls the compiler thousands of times, so what kcov-cc
- * learns about a compiler (is it clang, which major, does it know the flag)
+ * learns about a compiler (clang or GCC, which major, does it know the flag)
  * is cached per compiler binary, keyed by its path, inode, size and mtime.
  */
 #include <errno.h>
@@ -35,16 +37,27 @@
 #ifndef KCOV_PLUGIN_LLVM_MAJOR
 #define KCOV_PLUGIN_LLVM_MAJOR 0
 #endif
+#ifndef KCOV_PLUGIN_GCC_MAJOR
+#define KCOV_PLUGIN_GCC_MAJOR 0
+#endif
 /* Relative to the directory holding kcov-cc; the same in build/ and PREFIX. */
 #define KCOV_PLUGIN_RELPATH "../lib/kcov-ext/kcov-entry-exit.so"
+/* GCC takes a plugin's name from its file name, up to the first '-', to
+ * match -fplugin-arg-NAME-KEY=VALUE: hence the underscores. */
+#define KCOV_GCC_PLUGIN_NAME "kcov_entry_exit_gcc"
+#define KCOV_GCC_PLUGIN_RELPATH "../lib/kcov-ext/" KCOV_GCC_PLUGIN_NAME ".so"
 
 #define ENTRY_EXIT "trace-pc-entry-exit"
 #define COV_ON "-fsanitize-coverage="
 #define COV_OFF "-fno-sanitize-coverage="
 
-/* Features the plugin implements next to trace-pc-entry-exit. */
+/* Features each plugin implements next to trace-pc-entry-exit (GCC has
+ * only these two; its own sancov pass does them). */
 static const char *const plugin_features[] = {
 	ENTRY_EXIT, "trace-pc", "trace-cmp", "func", "bb", "edge",
+};
+static const char *const gcc_plugin_features[] = {
+	ENTRY_EXIT, "trace-pc", "trace-cmp",
 };
 
 /* Options that change which functions are instrumented, which the plugin
@@ -58,6 +71,7 @@ static const char *const plugin_unsupported_opts[] = {
 
 struct compiler_info {
 	int clang_major;	/* 0: not clang */
+	int gcc_major;		/* 0: not GCC (clang, which defines __GNUC__ too) */
 	bool native;		/* accepts -fsanitize-coverage=trace-pc-entry-exit */
 };
 
@@ -200,11 +214,15 @@ static void probe_compiler(const char *cc, struct compiler_info *info)
 	const char *m;
 
 	info->clang_major = 0;
+	info->gcc_major = 0;
 	if (run_capture(dm_argv, out, sizeof(out)) != 0)
 		die("%s: cannot run the compiler's preprocessor", cc_name);
 	m = strstr(out, "#define __clang_major__ ");
 	if (m)
 		info->clang_major = atoi(m + strlen("#define __clang_major__ "));
+	m = strstr(out, "#define __GNUC__ ");
+	if (m && !info->clang_major)
+		info->gcc_major = atoi(m + strlen("#define __GNUC__ "));
 	info->native = run_capture(native_argv, out, sizeof(out)) == 0;
 }
 
@@ -278,7 +296,8 @@ static void compiler_info(const char *cc_path, struct compiler_info *info)
 
 		if (n > 0 && line[n - 1] == '\n' && (size_t)n - 1 == strlen(key) &&
 		    !memcmp(line, key, n - 1) &&
-		    fscanf(f, "clang_major=%d native=%d", &info->clang_major, &native) == 2) {
+		    fscanf(f, "clang_major=%d gcc_major=%d native=%d", &info->clang_major,
+			   &info->gcc_major, &native) == 3) {
 			info->native = native;
 			free(line);
 			fclose(f);
@@ -294,8 +313,8 @@ static void compiler_info(const char *cc_path, struct compiler_info *info)
 		mkdir_p(dir);
 		if (asprintf(&tmp, "%s.%d.tmp", file, (int)getpid()) >= 0 &&
 		    (f = fopen(tmp, "w"))) {
-			fprintf(f, "%s\nclang_major=%d native=%d\n", key, info->clang_major,
-				info->native);
+			fprintf(f, "%s\nclang_major=%d gcc_major=%d native=%d\n", key,
+				info->clang_major, info->gcc_major, info->native);
 			if (fclose(f) == 0)
 				rename(tmp, file);
 			unlink(tmp);
@@ -306,7 +325,7 @@ static void compiler_info(const char *cc_path, struct compiler_info *info)
 	free(dir);
 }
 
-static char *plugin_path(void)
+static char *plugin_path(const char *relpath)
 {
 	const char *env = getenv("KCOV_CC_PLUGIN");
 	char self[PATH_MAX], *slash, *path;
@@ -320,7 +339,7 @@ static char *plugin_path(void)
 	self[n] = '\0';
 	slash = strrchr(self, '/');
 	*slash = '\0';
-	if (asprintf(&path, "%s/%s", self, KCOV_PLUGIN_RELPATH) < 0)
+	if (asprintf(&path, "%s/%s", self, relpath) < 0)
 		die("out of memory");
 	return path;
 }
@@ -364,39 +383,48 @@ static void __attribute__((noreturn)) run(char **args)
 	die("%s: %s", args[0], strerror(errno));
 }
 
-static bool plugin_supports(const char *word, size_t len)
+static bool plugin_supports(const char *const *features, size_t n, const char *word, size_t len)
 {
-	for (size_t i = 0; i < sizeof(plugin_features) / sizeof(plugin_features[0]); i++)
-		if (len == strlen(plugin_features[i]) && !memcmp(word, plugin_features[i], len))
+	for (size_t i = 0; i < n; i++)
+		if (len == strlen(features[i]) && !memcmp(word, features[i], len))
 			return true;
 	return false;
 }
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Refuses what the plugin would silently ignore. */
-static void check_plugin_can_do(const struct feature_set *all, int argc, char **argv, int major)
+static void check_plugin_can_do(const struct feature_set *all, int argc, char **argv,
+				const char *compiler, int major)
 {
+	bool gcc = !strcmp(compiler, "GCC");
+	const char *const *features = gcc ? gcc_plugin_features : plugin_features;
+	size_t n = gcc ? ARRAY_SIZE(gcc_plugin_features) : ARRAY_SIZE(plugin_features);
+
 	for (int i = 0; i < all->n; i++)
-		if (!plugin_supports(all->word[i], all->len[i]))
+		if (!plugin_supports(features, n, all->word[i], all->len[i]))
 			die("-fsanitize-coverage=%.*s cannot be combined with " ENTRY_EXIT
-			    " on clang %d (the plugin supports trace-pc, trace-cmp, func, bb, edge)",
-			    (int)all->len[i], all->word[i], major);
+			    " on %s %d (the plugin supports %s)",
+			    (int)all->len[i], all->word[i], compiler, major,
+			    gcc ? "trace-pc, trace-cmp" : "trace-pc, trace-cmp, func, bb, edge");
 	for (int i = 1; i < argc; i++)
-		for (size_t j = 0; j < sizeof(plugin_unsupported_opts) / sizeof(char *); j++)
+		for (size_t j = 0; j < ARRAY_SIZE(plugin_unsupported_opts); j++)
 			if (starts_with(argv[i], plugin_unsupported_opts[j]))
-				die("%.*s cannot be combined with " ENTRY_EXIT " on clang %d",
-				    (int)strlen(plugin_unsupported_opts[j]) - 1, argv[i], major);
+				die("%.*s cannot be combined with " ENTRY_EXIT " on %s %d",
+				    (int)strlen(plugin_unsupported_opts[j]) - 1, argv[i], compiler,
+				    major);
 }
 
-/* "-kcov-sanitize-coverage=w1,w2,..." for the plugin. */
-static char *plugin_feature_option(const struct feature_set *all)
+/* PREFIX followed by "w1,w2,...": the feature list for a plugin. */
+static char *plugin_feature_option(const char *prefix, const struct feature_set *all)
 {
-	size_t len = sizeof("-kcov-sanitize-coverage=");
+	size_t len = strlen(prefix) + 1;
 	char *opt, *o;
 
 	for (int i = 0; i < all->n; i++)
 		len += all->len[i] + 1;
 	opt = xmalloc(len);
-	o = stpcpy(opt, "-kcov-sanitize-coverage=");
+	o = stpcpy(opt, prefix);
 	for (int i = 0; i < all->n; i++) {
 		if (i)
 			*o++ = ',';
@@ -405,6 +433,36 @@ static char *plugin_feature_option(const struct feature_set *all)
 	}
 	*o = '\0';
 	return opt;
+}
+
+/*
+ * GCC: its own sancov pass places the hooks, with trace-pc on (GCC's
+ * coverage is per block and has no function-level mode), and the plugin,
+ * which runs right after it, turns them into entry/exit hooks and removes
+ * the block hooks again when trace-pc was not asked for.  With coverage on,
+ * GCC honours no_sanitize_coverage, which the kernel's noinstr uses.
+ */
+static char **gcc_plugin_args(char **args, int nargs, const struct feature_set *all,
+			      int argc, char **argv, int major)
+{
+	char *plugin, *opt;
+
+	if (major != KCOV_PLUGIN_GCC_MAJOR)
+		die("%s is GCC %d; the kcov-ext GCC plugin is built for GCC %d",
+		    cc_name, major, KCOV_PLUGIN_GCC_MAJOR);
+	check_plugin_can_do(all, argc, argv, "GCC", major);
+	plugin = plugin_path(KCOV_GCC_PLUGIN_RELPATH);
+	if (access(plugin, R_OK))
+		die("plugin %s: %s (set KCOV_CC_PLUGIN)", plugin, strerror(errno));
+	if (feature_find(all, "trace-pc", strlen("trace-pc")) < 0)
+		args[nargs++] = COV_ON "trace-pc";
+	if (asprintf(&opt, "-fplugin=%s", plugin) < 0)
+		die("out of memory");
+	args[nargs++] = opt;
+	args[nargs++] = plugin_feature_option("-fplugin-arg-" KCOV_GCC_PLUGIN_NAME
+					      "-sanitize-coverage=", all);
+	args[nargs] = NULL;
+	return args;
 }
 
 int main(int argc, char **argv)
@@ -450,16 +508,18 @@ int main(int argc, char **argv)
 	if (feature_find(&all, ENTRY_EXIT, strlen(ENTRY_EXIT)) < 0)
 		run(args); /* turned off again by -fno-sanitize-coverage= */
 
+	if (info.gcc_major)
+		run(gcc_plugin_args(args, nargs, &all, argc, argv, info.gcc_major));
 	if (!info.clang_major)
-		die("%s is not clang: -fsanitize-coverage=" ENTRY_EXIT
-		    " needs clang %d with the kcov-ext plugin, or clang 23+",
-		    cc_name, KCOV_PLUGIN_LLVM_MAJOR);
+		die("%s is neither clang nor GCC: -fsanitize-coverage=" ENTRY_EXIT
+		    " needs clang %d or GCC %d with the kcov-ext plugin, or clang 23+",
+		    cc_name, KCOV_PLUGIN_LLVM_MAJOR, KCOV_PLUGIN_GCC_MAJOR);
 	if (info.clang_major != KCOV_PLUGIN_LLVM_MAJOR)
 		die("%s is clang %d without native -fsanitize-coverage=" ENTRY_EXIT
 		    "; the plugin is built for clang %d",
 		    cc_name, info.clang_major, KCOV_PLUGIN_LLVM_MAJOR);
-	check_plugin_can_do(&all, argc, argv, info.clang_major);
-	plugin = plugin_path();
+	check_plugin_can_do(&all, argc, argv, "clang", info.clang_major);
+	plugin = plugin_path(KCOV_PLUGIN_RELPATH);
 	if (access(plugin, R_OK))
 		die("plugin %s: %s (set KCOV_CC_PLUGIN)", plugin, strerror(errno));
 
@@ -485,7 +545,7 @@ int main(int argc, char **argv)
 	args[nargs++] = "-Xclang";
 	args[nargs++] = "-mllvm";
 	args[nargs++] = "-Xclang";
-	args[nargs++] = plugin_feature_option(&all);
+	args[nargs++] = plugin_feature_option("-kcov-sanitize-coverage=", &all);
 	args[nargs] = NULL;
 	run(args);
 }
