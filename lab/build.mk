@@ -20,7 +20,10 @@ lab-kernel-full: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant full
 lab-kernel-full-noext: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant full-noext
-.PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext
+lab-kernel-gcc: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant gcc
+.PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext \
+	lab-kernel-gcc
 
 $(LAB_O)/guest/%: lab/guest/%.c $(wildcard lab/guest/*.h) $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
 	@mkdir -p $(@D)

@@ -3,6 +3,7 @@
 
 O=$(mkdir -p "${O:-$top/build}" && cd "${O:-$top/build}" && pwd)
 LLVM_MAJOR=${LLVM_MAJOR:-22}
+GCC_MAJOR=${GCC_MAJOR:-12}
 LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 PRISTINE_TAG=v6.12-debian
 

@@ -47,7 +47,7 @@ check-deps: $(TESTS_O)/lib/test-session
 
 # ---- lab ----
 SUITES += tests/lab/run
-check-deps: lab lab-kernel-noext lab-kernel-sched
+check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-gcc
 
 # The in-guest tests on a real-world kernel (defconfig, KASAN, debug objects):
 # too long for make check (its first build takes about half an hour).
