@@ -289,6 +289,13 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 		error("%s: missing %<-fplugin-arg-%s-sanitize-coverage=%>", plugin, plugin);
 		return 1;
 	}
+	/* The hooks this pass rewrites are those of GCC's own trace-pc:
+	 * without it, there would be none, and no word about it. */
+	if (!(flag_sanitize_coverage & SANITIZE_COV_TRACE_PC)) {
+		error("%s: needs %<-fsanitize-coverage=trace-pc%>, whose hooks it rewrites",
+		      plugin);
+		return 1;
+	}
 
 	register_callback(plugin, PLUGIN_INFO, NULL, &kcov_plugin_info);
 	register_callback(plugin, PLUGIN_REGISTER_GGC_ROOTS, NULL, (void *)kcov_ggc_roots);
