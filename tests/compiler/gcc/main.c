@@ -13,6 +13,7 @@ int switch_returns(int x);
 void ends_in_call(int x);
 int returns_call(int x);
 int starts_with_loop(int n);
+void waits_for(int n);
 int unlikely_return(int x);
 void noreturn_paths(int x);
 int excluded(int x);
@@ -50,6 +51,8 @@ int main(void)
 	returns_call(2);
 	/* 7 takes 16 turns of the loop, and one entry. */
 	starts_with_loop(7);
+	sink = 0;
+	waits_for(5);
 	unlikely_return(-1);
 	unlikely_return(1);
 	noreturn_paths(5);

@@ -70,6 +70,17 @@ int starts_with_loop(int n)
 	return steps;
 }
 
+/* A loop with its test first: without optimization, the loop's header is
+ * the first block, which GCC's own hook in it would make a loop entry. */
+void waits_for(int n)
+{
+	for (;;) {
+		if (sink == n)
+			return;
+		sink++;
+	}
+}
+
 /* An unlikely early return: at -O2 GCC moves the unlikely path into
  * unlikely_return.cold. */
 int unlikely_return(int x)
