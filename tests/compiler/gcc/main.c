@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Runs placement.c's functions, for the call tree main.tree: each call
- * from main() below is one frame (excluded() and noinstr_like() have none,
- * so give(), called from excluded(), is a frame right under main()).
+ * from main() below is one frame (excluded(), noinstr_like() and naked_fn()
+ * have none, so give(), called from excluded(), is a frame right under
+ * main()).
  */
 #include <stdlib.h>
 
@@ -18,6 +19,7 @@ int unlikely_return(int x);
 void noreturn_paths(int x);
 int excluded(int x);
 int noinstr_like(int x);
+void naked_fn(void);
 int not_for_finstrument(int x);
 
 void take(int x)
@@ -58,6 +60,7 @@ int main(void)
 	noreturn_paths(5);
 	excluded(-1);
 	noinstr_like(1);
+	naked_fn();
 	not_for_finstrument(-1);
 	return 0;
 }

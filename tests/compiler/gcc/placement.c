@@ -121,6 +121,14 @@ __attribute__((no_sanitize_coverage, section(".noinstr.text"))) int noinstr_like
 	return 0;
 }
 
+/* naked: the asm is the whole function, with its own ret.  A hook call
+ * would clobber the argument registers the asm may read, and an entry hook
+ * would have no exit: no hook at all, as with clang. */
+__attribute__((naked)) void naked_fn(void)
+{
+	__asm__("ret");
+}
+
 /* no_instrument_function is about -finstrument-functions; GCC's sancov
  * gate looks at no_sanitize_coverage only, so this one is instrumented. */
 __attribute__((no_instrument_function)) int not_for_finstrument(int x)
