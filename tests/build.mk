@@ -9,18 +9,22 @@ $(TESTS_O)/compiler/hookcheck: tests/compiler/runtime/hookcheck.c $(LIBKCOVTRACE
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 
-COMPILER_TEST_DEPS := $(PLUGIN) $(KCOV_CC) $(HOOKREC_O) \
+COMPILER_TEST_DEPS := $(PLUGIN) $(GCC_PLUGIN) $(KCOV_CC) $(HOOKREC_O) \
 	$(TESTS_O)/compiler/hookcheck
-SUITES += tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run
+SUITES += tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run \
+	tests/compiler/gcc/run
 
 check-compiler: $(COMPILER_TEST_DEPS) | deps-test
 	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
-		tests/run tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run
+		GCC=$(GCC_PLUGIN_CC) GXX=$(GCC_PLUGIN_CXX) \
+		tests/run tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run \
+		tests/compiler/gcc/run
 
 check-deps: $(COMPILER_TEST_DEPS) | deps-test
 
 check: all check-deps
 	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
+		GCC=$(GCC_PLUGIN_CC) GXX=$(GCC_PLUGIN_CXX) \
 		tests/run $(SUITES)
 .PHONY: check check-deps check-compiler
 

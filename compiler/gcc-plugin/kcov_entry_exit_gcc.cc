@@ -17,6 +17,7 @@
  *
  * Functions that sancov did not instrument (no_sanitize_coverage, which the
  * kernel's noinstr implies) get no hook at all: the pass has the same gate.
+ * Naked functions, which GCC's sancov does instrument, lose its hooks.
  * sancov runs after inlining and IPA-split, so the hooks mark the machine
  * frames that exist: a function inlined everywhere has no frame and no
  * records, and an IPA-split "foo.part.0" is a frame of its own.
@@ -191,10 +192,18 @@ static unsigned int kcov_entry_exit_execute(function *fun)
 	 * this guards against a future GCC that runs two. */
 	if (already_instrumented(fun))
 		return 0;
-	place_entry_hook(fun);
-	if (!keep_block_hooks)
+	if (lookup_attribute("naked", DECL_ATTRIBUTES(fun->decl))) {
+		/* The asm is the whole function, ret included: GCC 12's sancov
+		 * puts a call there all the same, which clobbers the argument
+		 * registers the asm may read, and an entry hook would never see
+		 * its exit.  With clang a naked function has no hook. */
 		remove_block_hooks(fun);
-	place_exit_hooks(fun);
+	} else {
+		place_entry_hook(fun);
+		if (!keep_block_hooks)
+			remove_block_hooks(fun);
+		place_exit_hooks(fun);
+	}
 	if (gimple_in_ssa_p(fun))
 		mark_virtual_operands_for_renaming(fun);
 	/* The calls are new callees: the call graph must know them. */
@@ -287,6 +296,13 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	}
 	if (!have_features) {
 		error("%s: missing %<-fplugin-arg-%s-sanitize-coverage=%>", plugin, plugin);
+		return 1;
+	}
+	/* The hooks this pass rewrites are those of GCC's own trace-pc:
+	 * without it, there would be none, and no word about it. */
+	if (!(flag_sanitize_coverage & SANITIZE_COV_TRACE_PC)) {
+		error("%s: needs %<-fsanitize-coverage=trace-pc%>, whose hooks it rewrites",
+		      plugin);
 		return 1;
 	}
 
