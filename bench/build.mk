@@ -13,7 +13,17 @@ bench: bench-kernel
 # The same on the full variant (not part of make bench: two long builds).
 bench-kernel-full: lab lab-kernel-full lab-kernel-full-noext
 	@O=$(O) VARIANT=full bench/kernel/run
-.PHONY: bench-kernel bench-kernel-full
+# The same on the GCC kernel, against GCC's classic build.
+bench-kernel-gcc: lab lab-kernel-gcc lab-kernel-gcc-noext
+	@O=$(O) VARIANT=gcc bench/kernel/run
+bench: bench-kernel-gcc
+.PHONY: bench-kernel bench-kernel-full bench-kernel-gcc
+
+# The same syscalls' trees on the clang and the GCC kernel, side by side.
+bench-compilers: lab lab-kernel-gcc
+	@O=$(O) bench/compilers/run
+bench: bench-compilers
+.PHONY: bench-compilers
 
 # What following a command's threads costs per syscall (kcovtrace record).
 bench-follow: lab
