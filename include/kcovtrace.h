@@ -555,6 +555,15 @@ struct kct_symbol {
 	uint64_t addr;		/* start of the function */
 	uint64_t size;		/* up to the next function if the source has no
 				   sizes; 0 for the last one then */
+	uint64_t frame_addr;	/* start of the function whose frame this code
+				   runs in: addr, but for a part of a function
+				   placed apart from it, a GCC .cold part
+				   (foo.cold, foo.cold.N, foo.part.0.cold: the
+				   frame of foo, foo, foo.part.0), which has no
+				   entry of its own; addr too for a part with
+				   no such function, or with several of that
+				   name (static functions of different files);
+				   0 from a library older than this field */
 };
 
 struct kct_symbolizer;

@@ -20,6 +20,9 @@
 #include "internal.h"
 #include "symbolize.h"
 
+/* The frame's index took room the entry had: look-ups read no more. */
+_Static_assert(sizeof(struct sym_entry) == 32, "a symbol table entry grew");
+
 /* __START_KERNEL_map + CONFIG_PHYSICAL_START, both at their defaults. */
 #define X86_64_DEFAULT_TEXT 0xffffffff81000000ULL
 
@@ -242,6 +245,151 @@ static int make_buckets(struct kct_symbolizer *sym)
 	return 0;
 }
 
+/*
+ * Whether name (len bytes) is that of a GCC .cold part, "STEM.cold" or
+ * "STEM.cold.N" (older GCCs): the unlikely code of function STEM, placed
+ * apart (-freorder-blocks-and-partition) but run in STEM's frame.  Then
+ * *stem is STEM's length.
+ */
+static bool cold_part(const char *name, size_t len, size_t *stem)
+{
+	/* Most names have no dot: one memrchr() tells. */
+	const char *dot = memrchr(name, '.', len);
+	size_t end;
+
+	if (!dot)
+		return false;
+	end = (size_t)(dot - name);
+	if (len - end == 5 && !memcmp(dot, ".cold", 5)) {
+		end = len;
+	} else {
+		/* .cold.N: only digits after the last dot. */
+		if (end == len - 1)
+			return false;
+		for (size_t i = end + 1; i < len; i++)
+			if (name[i] < '0' || name[i] > '9')
+				return false;
+	}
+	/* A stem of one character at least. */
+	if (end < 6 || memcmp(name + end - 5, ".cold", 5))
+		return false;
+	*stem = end - 5;
+	return true;
+}
+
+static inline int lookup(const struct kct_symbolizer *sym, uint64_t pc);
+
+/* A stem the .cold parts name, and the function of that name (in that
+ * module) found in the sources. */
+struct stem_slot {
+	const char *name;	/* NULL: a free slot */
+	size_t len;
+	const char *module;	/* "" for none */
+	uint64_t parent;	/* its link-time address, if found */
+	bool found, ambiguous;	/* several of that name, at different
+				   addresses */
+};
+
+static uint64_t hash_name(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The slot of (name, module) in the table of mask + 1 slots; with add, a
+ * free one is taken for it, else NULL if it has none. */
+static struct stem_slot *stem_slot(struct stem_slot *slots, size_t mask, const char *name,
+				   size_t len, const char *module, bool add)
+{
+	for (size_t i = hash_name(name, len) & mask;; i = (i + 1) & mask) {
+		struct stem_slot *slot = &slots[i];
+
+		if (!slot->name) {
+			if (!add)
+				return NULL;
+			*slot = (struct stem_slot){ .name = name, .len = len, .module = module };
+			return slot;
+		}
+		if (slot->len == len && !memcmp(slot->name, name, len) &&
+		    !strcmp(slot->module, module))
+			return slot;
+	}
+}
+
+/*
+ * The frame of every symbol of the finalized table: its own, but for a
+ * .cold part, whose frame is that of the function it was split from, found
+ * by name (in the sources, where every alias still is) in the same module:
+ * unless no such function or several at different addresses.  One pass
+ * over the sources when a table has .cold parts, none otherwise; look-ups
+ * then read the frame's index from the entry.
+ */
+static int resolve_frames(struct kct_symbolizer *sym)
+{
+	const struct sym_table *sources[] = { &sym->link, &sym->runtime };
+	struct sym_table *t = &sym->table;
+	struct stem_slot *slots;
+	size_t nr_cold = 0, mask, stem;
+
+	for (size_t i = 0; i < t->nr; i++) {
+		t->syms[i].frame = (uint32_t)i;
+		nr_cold += cold_part(sym->strings + t->syms[i].name, t->syms[i].name_len, &stem);
+	}
+	if (!nr_cold)
+		return 0;
+	/* At most half full. */
+	for (mask = 1; mask < 2 * nr_cold; mask <<= 1)
+		;
+	slots = calloc(mask, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	mask--;
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct sym_entry *e = &t->syms[i];
+
+		if (cold_part(sym->strings + e->name, e->name_len, &stem))
+			stem_slot(slots, mask, sym->strings + e->name, stem,
+				  sym->strings + e->module, true);
+	}
+	for (size_t k = 0; k < 2; k++) {
+		uint64_t shift = k ? runtime_shift(sym) : 0;
+
+		for (size_t i = 0; i < sources[k]->nr; i++) {
+			const struct sym_entry *e = &sources[k]->syms[i];
+			struct stem_slot *slot = stem_slot(slots, mask, sym->strings + e->name,
+							   e->name_len, sym->strings + e->module,
+							   false);
+
+			if (!slot)
+				continue;
+			if (slot->found && slot->parent != e->addr - shift)
+				slot->ambiguous = true;
+			slot->parent = e->addr - shift;
+			slot->found = true;
+		}
+	}
+	for (size_t i = 0; i < t->nr; i++) {
+		struct sym_entry *e = &t->syms[i];
+		const struct stem_slot *slot;
+		int index;
+
+		if (!cold_part(sym->strings + e->name, e->name_len, &stem))
+			continue;
+		slot = stem_slot(slots, mask, sym->strings + e->name, stem,
+				 sym->strings + e->module, false);
+		if (!slot->found || slot->ambiguous)
+			continue;
+		index = lookup(sym, slot->parent);
+		if (index >= 0 && t->syms[index].addr == slot->parent)
+			e->frame = (uint32_t)index;
+	}
+	free(slots);
+	return 0;
+}
+
 /* Once, at the first look-up after symbols were added: out of the way of
  * the look-ups' code. */
 static int __attribute__((noinline, cold)) finalize(struct kct_symbolizer *sym)
@@ -296,7 +444,7 @@ static int __attribute__((noinline, cold)) finalize(struct kct_symbolizer *sym)
 	/* Past the end, two that start after every PC but ~0. */
 	memset(t->syms + t->nr, 0, 2 * sizeof(*t->syms));
 	t->syms[t->nr].addr = t->syms[t->nr + 1].addr = UINT64_MAX;
-	if (make_buckets(sym))
+	if (make_buckets(sym) || resolve_frames(sym))
 		return -ENOMEM;
 	sym->final = true;
 	return 0;
@@ -368,6 +516,7 @@ static int __attribute__((noinline)) symbol_other_size(const struct kct_symboliz
 		.module = e->module ? sym->strings + e->module : NULL,
 		.addr = e->addr,
 		.size = e->size,
+		.frame_addr = sym->table.syms[e->frame].addr,
 	};
 
 	return fill_out(out, &found, sizeof(found));
@@ -396,6 +545,9 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	out->module = e->module ? sym->strings + e->module : NULL;
 	out->addr = e->addr;
 	out->size = e->size;
+	/* Its own frame, but for a .cold part: no second entry to read. */
+	out->frame_addr = likely(e->frame == (uint32_t)index) ? e->addr :
+							      sym->table.syms[e->frame].addr;
 	return 0;
 }
 

@@ -12,6 +12,10 @@ struct sym_entry {
 	uint32_t module;	/* offset into strings, 0 for none */
 	uint16_t name_len;
 	uint8_t prio;		/* which alias names an address: higher wins */
+	uint32_t frame;		/* finalized table: the index of the symbol
+				   whose frame this one's code runs in (its
+				   own but for a .cold part); in the room the
+				   fields above leave */
 };
 
 struct sym_table {

@@ -232,6 +232,82 @@ static void test_lookups(void)
 	check_lookups("one symbol", a + 10, 1, false);
 }
 
+static uint64_t frame_of(struct kct_symbolizer *sym, uint64_t pc)
+{
+	struct kct_symbol s = { .sz = sizeof(s) };
+
+	return kct_symbolize(sym, pc, &s) ? 0 : s.frame_addr;
+}
+
+/*
+ * GCC's hot/cold partitioning: the unlikely code of foo goes to foo.cold
+ * (foo.cold.N in older GCCs), a symbol of its own but the same frame as
+ * foo's, which frame_addr names.
+ */
+static void test_cold_parts(void)
+{
+	const char *map = write_tmp("0000000000001000 T foo\n"
+				    "0000000000001000 t foo_alias\n"
+				    "0000000000001100 T bar.part.0\n"
+				    "0000000000001200 t baz\n"
+				    "0000000000001300 t dup\n"
+				    "0000000000001400 t dup\n"
+				    "0000000000001500 t plain\n"
+				    "0000000000002000 t foo.cold\n"
+				    "0000000000002040 t bar.part.0.cold\n"
+				    "0000000000002080 t orphan.cold\n"
+				    "00000000000020c0 t baz.cold.17\n"
+				    "0000000000002100 t dup.cold\n"
+				    "0000000000002140 t bar.cold\n"
+				    "0000000000002180 t plain.coldish\n"
+				    "0000000000003000 T _etext\n");
+	const char *kallsyms = write_tmp("ffffffff9a000000 T _text\n"
+					 "ffffffff9a000100 t mod_fn\n"
+					 "ffffffffc0001000 t mod_fn\t[mymod]\n"
+					 "ffffffffc0001100 t other\t[mymod]\n"
+					 "ffffffffc0002000 t mod_fn.cold\t[mymod]\n"
+					 "ffffffffc0002040 t lonely\t[mymod]\n");
+	struct kct_symbolizer *sym;
+	struct kct_symbol s = { .sz = sizeof(s) };
+	struct {
+		struct kct_symbol s;
+		uint64_t beyond;
+	} old;
+
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_system_map(sym, map), "a System.map with .cold parts loads");
+	CHECK(frame_of(sym, 0x1010) == 0x1000 && frame_of(sym, 0x1110) == 0x1100 &&
+	      frame_of(sym, 0x1510) == 0x1500,
+	      "a function that is not a .cold part: frame_addr is its own addr");
+	CHECK(!kct_symbolize(sym, 0x2005, &s) && !strcmp(s.name, "foo.cold") && s.addr == 0x2000 &&
+	      s.size == 0x40 && s.frame_addr == 0x1000,
+	      "foo.cold: named as it is, its frame foo's (whose name a local alias shares)");
+	CHECK(frame_of(sym, 0x2045) == 0x1100, "bar.part.0.cold: the frame of bar.part.0");
+	CHECK(frame_of(sym, 0x2145) == 0x2140,
+	      "bar.cold without a function bar (only bar.part.0): its own frame");
+	CHECK(frame_of(sym, 0x20c5) == 0x1200, "baz.cold.17 (older GCCs' numbering): baz's frame");
+	CHECK(frame_of(sym, 0x2085) == 0x2080, "orphan.cold without a parent: its own frame");
+	CHECK(frame_of(sym, 0x2105) == 0x2100,
+	      "dup.cold of two functions dup: no telling which, its own frame");
+	CHECK(frame_of(sym, 0x2185) == 0x2180, "plain.coldish is no .cold part");
+	/* A caller built before frame_addr: filled up to its size, no
+	 * further. */
+	memset(&old, 0xa5, sizeof(old));
+	old.s.sz = offsetof(struct kct_symbol, frame_addr);
+	CHECK(!kct_symbolize(sym, 0x2005, &old.s) && !strcmp(old.s.name, "foo.cold") &&
+	      old.s.addr == 0x2000 && old.s.size == 0x40 &&
+	      old.s.frame_addr == 0xa5a5a5a5a5a5a5a5ULL && old.beyond == 0xa5a5a5a5a5a5a5a5ULL,
+	      "a caller's struct without frame_addr: filled up to its sz, nothing past it");
+	kct_symbolizer_free(sym);
+
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_kallsyms(sym, kallsyms), "kallsyms with a module's .cold part loads");
+	CHECK(!kct_symbolize(sym, 0xffffffffa7002010, &s) && !strcmp(s.name, "mod_fn.cold") &&
+	      s.module && !strcmp(s.module, "mymod") && s.frame_addr == 0xffffffffa7001000,
+	      "a module's .cold part: the frame of its module's function, at link time");
+	kct_symbolizer_free(sym);
+}
+
 /* Globs to ranges: by hand from the listing, KASLR offset 0x19000000. */
 static void test_glob_ranges(void)
 {
@@ -457,6 +533,7 @@ int main(void)
 	test_system_map();
 	test_kallsyms();
 	test_lookups();
+	test_cold_parts();
 	test_glob_ranges();
 	test_dwarf();
 	test_kernel_id();
