@@ -9,7 +9,8 @@
  * frame starts with its entry record, and each block and exit record lies in
  * the function whose entry opened the current frame (or, for a function
  * inlined into it, in that frame's function).  GCC's "foo.cold", the
- * unlikely part of foo() that it moves away, counts as part of foo().
+ * unlikely part of foo() that it moves away, runs in foo()'s frame: the
+ * symbolizer's frame_addr says so.
  *
  *   --allow-unbalanced   report imbalance in the summary instead of failing
  *   --no-blocks          fail if the trace has basic-block records
@@ -32,29 +33,16 @@ static void fail(const struct kct_event *ev, const char *fmt, const char *a, con
 	exit(1);
 }
 
-static const char *function_of(struct kct_symbolizer *sym, uint64_t pc, uint64_t *start)
+/* The symbol of pc, and in *frame the start of the function whose frame
+ * its code runs in. */
+static const char *function_of(struct kct_symbolizer *sym, uint64_t pc, uint64_t *frame)
 {
 	struct kct_symbol s = { .sz = sizeof(s) };
 
 	if (kct_symbolize(sym, pc, &s))
 		return NULL;
-	*start = s.addr;
+	*frame = s.frame_addr;
 	return s.name;
-}
-
-/* PC's function NAME at START is the frame's function FN_START/FN_NAME,
- * or its ".cold" part. */
-static bool same_function(uint64_t start, const char *name, uint64_t fn_start,
-			 const char *fn_name)
-{
-	size_t n;
-
-	if (start == fn_start)
-		return true;
-	if (!name || !fn_name)
-		return false;
-	n = strlen(fn_name);
-	return !strncmp(name, fn_name, n) && !strcmp(name + n, ".cold");
 }
 
 int main(int argc, char **argv)
@@ -72,7 +60,6 @@ int main(int argc, char **argv)
 	struct kct_trace *trace;
 	struct kct_event ev;
 	uint64_t *frame_fn = NULL;
-	const char **frame_name = NULL;
 	size_t cap = 0;
 	int c, err;
 
@@ -117,28 +104,24 @@ int main(int argc, char **argv)
 		if (ev.depth + 1 > cap) {
 			cap = cap ? cap * 2 : 64;
 			frame_fn = realloc(frame_fn, cap * sizeof(*frame_fn));
-			frame_name = realloc(frame_name, cap * sizeof(*frame_name));
-			if (!frame_fn || !frame_name)
+			if (!frame_fn)
 				return 1;
 		}
 		switch (ev.type) {
 		case KCT_EVENT_ENTER:
 			frame_fn[ev.depth] = fn;
-			frame_name[ev.depth] = name;
 			printf("%*s%s%s\n", (int)ev.depth * 2, "", name ? name : "?",
 			       ev.flags & KCT_EVENT_F_UNKNOWN_CALLER ? " [entered before trace]" : "");
 			break;
 		case KCT_EVENT_BLOCK:
 			if (no_blocks)
 				fail(&ev, "unexpected basic-block record at %s in %s", pcs, name);
-			if (ev.depth && !same_function(fn, name, frame_fn[ev.depth - 1],
-							  frame_name[ev.depth - 1]))
+			if (ev.depth && fn != frame_fn[ev.depth - 1])
 				fail(&ev, "block at %s in %s is outside the current frame's function",
 				     pcs, name);
 			break;
 		case KCT_EVENT_EXIT:
-			if (!(ev.flags & KCT_EVENT_F_SYNTHETIC) &&
-			    !same_function(fn, name, frame_fn[ev.depth], frame_name[ev.depth]))
+			if (!(ev.flags & KCT_EVENT_F_SYNTHETIC) && fn != frame_fn[ev.depth])
 				fail(&ev, "exit at %s in %s closes a frame of another function",
 				     pcs, name);
 			break;
@@ -164,7 +147,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	free(frame_fn);
-	free(frame_name);
 	kct_decoder_free(dec);
 	kct_symbolizer_free(sym);
 	kct_trace_close(trace);
