@@ -16,6 +16,10 @@ and the symbol checks: handmade.py DIR writes into DIR
   mismatch.trace  stream 0 of made.trace and a call that returns in another
                   function than it entered
   eesum.trace     frames that EESUM records push
+  cold.map        made.map with middle.cold, the part of middle() GCC's
+                  hot/cold partitioning moves apart (run in middle's frame)
+  cold.trace      records of middle in middle.cold: a block and an exit,
+                  and a frame open before its stream began
 
 The identity is computed here from what lib/kernelid.c's comment says it is
 (SHA-256 of each text symbol's offset from _text and name, sorted), not
@@ -33,7 +37,9 @@ KASLR = 0x2000000
 # name: offset from _text; each function is 0x100 bytes long
 FUNCS = [("outer", 0x1000), ("middle", 0x1100), ("leaf", 0x1200), ("other", 0x1300),
          ("last_fn", 0x1400)]
-ADDR = {name: TEXT + off for name, off in FUNCS}
+# middle.cold: a symbol of its own, the frame middle's; zz_end ends it.
+COLD_FUNCS = FUNCS + [("middle.cold", 0x1500), ("zz_end", 0x1600)]
+ADDR = {name: TEXT + off for name, off in COLD_FUNCS}
 
 
 def symbols(funcs, base, absolute=True):
@@ -120,6 +126,19 @@ def main():
                                 (dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
                                  [E("other"), X("leaf")])],
                                kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(FUNCS)), **header))
+    with open(os.path.join(out, "cold.map"), "w") as f:
+        f.write("\n".join(symbols(COLD_FUNCS, TEXT)) + "\n")
+    # Stream 0: outer calls middle, which runs a block in middle.cold,
+    # calls leaf and returns from middle.cold.  Stream 1 begins in
+    # middle.cold, in a frame of middle entered before it.
+    with open(os.path.join(out, "cold.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
+                                 [E("outer"), B("outer"), E("middle"), B("middle.cold"),
+                                  E("leaf"), X("leaf"), X("middle.cold"), X("outer")]),
+                                (dict(kind=kf.STREAM_KIND_TASK, pid=8, tid=8),
+                                 [B("middle.cold"), E("leaf"), X("leaf"), X("middle.cold")])],
+                               kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(COLD_FUNCS)),
+                               **header))
     moved = [(name, off + 0x10 if name == "last_fn" else off) for name, off in FUNCS]
     with open(os.path.join(out, "other.map"), "w") as f:
         f.write("\n".join(symbols(moved, TEXT)) + "\n")

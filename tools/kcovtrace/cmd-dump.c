@@ -220,7 +220,7 @@ static void folded_event(struct dump *d, const struct kct_event *ev)
 			die("out of memory");
 	}
 	if (ev->type == KCT_EVENT_ENTER) {
-		pc_name(d->sym, ev->pc, &d->n);
+		frame_name(d->sym, ev->pc, &d->n);
 		d->stack[ev->depth + 1] = node_get(d, d->n.addr,
 						   ev->depth ? d->stack[ev->depth] : d->root,
 						   d->n.name, d->n.len);
@@ -401,7 +401,7 @@ static void chrome_event(struct dump *d, const struct kct_event *ev)
 		}
 		out_str(o, "\",\"ph\":\"i\",\"s\":\"t\"");
 	} else {
-		pc_name(d->sym, ev->pc, &d->n);
+		frame_name(d->sym, ev->pc, &d->n);
 		out_str(o, "{\"name\":");
 		json_name(o, &d->n, ev->pc);
 		out_str(o, ev->type == KCT_EVENT_ENTER ? ",\"ph\":\"B\"" : ",\"ph\":\"E\"");
@@ -445,7 +445,7 @@ static void dump_stream(struct dump *d, const struct dump_ops *ops, struct kct_d
 		struct kct_event ev = *evp;
 
 		if (ev.type == KCT_EVENT_ENTER && filter.active)
-			pc_name(d->sym, ev.pc, &d->n);
+			frame_name(d->sym, ev.pc, &d->n);
 		/* From here on, depth counts from the -F frame. */
 		if (frame_filter_pass(&filter, &ev, &d->n, &ev.depth))
 			ops->event(d, &ev);

@@ -155,7 +155,7 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 		evc = *evp;
 		/* Frames an EESUM record pushed have no known function. */
 		if (ev->type == KCT_EVENT_ENTER && ev->pc)
-			pc_name(g->sym, ev->pc, &n);
+			frame_name(g->sym, ev->pc, &n);
 		else if (ev->type == KCT_EVENT_ENTER)
 			n = (struct pc_name){ 0 };
 		/* --collapse: what a collapsed call runs is not its records. */
@@ -198,7 +198,7 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 			/* Named by its exit record, if an EESUM record did not
 			 * pop it: merged into its parent's child of that name. */
 			if (ev->pc && !(ev->flags & KCT_EVENT_F_SYNTHETIC))
-				pc_name(g->sym, ev->pc, &n);
+				frame_name(g->sym, ev->pc, &n);
 			else
 				n = (struct pc_name){ 0 };
 			node_merge(g, node_child(g, stack[rd].parent, &n), stack[rd].node);

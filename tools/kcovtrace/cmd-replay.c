@@ -74,8 +74,11 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 		const char *what;
 		uint32_t depth;
 
+		/* An ENTER's record is at the function's start; a frame
+		 * entered before the trace is named after its function, which
+		 * its first record may be in a .cold part of. */
 		if (ev.type == KCT_EVENT_ENTER)
-			pc_name(r->sym, ev.pc, &n);
+			frame_name(r->sym, ev.pc, &n);
 		if (!frame_filter_pass(&filter, &ev, &n, &depth))
 			continue;
 		/*

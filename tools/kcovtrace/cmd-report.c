@@ -105,7 +105,7 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 		struct fn_stats *fn;
 
 		if (ev.type == KCT_EVENT_ENTER)
-			pc_name(sym, ev.pc, &n);
+			frame_name(sym, ev.pc, &n);
 		/* From here on, depth counts from the -F frame. */
 		if (!frame_filter_pass(&filter, &ev, &n, &ev.depth))
 			continue;
@@ -143,7 +143,7 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 			if (!ev.depth && classic) {
 				uint32_t i;
 
-				pc_name(sym, ev.pc, &n);
+				frame_name(sym, ev.pc, &n);
 				i = fn_get(t, &n); /* may move t->v */
 				fn = &t->v[i];
 				fn->incl++;
@@ -162,7 +162,7 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 
 				/* Of pc 0 if an EESUM record pops it: counted
 				 * as UNKNOWN_FRAME. */
-				pc_name(sym, ev.pc, &n);
+				frame_name(sym, ev.pc, &n);
 				i = fn_get(t, &n); /* may move t->v */
 				fn = &t->v[i];
 				fn->calls++;

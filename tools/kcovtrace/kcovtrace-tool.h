@@ -88,6 +88,8 @@ struct pc_name {
 struct pc_name_cache {
 	struct kct_symbolizer *sym;
 	struct pc_name last;
+	struct pc_name frame;	/* the function whose frame last's code runs
+				   in: last, but for a GCC .cold part */
 	uint64_t size;
 	uint64_t lookups;
 };
@@ -107,6 +109,21 @@ static inline void pc_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_na
 		return;
 	}
 	pc_name_slow(sym, pc, out);
+}
+
+/*
+ * The function whose frame the code at pc runs in: pc_name()'s, but for
+ * code in a part of a function placed apart from it (GCC's foo.cold, which
+ * has no entry of its own), that function's (foo).  What a command takes
+ * where it gives records or frames to functions; replay, dump's raw lines
+ * and every "function+offset" show where the code is.
+ */
+static inline void frame_name(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
+{
+	pc_name(sym, pc, out);
+	/* A name found is that of pc_name_cache.last. */
+	if (pc && out->name)
+		*out = pc_name_cache.frame;
 }
 
 /* ---- buffered output, for the commands that print a line per record ---- */

@@ -332,7 +332,14 @@ void pc_name_slow(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 		out->addr = s.addr;
 		c->sym = sym;
 		c->last = *out;
+		c->frame = *out;
 		c->size = s.size;
+		if (s.frame_addr != s.addr) {
+			struct kct_symbol f = { .sz = sizeof(f) };
+
+			if (!kct_symbolize(sym, s.frame_addr, &f))
+				c->frame = (struct pc_name){ f.name, f.name_len, f.addr };
+		}
 	} else {
 		symstate.unresolved += sym != NULL;
 		out->name = NULL;
@@ -532,7 +539,8 @@ struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 }
 
 /* EXITs whose records and their ENTERs' land in different functions: with
- * the traced kernel's symbols, a function returns where it was entered. */
+ * the traced kernel's symbols, a function returns where it was entered (or
+ * from a part of it placed apart, GCC's foo.cold: the same frame). */
 static void check_exits(const struct kct_event *evs, int nr)
 {
 	struct kct_symbol a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) };
@@ -552,7 +560,7 @@ static void check_exits(const struct kct_event *evs, int nr)
 		 * no second look-up. */
 		if (ev->entry_pc - a.addr < a.size)
 			continue;
-		if (!kct_symbolize(symstate.sym, ev->entry_pc, &b) && a.addr != b.addr)
+		if (!kct_symbolize(symstate.sym, ev->entry_pc, &b) && a.frame_addr != b.frame_addr)
 			symstate.mismatched++;
 	}
 }
