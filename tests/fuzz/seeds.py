@@ -75,3 +75,8 @@ write("writer-abort", b"\x03\x01\x80" + pack(records))
 write("kallsyms", b"\x02" + b"ffffffffa1000000 T _text\n"
       b"ffffffffa1001000 T do_one\nffffffffa1002000 t helper\t[mod]\n"
       b"ffffffffa1003000 D data\n")
+# GCC's .cold parts, whose frames the symbolizer resolves by name.
+write("kallsyms-cold", b"\x02" + b"ffffffff81000000 T _text\n"
+      b"ffffffff81001000 T do_one\nffffffff81002000 t do_one.cold\n"
+      b"ffffffff81003000 t helper.part.0\t[mod]\nffffffff81003800 t helper.part.0.cold.3\t[mod]\n"
+      b"ffffffff81003c00 t .cold\nffffffff81003d00 t x.cold.\nffffffff81003e00 t orphan.cold\n")
