@@ -67,7 +67,11 @@ DEMO_CMD := kcovtrace record --syscalls clock_nanosleep -o /tmp/sleep.trace -- u
 # LAB_CC=gcc: the same on the kernel built with GCC 12 (the gcc variant).
 LAB_CC ?= clang
 DEMO_VARIANT := $(if $(filter gcc,$(LAB_CC)),gcc,ext)
+ifneq ($(filter demo,$(MAKECMDGOALS)),)
+ifeq ($(filter clang gcc,$(LAB_CC)),)
+$(error LAB_CC=$(LAB_CC): clang or gcc)
+endif
+endif
 demo: lab $(if $(filter gcc,$(LAB_CC)),lab-kernel-gcc)
-	@case '$(LAB_CC)' in clang|gcc) ;; *) echo "make demo: LAB_CC=$(LAB_CC): clang or gcc" >&2; exit 2 ;; esac
 	@echo '== lab/run --kernel $(O)/kernel/obj-$(DEMO_VARIANT)/arch/x86/boot/bzImage -- sh -c "$(DEMO_CMD)"'
 	@O=$(O) lab/run --kernel $(O)/kernel/obj-$(DEMO_VARIANT)/arch/x86/boot/bzImage -- sh -c '$(DEMO_CMD)'
