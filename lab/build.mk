@@ -24,8 +24,10 @@ lab-kernel-gcc: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant gcc
 lab-kernel-gcc-noext: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant gcc-noext
+lab-kernel-full-gcc: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant full-gcc
 .PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext \
-	lab-kernel-gcc lab-kernel-gcc-noext
+	lab-kernel-gcc lab-kernel-gcc-noext lab-kernel-full-gcc
 
 $(LAB_O)/guest/%: lab/guest/%.c $(wildcard lab/guest/*.h) $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
 	@mkdir -p $(@D)

@@ -57,7 +57,10 @@ check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-gcc
 # too long for make check (its first build takes about half an hour).
 check-full: all lab lab-kernel-full | deps-test
 	@O=$(O) tests/run tests/lab/full
-.PHONY: check-full
+# The same on the full kernel built with GCC 12 (as long to build).
+check-full-gcc: all lab lab-kernel-full-gcc | deps-test
+	@O=$(O) tests/run tests/lab/full-gcc
+.PHONY: check-full check-full-gcc
 
 # ---- docs/using.md, followed on a fresh linux-source-6.12 ----
 # The document's make install and kernel build run inside the suite; the
