@@ -513,6 +513,18 @@ struct kct_remote_enable_opts {
 	const uint64_t *handles;
 };
 
+/* kcov's remote handles (uapi kcov_remote_handle()): a subsystem in the
+ * top byte, an instance in the low 32 bits; common handles are of the
+ * "common" subsystem, the caller's choice of instance. */
+#define KCT_REMOTE_SUBSYSTEM_MASK	0xff00000000000000ULL
+#define KCT_REMOTE_SUBSYSTEM_COMMON	0x0000000000000000ULL
+#define KCT_REMOTE_SUBSYSTEM_USB	0x0100000000000000ULL
+#define KCT_REMOTE_INSTANCE_MASK	0x00000000ffffffffULL
+static inline uint64_t kct_remote_handle(uint64_t subsystem, uint32_t instance)
+{
+	return subsystem | instance;
+}
+
 /* KCOV_REMOTE_ENABLE in the extended mode (or classic, as above). */
 int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts);
 /*

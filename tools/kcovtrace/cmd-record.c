@@ -65,8 +65,6 @@ static const char record_usage[] =
 
 #define MAX_NR		1024	/* syscall numbers --syscalls takes */
 #define ENOTSUPP	524	/* the kernel's, not in errno.h */
-#define KCOV_SUBSYSTEM_COMMON	0x0000000000000000ULL
-#define KCOV_INSTANCE_MASK	0x00000000ffffffffULL
 
 struct recorder {
 	const char *output;
@@ -320,10 +318,11 @@ static void enable_remote(struct recorder *r, uint64_t words)
 	follow_dontfork(r->remote_kcov);
 	/* A common handle is kcovtrace's choice: unique while it is enabled. */
 	for (uint64_t id = getpid();; id += 1u << 22) {
-		r->common_handle = KCOV_SUBSYSTEM_COMMON | (id & KCOV_INSTANCE_MASK);
+		r->common_handle = kct_remote_handle(KCT_REMOTE_SUBSYSTEM_COMMON,
+						     id & KCT_REMOTE_INSTANCE_MASK);
 		ropts.common_handle = r->common_handle;
 		err = kct_session_enable_remote(r->remote_kcov, &ropts);
-		if (err != -EEXIST || id >= KCOV_INSTANCE_MASK - (1u << 22))
+		if (err != -EEXIST || id >= KCT_REMOTE_INSTANCE_MASK - (1u << 22))
 			break;
 	}
 	if (err == -EEXIST)
