@@ -17,7 +17,9 @@
  *
  * Functions that sancov did not instrument (no_sanitize_coverage, which the
  * kernel's noinstr implies) get no hook at all: the pass has the same gate.
- * Naked functions, which GCC's sancov does instrument, lose its hooks.
+ * Naked functions, which GCC's sancov does instrument, lose its hooks, and
+ * so do functions whose first block ends in a noreturn call, which LLVM's
+ * SanitizerCoverage leaves alone (their entry would have no exit).
  * sancov runs after inlining and IPA-split, so the hooks mark the machine
  * frames that exist: a function inlined everywhere has no frame and no
  * records, and an IPA-split "foo.part.0" is a frame of its own.
@@ -197,6 +199,12 @@ static unsigned int kcov_entry_exit_execute(function *fun)
 		 * puts a call there all the same, which clobbers the argument
 		 * registers the asm may read, and an entry hook would never see
 		 * its exit.  With clang a naked function has no hook. */
+		remove_block_hooks(fun);
+	} else if (!EDGE_COUNT(single_succ(ENTRY_BLOCK_PTR_FOR_FN(fun))->succs)) {
+		/* The first block ends in a noreturn call: the function never
+		 * returns, and its entry would have no exit.  LLVM's
+		 * SanitizerCoverage leaves a function whose entry block ends
+		 * in unreachable alone; so does this pass. */
 		remove_block_hooks(fun);
 	} else {
 		place_entry_hook(fun);
