@@ -50,6 +50,9 @@ SUITES += $(TESTS_O)/lib/test-session
 check-deps: $(TESTS_O)/lib/test-session
 
 # ---- lab ----
+# The lab's tree preparation under a hostile git set-up (seconds).
+SUITES += tests/lab/git-config
+check-deps: | deps-kernel
 SUITES += tests/lab/run
 check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-gcc
 
