@@ -8,7 +8,7 @@ KCOV_CC := $(BIN)/kcov-cc
 PLUGIN_CXXFLAGS := -isystem $(LLVM_INCDIR) -std=c++17 -fno-exceptions -fno-rtti \
 	-D_GNU_SOURCE -D__STDC_CONSTANT_MACROS -D__STDC_FORMAT_MACROS \
 	-D__STDC_LIMIT_MACROS -fPIC -O2 -g -Wall -Wextra -Werror \
-	-DKCOV_PLUGIN_VERSION=\"$(shell git describe --always --dirty 2>/dev/null || echo 0)\"
+	-DKCOV_PLUGIN_VERSION=\"$(shell scripts/git describe --always --dirty 2>/dev/null || echo 0)\"
 # No libLLVM in DT_NEEDED: the plugin must use the LLVM of the process that
 # loads it.  -z now makes a foreign LLVM fail at dlopen() with an undefined
 # symbol, instead of crashing when a lazily bound call is first made.
@@ -23,7 +23,7 @@ $(PLUGIN): compiler/plugin/KcovEntryExit.cpp | deps-compiler
 GCC_PLUGIN_INCDIR = $(shell $(GCC_PLUGIN_CC) -print-file-name=plugin)/include
 GCC_PLUGIN_CXXFLAGS := -std=gnu++17 -fno-rtti -fno-exceptions -fPIC -O2 -g \
 	-Wall -Wextra -Werror -Wno-missing-field-initializers \
-	-DKCOV_PLUGIN_VERSION=\"$(shell git describe --always --dirty 2>/dev/null || echo 0)\"
+	-DKCOV_PLUGIN_VERSION=\"$(shell scripts/git describe --always --dirty 2>/dev/null || echo 0)\"
 $(GCC_PLUGIN): compiler/gcc-plugin/kcov_entry_exit_gcc.cc | deps-compiler
 	@mkdir -p $(@D)
 	$(GCC_PLUGIN_CXX) -I$(GCC_PLUGIN_INCDIR) $(GCC_PLUGIN_CXXFLAGS) -shared -o $@ $<

@@ -7,6 +7,12 @@ GCC_MAJOR=${GCC_MAJOR:-12}
 LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 PRISTINE_TAG=v6.12-debian
 
+# lab_git ARGS...: git through scripts/git, independent of the user's git
+# configuration and identity.
+lab_git() {
+	"$top/scripts/git" "$@"
+}
+
 lab_log() {
 	echo "lab: $*" >&2
 }
