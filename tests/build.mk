@@ -103,8 +103,11 @@ $(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tests/lib/testlib.h tools/
 SUITES += $(TESTS_O)/tools/test-cut
 check-deps: $(TESTS_O)/tools/test-cut
 
-$(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c tests/lib/testlib.h $(LIBKCOVTRACE_A)
+# Built as the lab builds the kernel: clang, the source by its absolute path,
+# and the directories mapped to "." in its DWARF.
+$(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c tests/lib/testlib.h $(LIBKCOVTRACE_A) | deps-compiler
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 -g -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+	$(CLANG) $(CFLAGS) -O1 -g -fdebug-prefix-map=$(CURDIR)=. -Iinclude -o $@ $(CURDIR)/$< \
+		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-symbolize
 check-deps: $(TESTS_O)/lib/test-symbolize
