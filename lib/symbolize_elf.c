@@ -108,6 +108,20 @@ static void free_elf(struct kct_symbolizer *sym)
 }
 
 /*
+ * A build whose directory its DWARF names "." (-fdebug-prefix-map=DIR=.,
+ * so that the names do not depend on where the trees were) has libdw join
+ * "." and the file's own name: "./fs/readdir.c", or "././fs/readdir.c"
+ * where the compiler was given the path it mapped.  The file is
+ * fs/readdir.c.
+ */
+static const char *tidy_path(const char *path)
+{
+	while (path && path[0] == '.' && path[1] == '/')
+		path += 2;
+	return path;
+}
+
+/*
  * Record PCs are return addresses: the hook call before them is what ran, so
  * its line, one byte back, is the one to report.
  */
@@ -129,7 +143,7 @@ static int elf_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source
 	if (line) {
 		int lineno = 0, col = 0;
 
-		out[0].file = dwarf_linesrc(line, NULL, NULL);
+		out[0].file = tidy_path(dwarf_linesrc(line, NULL, NULL));
 		dwarf_lineno(line, &lineno);
 		dwarf_linecol(line, &col);
 		out[0].line = lineno;
@@ -174,7 +188,7 @@ static int elf_source(struct kct_symbolizer *sym, uint64_t pc, struct kct_source
 			size_t nfiles;
 
 			if (dwarf_getsrcfiles(&cu, &files, &nfiles) == 0 && v < nfiles)
-				out[n + 1].file = dwarf_filesrc(files, v, NULL, NULL);
+				out[n + 1].file = tidy_path(dwarf_filesrc(files, v, NULL, NULL));
 		}
 		n++;
 	}
