@@ -58,9 +58,10 @@ clean:
 $(O)/.dir $(BIN)/.dir $(LIBDIR)/.dir $(OBJ)/.dir:
 	@mkdir -p $(@D) && touch $@
 
-# The main job: build everything, boot the lab kernel, and print the call
-# tree of one clock_nanosleep(), recorded and replayed by kcovtrace in the
-# guest (symbols from /proc/kallsyms, replay's default on the traced kernel).
+# The main job: build everything (the host's tools too: the README's first
+# trace goes on from here), boot the lab kernel, and print the call tree of
+# one clock_nanosleep(), recorded and replayed by kcovtrace in the guest
+# (symbols from /proc/kallsyms, replay's default on the traced kernel).
 # tests/lab/run runs DEMO_CMD too.
 DEMO_CMD := kcovtrace record --syscalls clock_nanosleep -o /tmp/sleep.trace -- usleep 1000 && \
 	    kcovtrace replay /tmp/sleep.trace
@@ -72,6 +73,7 @@ ifeq ($(filter clang gcc,$(LAB_CC)),)
 $(error LAB_CC=$(LAB_CC): clang or gcc)
 endif
 endif
-demo: lab $(if $(filter gcc,$(LAB_CC)),lab-kernel-gcc)
+demo: all lab $(if $(filter gcc,$(LAB_CC)),lab-kernel-gcc)
 	@echo '== lab/run --kernel $(O)/kernel/obj-$(DEMO_VARIANT)/arch/x86/boot/bzImage -- sh -c "$(DEMO_CMD)"'
 	@O=$(O) lab/run --kernel $(O)/kernel/obj-$(DEMO_VARIANT)/arch/x86/boot/bzImage -- sh -c '$(DEMO_CMD)'
+	@echo '== next: "A first trace" in README.md; the lab in docs/lab.md'
