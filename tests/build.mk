@@ -71,6 +71,10 @@ check-full-gcc: all lab lab-kernel-full-gcc | deps-test
 SUITES += tests/using/run
 check-deps: lab
 
+# ---- README.md's first trace, run as written ----
+SUITES += tests/readme/run
+check-deps: lab $(KCOVTRACE)
+
 # ---- fuzzing ----
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
