@@ -67,3 +67,10 @@ doc_parse() {
 	[ -z "$in_fence" ] || parse_errors+=("a code block is not closed")
 	nblocks=$n
 }
+
+# doc_first_line FILE: a block's first line, for a test's name: without a
+# trailing comment, and with '#' escaped (in a TAP line it starts a
+# directive).
+doc_first_line() {
+	sed -n '/[^ ]/{s/^ *//;s/[[:space:]]\+#[[:space:]].*$//;s/#/\\#/g;p;q}' "$1"
+}
