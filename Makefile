@@ -38,7 +38,7 @@ DEPS := scripts/deps
 # Installing packages is part of every target that needs them; a deps-X
 # target runs scripts/deps once per make invocation.
 deps-%:
-	@$(DEPS) $*
+	@O=$(O) $(DEPS) $*
 
 .PHONY: all demo check install clean deps-%
 .DEFAULT_GOAL := all
