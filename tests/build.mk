@@ -14,13 +14,13 @@ COMPILER_TEST_DEPS := $(PLUGIN) $(GCC_PLUGIN) $(KCOV_CC) $(HOOKREC_O) \
 SUITES += tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run \
 	tests/compiler/gcc/run
 
-check-compiler: $(COMPILER_TEST_DEPS) | deps-test
+check-compiler: $(COMPILER_TEST_DEPS) | deps-test deps-llvm-23
 	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
 		GCC=$(GCC_PLUGIN_CC) GXX=$(GCC_PLUGIN_CXX) \
 		tests/run tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run \
 		tests/compiler/gcc/run
 
-check-deps: $(COMPILER_TEST_DEPS) | deps-test
+check-deps: $(COMPILER_TEST_DEPS) | deps-test deps-llvm-23
 
 check: all check-deps
 	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
