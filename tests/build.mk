@@ -12,13 +12,13 @@ $(TESTS_O)/compiler/hookcheck: tests/compiler/runtime/hookcheck.c $(LIBKCOVTRACE
 COMPILER_TEST_DEPS := $(PLUGIN) $(GCC_PLUGIN) $(KCOV_CC) $(HOOKREC_O) \
 	$(TESTS_O)/compiler/hookcheck
 SUITES += tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run \
-	tests/compiler/gcc/run
+	tests/compiler/gcc/run tests/compiler/oracle/run
 
 check-compiler: $(COMPILER_TEST_DEPS) | deps-test deps-llvm-23
 	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
 		GCC=$(GCC_PLUGIN_CC) GXX=$(GCC_PLUGIN_CXX) \
 		tests/run tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run \
-		tests/compiler/gcc/run
+		tests/compiler/gcc/run tests/compiler/oracle/run
 
 check-deps: $(COMPILER_TEST_DEPS) | deps-test deps-llvm-23
 
