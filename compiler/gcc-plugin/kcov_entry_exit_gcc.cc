@@ -7,10 +7,12 @@
  *
  *  - the entry block's __sanitizer_cov_trace_pc() becomes
  *    __sanitizer_cov_trace_pc_entry();
- *  - every return first calls __sanitizer_cov_trace_pc_exit(), followed by
- *    an empty volatile asm: GCC's tailc pass, which runs later, would
+ *  - every return (and __builtin_return(), and a non-local goto out of a
+ *    nested function) first calls __sanitizer_cov_trace_pc_exit(), followed
+ *    by an empty volatile asm: GCC's tailc pass, which runs later, would
  *    otherwise turn "exit hook; return;" into a sibling call, whose return
- *    address (the PC kcov records) lies in the caller;
+ *    address (the PC kcov records) lies in the caller; and no call stays
+ *    marked as a tail call, which would jump past the hook;
  *  - without "trace-pc" in the feature list, every other block's
  *    __sanitizer_cov_trace_pc() is removed again, so that entry-exit alone
  *    gives only the two hooks, as with clang.
@@ -18,8 +20,9 @@
  * Functions that sancov did not instrument (no_sanitize_coverage, which the
  * kernel's noinstr implies) get no hook at all: the pass has the same gate.
  * Naked functions, which GCC's sancov does instrument, lose its hooks, and
- * so do functions whose first block ends in a noreturn call, which LLVM's
- * SanitizerCoverage leaves alone (their entry would have no exit).
+ * so do functions whose first block ends in a noreturn call and functions
+ * named __sanitizer_*, which LLVM's SanitizerCoverage leaves alone (the
+ * former's entry would have no exit, the latter are the runtime's).
  * sancov runs after inlining and IPA-split, so the hooks mark the machine
  * frames that exist: a function inlined everywhere has no frame and no
  * records, and an IPA-split "foo.part.0" is a frame of its own.
@@ -143,32 +146,52 @@ static void remove_block_hooks(function *fun)
 	}
 }
 
+/* The exit hook and the volatile asm that keeps it in place, before gsi. */
+static void insert_exit_hook(gimple_stmt_iterator *gsi)
+{
+	gcall *call = gimple_build_call(exit_decl, 0);
+	gasm *barrier = gimple_build_asm_vec("", NULL, NULL, NULL, NULL);
+
+	gimple_set_location(call, gimple_location(gsi_stmt(*gsi)));
+	gimple_asm_set_volatile(barrier, true);
+	gsi_insert_before(gsi, call, GSI_SAME_STMT);
+	gsi_insert_before(gsi, barrier, GSI_SAME_STMT);
+}
+
 /*
- * An exit hook before every return.  Noreturn calls and
- * __builtin_unreachable() end blocks without a return, so those paths get
- * none, as with LLVM.  The volatile asm stands between the hook and the
- * return: tailc gives up on a block whose last statement before the return
- * is not a call and has volatile operands, and RTL makes sibling calls
- * only of calls tailc marked.
+ * An exit hook before every way out of the function:
+ *  - every return.  The volatile asm stands between the hook and the
+ *    return: tailc gives up on a block whose last statement before the
+ *    return is not a call and has volatile operands, and RTL makes sibling
+ *    calls only of calls tailc marked;
+ *  - __builtin_return(), which jumps to the epilogue (GCC's
+ *    __builtin_apply() forwarding), a call that ends its block;
+ *  - __builtin_nonlocal_goto(), a goto out of a nested function to a label
+ *    of the function it is nested in: this frame ends there (the frames
+ *    between the two, if any, stay open, as with longjmp()).
+ * Calls that tailc or IPA-ICF already marked as tail calls (an ICF wrapper
+ * "return foo (args);" is made one before sancov runs) are unmarked, as
+ * GCC's tsan pass does before its __tsan_func_exit(): a sibling call would
+ * jump past the exit hook that follows it.  Other noreturn calls and
+ * __builtin_unreachable() end blocks without a way out, so those paths get
+ * no hook, as with LLVM.
  */
 static void place_exit_hooks(function *fun)
 {
-	edge e;
-	edge_iterator ei;
+	basic_block bb;
 
-	FOR_EACH_EDGE(e, ei, EXIT_BLOCK_PTR_FOR_FN(fun)->preds) {
-		gimple_stmt_iterator gsi = gsi_last_bb(e->src);
-		gcall *call;
-		gasm *barrier;
+	FOR_EACH_BB_FN(bb, fun) {
+		for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi)) {
+			gimple *stmt = gsi_stmt(gsi);
+			gcall *call = dyn_cast<gcall *>(stmt);
 
-		if (gsi_end_p(gsi) || gimple_code(gsi_stmt(gsi)) != GIMPLE_RETURN)
-			continue;
-		call = gimple_build_call(exit_decl, 0);
-		gimple_set_location(call, gimple_location(gsi_stmt(gsi)));
-		barrier = gimple_build_asm_vec("", NULL, NULL, NULL, NULL);
-		gimple_asm_set_volatile(barrier, true);
-		gsi_insert_before(&gsi, call, GSI_SAME_STMT);
-		gsi_insert_before(&gsi, barrier, GSI_SAME_STMT);
+			if (call)
+				gimple_call_set_tail(call, false);
+			if (gimple_code(stmt) == GIMPLE_RETURN ||
+			    gimple_call_builtin_p(stmt, BUILT_IN_RETURN) ||
+			    gimple_call_builtin_p(stmt, BUILT_IN_NONLOCAL_GOTO))
+				insert_exit_hook(&gsi);
+		}
 	}
 }
 
@@ -194,7 +217,11 @@ static unsigned int kcov_entry_exit_execute(function *fun)
 	 * this guards against a future GCC that runs two. */
 	if (already_instrumented(fun))
 		return 0;
-	if (lookup_attribute("naked", DECL_ATTRIBUTES(fun->decl))) {
+	if (!strncmp(IDENTIFIER_POINTER(DECL_ASSEMBLER_NAME(fun->decl)), "__sanitizer_", 12)) {
+		/* The coverage runtime's own functions, and any named as they
+		 * are: LLVM's SanitizerCoverage never instruments them. */
+		remove_block_hooks(fun);
+	} else if (lookup_attribute("naked", DECL_ATTRIBUTES(fun->decl))) {
 		/* The asm is the whole function, ret included: GCC 12's sancov
 		 * puts a call there all the same, which clobbers the argument
 		 * registers the asm may read, and an entry hook would never see
