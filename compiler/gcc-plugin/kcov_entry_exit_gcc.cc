@@ -55,6 +55,10 @@
 
 int plugin_is_GPL_compatible;
 
+#ifndef KCOV_PLUGIN_VERSION
+#define KCOV_PLUGIN_VERSION "0"
+#endif
+
 static const char trace_pc_entry_name[] = "__sanitizer_cov_trace_pc_entry";
 static const char trace_pc_exit_name[] = "__sanitizer_cov_trace_pc_exit";
 
@@ -66,6 +70,8 @@ static struct plugin_info kcov_plugin_info = {
 
 /* trace-pc was asked for too: keep the other blocks' hooks. */
 static bool keep_block_hooks;
+/* trace-pc-entry-exit was asked for, in one of the arguments. */
+static bool entry_exit;
 
 /* The hooks' declarations, made once and kept alive across GCC's garbage
  * collections by the roots registered below. */
@@ -103,9 +109,9 @@ static bool is_trace_pc(gimple *stmt)
  * block is also the target of a back edge (a function that begins with a
  * loop), where the call runs once per iteration: the entry hook then goes
  * on the edge from the function's entry, in a block of its own, and the
- * loop keeps its block hook.  Returns the entry hook's call.
+ * loop keeps its block hook.
  */
-static gimple *place_entry_hook(function *fun)
+static void place_entry_hook(function *fun)
 {
 	edge e = single_succ_edge(ENTRY_BLOCK_PTR_FOR_FN(fun));
 	basic_block first = e->dest;
@@ -116,12 +122,11 @@ static gimple *place_entry_hook(function *fun)
 		call = as_a<gcall *>(gsi_stmt(gsi));
 		gimple_call_set_fndecl(call, entry_decl);
 		update_stmt(call);
-		return call;
+		return;
 	}
 	call = gimple_build_call(entry_decl, 0);
 	gimple_set_location(call, DECL_SOURCE_LOCATION(fun->decl));
 	gsi_insert_on_edge_immediate(e, call);
-	return call;
 }
 
 /* entry-exit alone: drop every block hook sancov inserted. */
@@ -195,16 +200,15 @@ static void place_exit_hooks(function *fun)
 	}
 }
 
+/* The entry hook is the first block's first call, there or in a block of
+ * its own on the entry edge, which is then the first block. */
 static bool already_instrumented(function *fun)
 {
-	basic_block bb;
+	basic_block first = single_succ(ENTRY_BLOCK_PTR_FOR_FN(fun));
+	gimple_stmt_iterator gsi = gsi_start_nondebug_after_labels_bb(first);
 
-	FOR_EACH_BB_FN(bb, fun)
-		for (gimple_stmt_iterator gsi = gsi_start_bb(bb); !gsi_end_p(gsi); gsi_next(&gsi))
-			if (is_gimple_call(gsi_stmt(gsi)) &&
-			    gimple_call_fndecl(gsi_stmt(gsi)) == entry_decl)
-				return true;
-	return false;
+	return !gsi_end_p(gsi) && is_gimple_call(gsi_stmt(gsi)) &&
+	       gimple_call_fndecl(gsi_stmt(gsi)) == entry_decl;
 }
 
 static unsigned int kcov_entry_exit_execute(function *fun)
@@ -248,22 +252,23 @@ static unsigned int kcov_entry_exit_execute(function *fun)
 
 namespace {
 
-const pass_data kcov_entry_exit_pass_data = {
-	GIMPLE_PASS,		/* type */
-	"kcov_entry_exit",	/* name */
-	OPTGROUP_NONE,		/* optinfo_flags */
-	TV_NONE,		/* tv_id */
-	PROP_cfg,		/* properties_required */
-	0,			/* properties_provided */
-	0,			/* properties_destroyed */
-	0,			/* todo_flags_start */
-	0,			/* todo_flags_finish */
+/* One after sancov, one after sancov_O0; each named after its place, as
+ * they are, for -fdump-passes and -fdump-tree-*. */
+const pass_data kcov_entry_exit_pass_data[2] = {
+	{
+		GIMPLE_PASS, "kcov_entry_exit", OPTGROUP_NONE, TV_NONE,
+		PROP_cfg | PROP_ssa, 0, 0, 0, 0,
+	},
+	{
+		GIMPLE_PASS, "kcov_entry_exit_O0", OPTGROUP_NONE, TV_NONE,
+		PROP_cfg | PROP_ssa, 0, 0, 0, 0,
+	},
 };
 
 class kcov_entry_exit_pass : public gimple_opt_pass {
 public:
 	kcov_entry_exit_pass(gcc::context *ctxt, bool o0)
-		: gimple_opt_pass(kcov_entry_exit_pass_data, ctxt), o0(o0) {}
+		: gimple_opt_pass(kcov_entry_exit_pass_data[o0], ctxt), o0(o0) {}
 
 	opt_pass *clone() override { return new kcov_entry_exit_pass(m_ctxt, o0); }
 
@@ -284,10 +289,9 @@ private:
 
 } // namespace
 
-/* Parses the feature list; returns false after an error. */
+/* Parses a feature list; returns false after an error. */
 static bool parse_features(const char *plugin, const char *list)
 {
-	bool entry_exit = false;
 	char *copy = xstrdup(list), *save = NULL;
 
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
@@ -302,10 +306,6 @@ static bool parse_features(const char *plugin, const char *list)
 		}
 	}
 	free(copy);
-	if (!entry_exit) {
-		error("%s: sanitize-coverage= must include trace-pc-entry-exit", plugin);
-		return false;
-	}
 	return true;
 }
 
@@ -314,15 +314,25 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	const char *plugin = info->base_name;
 	bool have_features = false;
 
+	/* GCC's check compares the version, the build date, the phase, the
+	 * revision and how GCC was configured: a plugin works only in the GCC
+	 * it was built for. */
 	if (!plugin_default_version_check(version, &gcc_version)) {
-		error("%s: built for GCC %s, loaded by GCC %s", plugin,
-		      gcc_version.basever, version->basever);
+		error("%s: built for GCC %s (%s, %s), loaded by GCC %s (%s, %s)", plugin,
+		      gcc_version.basever, gcc_version.datestamp, gcc_version.devphase,
+		      version->basever, version->datestamp, version->devphase);
 		return 1;
 	}
 	for (int i = 0; i < info->argc; i++) {
-		if (strcmp(info->argv[i].key, "sanitize-coverage") || !info->argv[i].value) {
+		if (strcmp(info->argv[i].key, "sanitize-coverage")) {
 			error("%s: unknown argument %<-fplugin-arg-%s-%s%>", plugin, plugin,
 			      info->argv[i].key);
+			return 1;
+		}
+		if (!info->argv[i].value) {
+			error("%s: %<-fplugin-arg-%s-sanitize-coverage%> needs a value: the "
+			      "%<-fsanitize-coverage%> features, as in %<=trace-pc-entry-exit,trace-pc%>",
+			      plugin, plugin);
 			return 1;
 		}
 		if (!parse_features(plugin, info->argv[i].value))
@@ -331,6 +341,10 @@ int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *versio
 	}
 	if (!have_features) {
 		error("%s: missing %<-fplugin-arg-%s-sanitize-coverage=%>", plugin, plugin);
+		return 1;
+	}
+	if (!entry_exit) {
+		error("%s: sanitize-coverage= must include trace-pc-entry-exit", plugin);
 		return 1;
 	}
 	/* The hooks this pass rewrites are those of GCC's own trace-pc:
