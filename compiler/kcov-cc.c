@@ -15,7 +15,12 @@
  *
  * The kernel build calls the compiler thousands of times, so what kcov-cc
  * learns about a compiler (clang or GCC, which major, does it know the flag)
- * is cached per compiler binary, keyed by its path, inode, size and mtime.
+ * is cached per compiler binary, keyed by its path, inode, size and mtime,
+ * and, behind ccache, by those of the compiler ccache runs.  A cache
+ * directory or file that another user owns or can write is not believed.
+ *
+ * Response files (@FILE, as CMake, Ninja and Meson write them) are read as
+ * the compilers read them, and their words take their place.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -226,6 +231,101 @@ static void probe_compiler(const char *cc, struct compiler_info *info)
 	info->native = run_capture(native_argv, out, sizeof(out)) == 0;
 }
 
+/*
+ * Response files.  Both compilers read @FILE as words separated by white
+ * space, where quotes ('...' and "...") group and a backslash takes the
+ * next character as it is; a file may name others.  A file that cannot be
+ * read stays a word of its own, as the compilers keep it.
+ */
+struct argv_buf {
+	char **v;
+	int n, cap;
+};
+
+static void argv_push(struct argv_buf *a, char *word)
+{
+	if (a->n + 1 >= a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->v = realloc(a->v, a->cap * sizeof(*a->v));
+		if (!a->v)
+			die("out of memory");
+	}
+	a->v[a->n++] = word;
+	a->v[a->n] = NULL;
+}
+
+static void expand_arg(struct argv_buf *out, char *arg, int depth);
+
+static void expand_file(struct argv_buf *out, const char *text, int depth)
+{
+	size_t len = strlen(text);
+	char *word = xmalloc(len + 1);
+	size_t w = 0;
+	bool in_word = false;
+	char quote = 0;
+
+	for (const char *p = text; ; p++) {
+		if (*p == '\\' && p[1]) {
+			word[w++] = *++p;
+			in_word = true;
+		} else if (quote && *p == quote) {
+			quote = 0;
+		} else if (quote && *p) {
+			word[w++] = *p;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+			in_word = true;
+		} else if (*p && !strchr(" \t\n\r\f\v", *p)) {
+			word[w++] = *p;
+			in_word = true;
+		} else {
+			if (in_word) {
+				word[w] = '\0';
+				expand_arg(out, strdup(word), depth + 1);
+				w = 0;
+				in_word = false;
+			}
+			if (!*p)
+				break;
+		}
+	}
+	free(word);
+}
+
+static void expand_arg(struct argv_buf *out, char *arg, int depth)
+{
+	FILE *f;
+	char *text = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (arg[0] != '@' || depth > 32 || !(f = fopen(arg + 1, "r"))) {
+		argv_push(out, arg);
+		return;
+	}
+	n = getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	expand_file(out, n > 0 ? text : "", depth);
+	free(text);
+}
+
+/* argv with every @FILE read; argv itself when there is none. */
+static char **expand_response_files(int *argc, char **argv)
+{
+	struct argv_buf out = { 0 };
+	bool any = false;
+
+	for (int i = 1; i < *argc; i++)
+		any |= argv[i][0] == '@';
+	if (!any)
+		return argv;
+	argv_push(&out, argv[0]);
+	for (int i = 1; i < *argc; i++)
+		expand_arg(&out, argv[i], 0);
+	*argc = out.n;
+	return out.v;
+}
+
 static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
 {
 	const unsigned char *p = data;
@@ -259,6 +359,12 @@ static char *cache_dir(void)
 	return dir;
 }
 
+/* Ours alone: owned by us, and nobody else may write to it. */
+static bool trusted(const struct stat *st)
+{
+	return st->st_uid == getuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
 static void mkdir_p(char *dir)
 {
 	for (char *p = dir + 1; *p; p++) {
@@ -268,27 +374,83 @@ static void mkdir_p(char *dir)
 		mkdir(dir, 0755);
 		*p = '/';
 	}
-	mkdir(dir, 0755);
+	mkdir(dir, 0700);
+}
+
+/*
+ * What identifies the compiler that runs: the path, and the device, inode,
+ * size and mtime of the file it resolves to; behind ccache (a link to it,
+ * named as the compiler), those of the compiler ccache finds next in PATH,
+ * the way ccache finds it, too.  A change to either probes again.
+ */
+static void compiler_key(const char *cc_path, char *key, size_t size)
+{
+	char *real = realpath(cc_path, NULL);
+	const char *base = strrchr(cc_path, '/') ? strrchr(cc_path, '/') + 1 : cc_path;
+	const char *path = getenv("PATH");
+	struct stat st;
+	int len;
+
+	if (!real || stat(real, &st))
+		die("%s: %s", cc_name, strerror(errno));
+	len = snprintf(key, size, "%s %llu %llu %lld %lld.%09ld", cc_path,
+		       (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		       (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	if (strcmp(strrchr(real, '/') + 1, "ccache") || !strcmp(base, "ccache") || !path) {
+		free(real);
+		return;
+	}
+	while (*path && len > 0 && (size_t)len < size) {
+		size_t n = strcspn(path, ":");
+		char *cand = xmalloc(n + strlen(base) + 3), *cand_real;
+
+		sprintf(cand, "%.*s/%s", (int)n, n ? path : ".", base);
+		path += n + (path[n] == ':');
+		cand_real = access(cand, X_OK) ? NULL : realpath(cand, NULL);
+		free(cand);
+		if (!cand_real || !strcmp(cand_real, real) || stat(cand_real, &st)) {
+			free(cand_real);
+			continue;
+		}
+		snprintf(key + len, size - len, " behind ccache: %s %llu %llu %lld %lld.%09ld",
+			 cand_real, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+			 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		free(cand_real);
+		break;
+	}
+	free(real);
 }
 
 /* Looks the compiler up in the probe cache, probing and storing on a miss.
  * A cache that cannot be written only costs speed. */
 static void compiler_info(const char *cc_path, struct compiler_info *info)
 {
-	char key[PATH_MAX + 128], *dir, *file = NULL, *tmp = NULL;
+	char key[3 * PATH_MAX + 256], *dir, *file = NULL, *tmp = NULL;
 	struct stat st;
-	FILE *f;
+	FILE *f = NULL;
+	int fd;
 
-	if (stat(cc_path, &st))
-		die("%s: %s", cc_name, strerror(errno));
-	snprintf(key, sizeof(key), "%s %llu %llu %lld %lld.%09ld", cc_path,
-		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-		 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	compiler_key(cc_path, key, sizeof(key));
 	dir = cache_dir();
 	if (dir && asprintf(&file, "%s/%016llx", dir,
 			    (unsigned long long)fnv1a(key, strlen(key), 0xcbf29ce484222325ULL)) < 0)
 		file = NULL;
-	if (file && (f = fopen(file, "r"))) {
+	/* A cache that is not ours alone could say anything: probe, keep
+	 * nothing. */
+	if (file) {
+		mkdir_p(dir);
+		if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || !trusted(&st)) {
+			free(file);
+			file = NULL;
+		}
+	}
+	if (file)
+		f = fopen(file, "r");
+	if (f && (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || !trusted(&st))) {
+		fclose(f);
+		f = NULL;
+	}
+	if (f) {
 		char *line = NULL;
 		size_t cap = 0;
 		ssize_t n = getline(&line, &cap, f);
@@ -310,9 +472,9 @@ static void compiler_info(const char *cc_path, struct compiler_info *info)
 	}
 	probe_compiler(cc_path, info);
 	if (file) {
-		mkdir_p(dir);
 		if (asprintf(&tmp, "%s.%d.tmp", file, (int)getpid()) >= 0 &&
-		    (f = fopen(tmp, "w"))) {
+		    (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0600)) >= 0 &&
+		    (f = fdopen(fd, "w"))) {
 			fprintf(f, "%s\nclang_major=%d gcc_major=%d native=%d\n", key,
 				info->clang_major, info->gcc_major, info->native);
 			if (fclose(f) == 0)
@@ -447,9 +609,23 @@ static char **gcc_plugin_args(char **args, int nargs, const struct feature_set *
 {
 	char *plugin, *opt;
 
+	bool lto = false;
+
 	if (major != KCOV_PLUGIN_GCC_MAJOR)
 		die("%s is GCC %d; the kcov-ext GCC plugin is built for GCC %d",
 		    cc_name, major, KCOV_PLUGIN_GCC_MAJOR);
+	/* With LTO, GCC's code generation (sancov, and the plugin after it)
+	 * runs in the link step, which would need the plugin and the flags
+	 * again: without them, no hooks and no word about it. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-flto") || starts_with(argv[i], "-flto="))
+			lto = true;
+		else if (!strcmp(argv[i], "-fno-lto"))
+			lto = false;
+	}
+	if (lto)
+		die("%s with -flto: the GCC plugin would run only in the link step; "
+		    "build without -flto, or with clang", cc_name);
 	check_plugin_can_do(all, argc, argv, "GCC", major);
 	plugin = plugin_path(KCOV_GCC_PLUGIN_RELPATH);
 	if (access(plugin, R_OK))
@@ -475,6 +651,7 @@ int main(int argc, char **argv)
 	int nargs = 0;
 
 	cc_name = env_cc && *env_cc ? env_cc : KCOV_DEFAULT_CC;
+	argv = expand_response_files(&argc, argv);
 	for (int i = 1; i < argc; i++) {
 		bool on = starts_with(argv[i], COV_ON);
 
