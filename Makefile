@@ -65,15 +65,16 @@ $(O)/.dir $(BIN)/.dir $(LIBDIR)/.dir $(OBJ)/.dir:
 # tests/lab/run runs DEMO_CMD too.
 DEMO_CMD := kcovtrace record --syscalls clock_nanosleep -o /tmp/sleep.trace -- usleep 1000 && \
 	    kcovtrace replay /tmp/sleep.trace
-# LAB_CC=gcc: the same on the kernel built with GCC 12 (the gcc variant).
+# LAB_CC=gcc: the same on the kernel built with GCC 12 (the gcc variant);
+# LAB_CC=clang-23: on the series built by LLVM 23 natively (clang23).
 LAB_CC ?= clang
-DEMO_VARIANT := $(if $(filter gcc,$(LAB_CC)),gcc,ext)
+DEMO_VARIANT := $(or $(if $(filter gcc,$(LAB_CC)),gcc),$(if $(filter clang-23,$(LAB_CC)),clang23),ext)
 ifneq ($(filter demo,$(MAKECMDGOALS)),)
-ifeq ($(filter clang gcc,$(LAB_CC)),)
-$(error LAB_CC=$(LAB_CC): clang or gcc)
+ifeq ($(filter clang gcc clang-23,$(LAB_CC)),)
+$(error LAB_CC=$(LAB_CC): clang, gcc or clang-23)
 endif
 endif
-demo: all lab $(if $(filter gcc,$(LAB_CC)),lab-kernel-gcc)
+demo: all lab $(if $(filter-out ext,$(DEMO_VARIANT)),lab-kernel-$(DEMO_VARIANT))
 	@echo '== lab/run --kernel $(O)/kernel/obj-$(DEMO_VARIANT)/arch/x86/boot/bzImage -- sh -c "$(DEMO_CMD)"'
 	@O=$(O) lab/run --kernel $(O)/kernel/obj-$(DEMO_VARIANT)/arch/x86/boot/bzImage -- sh -c '$(DEMO_CMD)'
 	@echo '== next: "A first trace" in README.md; the lab in docs/lab.md'

@@ -26,8 +26,12 @@ lab-kernel-gcc-noext: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant gcc-noext
 lab-kernel-full-gcc: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant full-gcc
+# The series alone, built by LLVM 23 natively (scripts/deps llvm-23: a
+# Debian sid root of its own).
+lab-kernel-clang23: compiler | deps-kernel deps-lab deps-llvm-23
+	@O=$(O) lab/build --variant clang23
 .PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext \
-	lab-kernel-gcc lab-kernel-gcc-noext lab-kernel-full-gcc
+	lab-kernel-gcc lab-kernel-gcc-noext lab-kernel-full-gcc lab-kernel-clang23
 
 $(LAB_O)/guest/%: lab/guest/%.c $(wildcard lab/guest/*.h) $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
 	@mkdir -p $(@D)

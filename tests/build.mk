@@ -54,7 +54,7 @@ check-deps: $(TESTS_O)/lib/test-session
 SUITES += tests/lab/git-config
 check-deps: | deps-kernel
 SUITES += tests/lab/run
-check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-gcc
+check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-gcc lab-kernel-clang23
 
 # The in-guest tests on a real-world kernel (defconfig, KASAN, debug objects):
 # too long for make check (its first build takes about half an hour).
