@@ -20,7 +20,7 @@ bench: bench-kernel-gcc
 .PHONY: bench-kernel bench-kernel-full bench-kernel-gcc
 
 # The same syscalls' trees on the clang and the GCC kernel, side by side.
-bench-compilers: lab lab-kernel-gcc
+bench-compilers: lab lab-kernel-gcc lab-kernel-clang23
 	@O=$(O) bench/compilers/run
 bench: bench-compilers
 .PHONY: bench-compilers

@@ -13,6 +13,8 @@ COMPILER_TEST_DEPS := $(PLUGIN) $(GCC_PLUGIN) $(KCOV_CC) $(HOOKREC_O) \
 	$(TESTS_O)/compiler/hookcheck
 SUITES += tests/compiler/ir/run tests/compiler/runtime/run tests/compiler/driver/run \
 	tests/compiler/gcc/run tests/compiler/oracle/run
+# The differential harness reads the lab kernels too (check-deps builds them).
+SUITES += tests/compiler/differential/run
 
 check-compiler: $(COMPILER_TEST_DEPS) | deps-test deps-llvm-23
 	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
