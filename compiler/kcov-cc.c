@@ -145,8 +145,12 @@ static bool starts_with(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-/* Finds a program the way execvp() would; returns a malloc'ed path or NULL. */
-static char *find_program(const char *name)
+/*
+ * Finds a program the way execvp() would, skipping any that resolves to the
+ * file skip (ccache does so to find the compiler it stands for); returns a
+ * malloc'ed path or NULL.
+ */
+static char *find_program_except(const char *name, const char *skip)
 {
 	const char *path = getenv("PATH");
 
@@ -156,15 +160,30 @@ static char *find_program(const char *name)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
 		size_t len = strcspn(path, ":");
-		char *cand = xmalloc(len + strlen(name) + 3);
+		char *cand = xmalloc(len + strlen(name) + 3), *real;
 
 		sprintf(cand, "%.*s/%s", (int)len, len ? path : ".", name);
-		if (!access(cand, X_OK))
-			return cand;
-		free(cand);
 		path += len + (path[len] == ':');
+		if (access(cand, X_OK)) {
+			free(cand);
+			continue;
+		}
+		if (!skip)
+			return cand;
+		real = realpath(cand, NULL);
+		if (real && strcmp(real, skip)) {
+			free(cand);
+			return real;
+		}
+		free(real);
+		free(cand);
 	}
 	return NULL;
+}
+
+static char *find_program(const char *name)
+{
+	return find_program_except(name, NULL);
 }
 
 /* Runs argv with stdout captured into buf (NUL-terminated); returns the exit
@@ -383,41 +402,31 @@ static void mkdir_p(char *dir)
  * named as the compiler), those of the compiler ccache finds next in PATH,
  * the way ccache finds it, too.  A change to either probes again.
  */
+/* NAME, and the device, inode, size and mtime of the file st is of. */
+static int file_id(char *buf, size_t size, const char *name, const struct stat *st)
+{
+	return snprintf(buf, size, "%s %llu %llu %lld %lld.%09ld", name,
+			(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+			(long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+}
+
 static void compiler_key(const char *cc_path, char *key, size_t size)
 {
-	char *real = realpath(cc_path, NULL);
+	char *real = realpath(cc_path, NULL), *behind = NULL;
 	const char *base = strrchr(cc_path, '/') ? strrchr(cc_path, '/') + 1 : cc_path;
-	const char *path = getenv("PATH");
 	struct stat st;
 	int len;
 
 	if (!real || stat(real, &st))
 		die("%s: %s", cc_name, strerror(errno));
-	len = snprintf(key, size, "%s %llu %llu %lld %lld.%09ld", cc_path,
-		       (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-		       (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-	if (strcmp(strrchr(real, '/') + 1, "ccache") || !strcmp(base, "ccache") || !path) {
-		free(real);
-		return;
+	len = file_id(key, size, cc_path, &st);
+	if (!strcmp(strrchr(real, '/') + 1, "ccache") && strcmp(base, "ccache") &&
+	    (behind = find_program_except(base, real)) && !stat(behind, &st) &&
+	    len + 16 < (int)size) {
+		len += snprintf(key + len, size - len, " behind ccache: ");
+		file_id(key + len, size - len, behind, &st);
 	}
-	while (*path && len > 0 && (size_t)len < size) {
-		size_t n = strcspn(path, ":");
-		char *cand = xmalloc(n + strlen(base) + 3), *cand_real;
-
-		sprintf(cand, "%.*s/%s", (int)n, n ? path : ".", base);
-		path += n + (path[n] == ':');
-		cand_real = access(cand, X_OK) ? NULL : realpath(cand, NULL);
-		free(cand);
-		if (!cand_real || !strcmp(cand_real, real) || stat(cand_real, &st)) {
-			free(cand_real);
-			continue;
-		}
-		snprintf(key + len, size - len, " behind ccache: %s %llu %llu %lld %lld.%09ld",
-			 cand_real, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-			 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-		free(cand_real);
-		break;
-	}
+	free(behind);
 	free(real);
 }
 
