@@ -50,6 +50,14 @@ $(LAB_O)/guest/kcov-u: lab/seed/kcov-u.c | lab-kernel
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -static -isystem $(LAB_UAPI) -o $@ $<
 
+# The series' selftest of KCOV_FILTER, from the lab's tree (it is there once
+# lab-kernel has applied the series).
+LAB_SELFTEST := $(O)/kernel/src/tools/testing/selftests/kcov/kcov_filter_test.c
+$(LAB_O)/guest/kcov_filter_test: $(wildcard $(LAB_SELFTEST)) | lab-kernel
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -Wall -isystem $(LAB_UAPI) -o $@ $(LAB_SELFTEST)
+LAB_GUEST_BINS += $(LAB_O)/guest/kcov_filter_test
+
 # kcovtrace itself, static, with ELF and DWARF support.
 $(LAB_O)/guest/kcovtrace: $(KCOVTRACE_STATIC)
 	@mkdir -p $(@D)
