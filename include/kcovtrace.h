@@ -533,7 +533,8 @@ int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_ena
  * the session is enabled later, here or in a task given its descriptor.
  * Before enabling: -EBUSY once this session enabled kcov.  The errors of
  * kct_filter_new() for bad opts, and the kernel's: -ENOTTY from a kernel
- * without KCOV_FILTER, -ENOTSUPP (524) without CONFIG_KCOV_EXT_RECORDS,
+ * without KCOV_FILTER, -EOPNOTSUPP without CONFIG_KCOV_EXT_RECORDS (-ENOTSUPP,
+ * 524, with v3 of the series),
  * -EINVAL for ranges outside its text; kct_filter_new() then filters in
  * userspace.
  */

@@ -789,7 +789,7 @@ static void test_filter_no_ext(void)
 		return;
 	}
 	err = ioctl(k.fd, KCOV_FILTER, &f) ? -errno : 0;
-	report(err == -ENOTSUPP, "without CONFIG_KCOV_EXT_RECORDS, KCOV_FILTER fails with ENOTSUPP (got %d)", err);
+	report(err == -EOPNOTSUPP, "without CONFIG_KCOV_EXT_RECORDS, KCOV_FILTER fails with EOPNOTSUPP (got %d)", err);
 	kcov_close(&k);
 }
 

@@ -487,9 +487,10 @@ static void add_suppress(struct recorder *r, const char *glob)
 
 /*
  * A task's filter: by the kernel, or by kcovtrace where the kernel has no
- * KCOV_FILTER (ENOTTY, or ENOTSUPP without CONFIG_KCOV_EXT_RECORDS), the
- * same for every task.  EINVAL is the kernel refusing this filter: an
- * error, not a reason to filter elsewhere.  Classic coverage has no entry and exit records for
+ * KCOV_FILTER (ENOTTY; EOPNOTSUPP without CONFIG_KCOV_EXT_RECORDS, or
+ * ENOTSUPP from kernels with v3 of the series), the same for every task.
+ * EINVAL is the kernel refusing this filter: an error, not a reason to
+ * filter elsewhere.  Classic coverage has no entry and exit records for
  * kcovtrace to filter by: that is an error, at the command's first stop,
  * before it runs.
  */
@@ -498,7 +499,7 @@ static void check_filter(struct recorder *r, const struct follow_task *t)
 	int err = t->filter_err;
 	bool first = r->tasks == 1;
 
-	if (err && err != -ENOTTY && err != -ENOTSUPP)
+	if (err && err != -ENOTTY && err != -EOPNOTSUPP && err != -ENOTSUPP)
 		fail(r, "the kernel refused the filter (KCOV_FILTER: %s)", kct_strerror(err));
 	if (first)
 		r->kernel_filters = !err;
