@@ -30,8 +30,14 @@ lab-kernel-full-gcc: compiler | deps-kernel deps-lab
 # Debian sid root of its own).
 lab-kernel-clang23: compiler | deps-kernel deps-lab deps-llvm-23
 	@O=$(O) lab/build --variant clang23
+# The series' backport to the 6.12 LTS (kernel/backports/6.12): lab-kernel-lts
+# is its ext, lab-kernel-lts-VARIANT its other variants.
+lab-kernel-lts: compiler | deps-kernel-lts deps-lab
+	@O=$(O) lab/build --variant lts
+lab-kernel-lts-%: compiler | deps-kernel-lts deps-lab deps-llvm-23
+	@O=$(O) lab/build --variant lts-$*
 .PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext \
-	lab-kernel-gcc lab-kernel-gcc-noext lab-kernel-full-gcc lab-kernel-clang23
+	lab-kernel-gcc lab-kernel-gcc-noext lab-kernel-full-gcc lab-kernel-clang23 lab-kernel-lts
 
 $(LAB_O)/guest/%: lab/guest/%.c $(wildcard lab/guest/*.h) $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
 	@mkdir -p $(@D)

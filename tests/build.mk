@@ -57,6 +57,11 @@ SUITES += tests/lab/git-config
 check-deps: | deps-kernel
 SUITES += tests/lab/run
 check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-gcc lab-kernel-clang23
+# Each patch of the series builds on its own.
+SUITES += tests/lab/each-patch
+# The backport to the 6.12 LTS: its ext variant (make check-lts: the rest).
+SUITES += tests/lab/lts
+check-deps: lab-kernel-lts
 
 # The in-guest tests on a real-world kernel (defconfig, KASAN, debug objects):
 # too long for make check (its first build takes about half an hour).
@@ -65,13 +70,20 @@ check-full: all lab lab-kernel-full | deps-test
 # The same on the full kernel built with GCC 12 (as long to build).
 check-full-gcc: all lab lab-kernel-full-gcc | deps-test
 	@O=$(O) tests/run tests/lab/full-gcc
-.PHONY: check-full check-full-gcc
+# Every test of the lab on the series' backport to the 6.12 LTS; make check
+# runs its ext variant's (tests/lab/lts).
+check-lts: all lab lab-kernel-lts lab-kernel-lts-noext lab-kernel-lts-sched lab-kernel-lts-gcc \
+		lab-kernel-lts-clang23 | deps-test
+	@O=$(O) tests/run tests/lab/lts-all
+.PHONY: check-full check-full-gcc check-lts
 
-# ---- docs/using.md, followed on a fresh linux-source-6.12 ----
+# ---- docs/using.md, followed on a fresh linux-source-7.3 ----
 # The document's make install and kernel build run inside the suite; the
-# lab's initramfs (and its static kcovtrace) boots what it builds.
-SUITES += tests/using/run
-check-deps: lab
+# lab's initramfs (and its static kcovtrace) boots what it builds.  A kernel
+# build of its own: make check-using, out of make check's 30 minutes.
+check-using: all lab | deps-test
+	@O=$(O) tests/run tests/using/run
+.PHONY: check-using
 
 # ---- README.md's first trace, run as written ----
 SUITES += tests/readme/run

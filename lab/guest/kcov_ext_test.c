@@ -672,7 +672,6 @@ static void test_filter_errors(void)
 	} while (0)
 	BAD(-EINVAL, "with flags", .f.max_depth = 1, .f.flags = 1);
 	BAD(-EINVAL, "with pad", .f.max_depth = 1, .f.pad = 1);
-	BAD(-EINVAL, "without depth or ranges", .f.max_depth = 0);
 	BAD(-EINVAL, "with an empty range", .f.num_ranges = 1,
 	    .r[0] = { sym.addr, sym.addr });
 	BAD(-EINVAL, "with ranges unsorted", .f.num_ranges = 2,
@@ -729,6 +728,33 @@ static void test_filter_errors(void)
 		if (!err)
 			kcov_disable(&k);
 	}
+	/* max_depth 0 and no ranges clear the filter: comparisons again, and
+	 * getppid() as deep as it goes. */
+	f = (struct filter){ .f.max_depth = 0 };
+	err = kcov_filter(&k, &f);
+	report(!err, "KCOV_FILTER without depth or ranges clears the filter (got %d)", err);
+	err = kcov_enable(&k, KCOV_TRACE_CMP);
+	report(!err, "KCOV_ENABLE of KCOV_TRACE_CMP once the filter is cleared (got %d)", err);
+	if (!err)
+		kcov_disable(&k);
+	err = kcov_enable(&k, KCOV_TRACE_PC_EXT);
+	n = err ? 0 : collect(&k, do_getppid, NULL);
+	{
+		unsigned long depth = 0, deepest = 0;
+
+		for (unsigned long i = 0; i < n; i++) {
+			unsigned long type = k.cover[i + 1] & KCOV_RECORDFLAG_TYPEMASK;
+
+			if (type == KCOV_RECORDFLAG_TYPE_ENTRY && ++depth > deepest)
+				deepest = depth;
+			else if (type == KCOV_RECORDFLAG_TYPE_EXIT && depth)
+				depth--;
+		}
+		report(!err && deepest > 1, "cleared, the filter lets getppid() nest again (%lu deep, in %lu records)",
+		       deepest, n);
+	}
+	if (!err)
+		kcov_disable(&k);
 	kcov_close(&k);
 }
 

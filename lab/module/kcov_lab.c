@@ -45,7 +45,8 @@ static noinline void kcov_lab_chain(unsigned int n)
 }
 
 struct kcov_lab_work {
-	u64 handle;
+	/* u64 in Linux 6.12, struct kcov_common_handle_id in 7.3. */
+	typeof(kcov_common_handle()) handle;
 	unsigned int depth, count;
 	struct completion done;
 };
