@@ -50,6 +50,7 @@ include lib/build.mk
 include tools/build.mk
 include tests/build.mk
 include lab/build.mk
+include lab/qemu-plugin/build.mk
 include bench/build.mk
 
 clean:
