@@ -62,6 +62,8 @@ SUITES += tests/lab/each-patch
 # The backport to the 6.12 LTS: its ext variant (make check-lts: the rest).
 SUITES += tests/lab/lts
 check-deps: lab-kernel-lts
+# The lab's clock and instruction counter, on the ext kernel (about 30 s).
+SUITES += tests/lab/measure
 
 # The in-guest tests on a real-world kernel (defconfig, KASAN, debug objects):
 # too long for make check (its first build takes about half an hour).
