@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kcov_bench: the cost of kcov per syscall, in one run: getppid() and a
- * 1-byte read() from a pipe, with kcov off, in KCOV_TRACE_PC and in
- * KCOV_TRACE_PC_EXT.  Prints ns per call (best of ROUNDS), records per call,
- * and the ratios.  Under TCG the absolute times are inflated; the ratios are
- * what to compare.
+ * kcov_bench: the cost of kcov per syscall, in one run: getppid(), a 1-byte
+ * read() from a pipe and openat()+close() of a fixed file, with kcov off, in
+ * KCOV_TRACE_PC and in KCOV_TRACE_PC_EXT.  Prints ns per call (best of
+ * ROUNDS), guest instructions per call (from a run of its own under the
+ * instruction counter, bench.h), records per call, and the ratios.  Under
+ * TCG the absolute times are inflated; the ratios are what to compare.
  *
- *   kcov_bench [CALLS [ROUNDS]]
+ *   kcov_bench [--count | --insns FILE] [CALLS [ROUNDS]]
+ *
+ * CALLS (default 100000) getppid() and read() calls a round, a fifth as
+ * many openat()+close().
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -25,37 +29,43 @@
 #include "bench.h"
 
 #define WORDS (1 << 20)
-#define BATCH BENCH_BATCH
 
 enum { OFF, PC, EXT, MODES };
 static const char *const mode_name[] = { "off", "KCOV_TRACE_PC", "KCOV_TRACE_PC_EXT" };
+static const char *const mode_key[] = { "off", "PC", "EXT" };
 static const unsigned long mode_arg[] = { 0, KCOV_TRACE_PC, KCOV_TRACE_PC_EXT };
+
+static const struct workload workloads[] = { BENCH_SYSCALLS };
+#define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
 
 static unsigned long *cover;
 
 struct result {
 	double ns;
 	double records;
+	double insns;
 };
 
-static struct result measure(void (*call)(void), void (*prepare)(void), long calls,
-			     int rounds, bool traced)
+/* The batches' calls are timed, not their preparation or the resets. */
+static struct result measure(const struct workload *w, long calls, int rounds, bool traced)
 {
-	struct result r = { 1e18, 0 };
+	struct result r = { 1e18, 0, NAN };
 
+	calls = calls / w->share;
+	calls = (calls + w->batch - 1) / w->batch * w->batch;
 	for (int round = 0; round < rounds; round++) {
 		uint64_t total = 0, records = 0;
 
-		for (long done = 0; done < calls; done += BATCH) {
+		for (long done = 0; done < calls; done += w->batch) {
 			uint64_t t;
 
-			if (prepare)
-				prepare();
+			if (w->prepare)
+				w->prepare(w->batch);
 			if (traced)
 				__atomic_store_n(&cover[0], 0, __ATOMIC_RELAXED);
 			t = now_ns();
-			for (int i = 0; i < BATCH; i++)
-				call();
+			for (int i = 0; i < w->batch; i++)
+				w->call();
 			total += now_ns() - t;
 			if (traced)
 				records += __atomic_load_n(&cover[0], __ATOMIC_RELAXED);
@@ -69,12 +79,14 @@ static struct result measure(void (*call)(void), void (*prepare)(void), long cal
 
 int main(int argc, char **argv)
 {
-	long calls = argc > 1 ? atol(argv[1]) : 100000;
-	int rounds = argc > 2 ? atoi(argv[2]) : 3;
-	struct result getppid_r[MODES], read_r[MODES];
+	int arg = bench_options(argc, argv);
+	long calls = arg < argc ? atol(argv[arg]) : 100000;
+	int rounds = arg + 1 < argc ? atoi(argv[arg + 1]) : 3;
+	static struct result res[MODES][NR_WORKLOADS];
+	char label[64], a[32], b[32], c[32];
 	int fd;
 
-	calls = (calls + BATCH - 1) / BATCH * BATCH;
+	calls = (calls + BENCH_BATCH - 1) / BENCH_BATCH * BENCH_BATCH;
 	if (pipe(pipefd))
 		return perror("pipe"), 1;
 	fcntl(pipefd[1], F_SETPIPE_SZ, 1 << 20);
@@ -90,24 +102,45 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kcov_bench: KCOV_ENABLE(%s): %s\n", mode_name[m], strerror(errno));
 			return 1;
 		}
-		getppid_r[m] = measure(call_getppid, NULL, calls, rounds, m != OFF);
-		read_r[m] = measure(call_read, fill_pipe, calls, rounds, m != OFF);
+		for (size_t w = 0; w < NR_WORKLOADS; w++) {
+			bench_label(label, sizeof(label), mode_key[m], workloads[w].key, NULL);
+			if (bench_counting) {
+				bench_count(label, &workloads[w], m != OFF ? cover : NULL);
+				continue;
+			}
+			res[m][w] = measure(&workloads[w], calls, rounds, m != OFF);
+			res[m][w].insns = bench_insns_of(label);
+		}
 		if (m != OFF)
 			ioctl(fd, KCOV_DISABLE, 0);
 	}
+	if (bench_counting)
+		return 0;
 
-	printf("kcov cost per syscall, %ld calls, best of %d rounds\n", calls, rounds);
-	printf("%-20s %14s %14s %14s %14s\n", "mode", "getppid ns", "records/call",
-	       "read ns", "records/call");
-	for (int m = OFF; m < MODES; m++)
-		printf("%-20s %14.0f %14.1f %14.0f %14.1f\n", mode_name[m], getppid_r[m].ns,
-		       getppid_r[m].records, read_r[m].ns, read_r[m].records);
-	printf("%-20s %14.2f %14s %14.2f\n", "ratio PC/off", getppid_r[PC].ns / getppid_r[OFF].ns,
-	       "", read_r[PC].ns / read_r[OFF].ns);
-	printf("%-20s %14.2f %14s %14.2f\n", "ratio EXT/off", getppid_r[EXT].ns / getppid_r[OFF].ns,
-	       "", read_r[EXT].ns / read_r[OFF].ns);
-	printf("%-20s %14.2f %14.2f %14.2f %14.2f\n", "ratio EXT/PC",
-	       getppid_r[EXT].ns / getppid_r[PC].ns, getppid_r[EXT].records / getppid_r[PC].records,
-	       read_r[EXT].ns / read_r[PC].ns, read_r[EXT].records / read_r[PC].records);
+	printf("kcov cost per syscall: %ld calls a round (openat+close: %ld), best of %d rounds;\n"
+	       "instructions: the fewest of %d runs of 64 calls (openat+close: 8), one vCPU\n",
+	       calls, calls / 5, rounds, INSN_REPEATS);
+	printf("%-14s %-20s %12s %12s %14s\n", "call", "mode", "ns/call", "insns/call",
+	       "records/call");
+	for (size_t w = 0; w < NR_WORKLOADS; w++)
+		for (int m = OFF; m < MODES; m++)
+			printf("%-14s %-20s %12.0f %12s %14.1f\n", m == OFF ? workloads[w].name : "",
+			       mode_name[m], res[m][w].ns, bench_fmt(a, sizeof(a), res[m][w].insns, 0),
+			       res[m][w].records);
+
+	static const struct { const char *name; int num, den; } ratios[] = {
+		{ "PC/off", PC, OFF }, { "EXT/off", EXT, OFF }, { "EXT/PC", EXT, PC },
+	};
+	printf("\n%-14s %-20s %12s %12s %14s\n", "call", "ratio", "time", "insns", "records");
+	for (size_t w = 0; w < NR_WORKLOADS; w++)
+		for (size_t i = 0; i < sizeof(ratios) / sizeof(ratios[0]); i++) {
+			const struct result *n = &res[ratios[i].num][w], *d = &res[ratios[i].den][w];
+
+			printf("%-14s %-20s %12s %12s %14s\n", i == 0 ? workloads[w].name : "",
+			       ratios[i].name, bench_fmt(a, sizeof(a), n->ns / d->ns, 2),
+			       bench_fmt(b, sizeof(b), n->insns / d->insns, 2),
+			       ratios[i].den == OFF ? "" :
+			       bench_fmt(c, sizeof(c), n->records / d->records, 2));
+		}
 	return 0;
 }

@@ -3,14 +3,14 @@
  * kcov_filter_bench: what KCOV_FILTER saves and costs, in one run.  For
  * getppid(), a 1-byte pipe read(), an openat() and close() of a fixed file,
  * and a walk of /proc/self (find), in KCOV_TRACE_PC and KCOV_TRACE_PC_EXT:
- * records and ns per call (best of ROUNDS) without a filter, with the lock
- * and RCU helpers suppressed (--suppress '*spin_*lock*' --suppress 'rcu_*',
- * as kcovtrace record resolves them through /proc/kallsyms), and with
- * max_depth 3.  Under TCG the absolute times are inflated, and the guest's
- * clock may tick only every few milliseconds: each round is timed whole,
- * long enough for that.  The ratios are what to compare.
+ * records, ns (best of ROUNDS) and guest instructions (from a run of its
+ * own under the instruction counter, bench.h) per call without a filter,
+ * with the lock and RCU helpers suppressed (--suppress '*spin_*lock*'
+ * --suppress 'rcu_*', as kcovtrace record resolves them through
+ * /proc/kallsyms), and with max_depth 3.  Each round is timed whole.  Under
+ * TCG the absolute times are inflated; the ratios are what to compare.
  *
- *   kcov_filter_bench [CALLS [ROUNDS]]
+ *   kcov_filter_bench [--count | --insns FILE] [CALLS [ROUNDS]]
  *
  * CALLS (default 100000) getppid() and read() calls a round, a fifth as
  * many openat()+close(), a five-hundredth as many walks.
@@ -40,21 +40,14 @@ static const char *const globs[] = { "*spin_*lock*", "rcu_*" };
 
 enum { NONE, LOCKS, DEPTH3, FILTERS };
 static const char *const filter_name[] = { "no filter", "locks, RCU suppressed", "max_depth 3" };
+static const char *const filter_key[] = { "none", "locks", "depth3" };
 
 enum { PC, EXT, MODES };
 static const char *const mode_name[] = { "KCOV_TRACE_PC", "KCOV_TRACE_PC_EXT" };
+static const char *const mode_key[] = { "PC", "EXT" };
 static const unsigned long mode_arg[] = { KCOV_TRACE_PC, KCOV_TRACE_PC_EXT };
 
 static unsigned long *cover;
-
-static void call_open(void)
-{
-	int fd = openat(AT_FDCWD, "/init", O_RDONLY);
-
-	if (fd < 0)
-		abort();
-	close(fd);
-}
 
 static int walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -70,17 +63,9 @@ static void call_find(void)
 	nftw("/proc/self", walk_one, 16, FTW_PHYS);
 }
 
-static const struct workload {
-	const char *name;
-	void (*call)(void);
-	void (*prepare)(void);
-	int batch;		/* calls between resets of the buffer */
-	int share;		/* a round makes CALLS / share calls */
-} workloads[] = {
-	{ "getppid", call_getppid, NULL, BENCH_BATCH, 1 },
-	{ "pipe read", call_read, fill_pipe, BENCH_BATCH, 1 },
-	{ "openat+close", call_open, NULL, 64, 5 },
-	{ "find /proc/self", call_find, NULL, 1, 500 },
+static const struct workload workloads[] = {
+	BENCH_SYSCALLS,
+	{ "find /proc/self", "find", call_find, NULL, 1, 500, 1 },
 };
 
 #define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
@@ -88,6 +73,7 @@ static const struct workload {
 struct result {
 	double ns;
 	double records;
+	double insns;
 	bool overflow;
 };
 
@@ -95,7 +81,7 @@ struct result {
  * the same with and without a filter. */
 static struct result measure(const struct workload *w, long calls, int rounds)
 {
-	struct result r = { 1e18, 0, false };
+	struct result r = { 1e18, 0, NAN, false };
 
 	calls = calls / w->share;
 	calls = (calls + w->batch - 1) / w->batch * w->batch;
@@ -106,7 +92,7 @@ static struct result measure(const struct workload *w, long calls, int rounds)
 			uint64_t n;
 
 			if (w->prepare)
-				w->prepare();
+				w->prepare(w->batch);
 			__atomic_store_n(&cover[0], 0, __ATOMIC_RELAXED);
 			for (int i = 0; i < w->batch; i++)
 				w->call();
@@ -150,9 +136,11 @@ static struct kcov_filter *locks_filter(void)
 
 int main(int argc, char **argv)
 {
-	long calls = argc > 1 ? atol(argv[1]) : 100000;
-	int rounds = argc > 2 ? atoi(argv[2]) : 3;
+	int arg = bench_options(argc, argv);
+	long calls = arg < argc ? atol(argv[arg]) : 100000;
+	int rounds = arg + 1 < argc ? atoi(argv[arg + 1]) : 3;
 	static struct result res[FILTERS][MODES][NR_WORKLOADS];
+	char label[64], a[32], b[32];
 	struct kcov_filter depth3 = { .max_depth = 3 }, *locks = locks_filter();
 
 	if (!locks)
@@ -177,26 +165,42 @@ int main(int argc, char **argv)
 			if (ioctl(fd, KCOV_ENABLE, mode_arg[m]))
 				return fprintf(stderr, "kcov_filter_bench: KCOV_ENABLE(%s): %s\n",
 					       mode_name[m], strerror(errno)), 1;
-			for (size_t w = 0; w < NR_WORKLOADS; w++)
+			for (size_t w = 0; w < NR_WORKLOADS; w++) {
+				bench_label(label, sizeof(label), filter_key[f], mode_key[m],
+					    workloads[w].key);
+				if (bench_counting) {
+					bench_count(label, &workloads[w], cover);
+					continue;
+				}
 				res[f][m][w] = measure(&workloads[w], calls, rounds);
+				res[f][m][w].insns = bench_insns_of(label);
+			}
 			ioctl(fd, KCOV_DISABLE, 0);
 		}
 		munmap(cover, WORDS * sizeof(unsigned long));
 		close(fd);
 	}
 
+	if (bench_counting) {
+		free(locks);
+		return 0;
+	}
 	printf("KCOV_FILTER: %ld calls a round (openat: %ld, find: %ld), best of %d rounds; "
-	       "%u suppressed ranges\n", calls, calls / 5, calls / 500, rounds, locks->num_ranges);
+	       "%u suppressed ranges;\ninstructions: the fewest of %d runs of 64 calls "
+	       "(openat: 8, find: 1), one vCPU\n", calls, calls / 5, calls / 500, rounds,
+	       locks->num_ranges, INSN_REPEATS);
 	for (int m = PC; m < MODES; m++) {
-		printf("\n%s\n%-18s %-24s %12s %10s %12s %10s\n", mode_name[m], "call", "filter",
-		       "records/call", "ratio", "ns/call", "ratio");
+		printf("\n%s\n%-16s %-22s %12s %6s %10s %6s %10s %6s\n", mode_name[m], "call",
+		       "filter", "records/call", "ratio", "ns/call", "ratio", "insns/call", "ratio");
 		for (size_t w = 0; w < NR_WORKLOADS; w++)
 			for (int f = NONE; f < FILTERS; f++) {
 				const struct result *r = &res[f][m][w], *base = &res[NONE][m][w];
 
-				printf("%-18s %-24s %12.1f %10.2f %12.0f %10.2f%s\n",
+				printf("%-16s %-22s %12.1f %6.2f %10.0f %6.2f %10s %6s%s\n",
 				       f == NONE ? workloads[w].name : "", filter_name[f], r->records,
 				       r->records / base->records, r->ns, r->ns / base->ns,
+				       bench_fmt(a, sizeof(a), r->insns, 0),
+				       bench_fmt(b, sizeof(b), r->insns / base->insns, 2),
 				       r->overflow ? "  (buffer overflowed)" : "");
 			}
 	}
