@@ -49,11 +49,12 @@ static int named(void *ctx, uint64_t pc)
 	return ((pc & KCT_RECORD_IP_MASK) >> 8) == 5;
 }
 
-static void check_syscall(const char *name, const char *records, syscall_pc_fn fn, bool ok,
-			  uint64_t from, uint64_t to)
+/* returned: the records end at the syscall-exit stop. */
+static void check_syscall(const char *name, const char *records, syscall_pc_fn fn, bool returned,
+			  bool ok, uint64_t from, uint64_t to)
 {
 	uint64_t rec[64], n = parse_records(records, rec), f = 0, t = 0;
-	bool got = cut_syscall(rec, n, fn, NULL, &f, &t);
+	bool got = cut_syscall(rec, n, fn, NULL, returned, &f, &t);
 	char buf[128];
 
 	snprintf(buf, sizeof(buf), "%s [%llu, %llu)", got ? "true" : "false",
@@ -192,15 +193,26 @@ int main(void)
 
 	/* --syscalls: the syscall's frame from the entry stop to the exit stop. */
 	check_syscall("the syscall's frame, between the two stops' frames",
-		      "X1 X2 E501 B501 X501 E3 E4", NULL, true, 2, 5);
-	check_syscall("by structure: the largest frame that returned",
-		      "X1 E6 X6 E501 B501 B501 X501 E3", NULL, true, 3, 7);
+		      "X1 X2 E501 B501 X501 E3 E4", NULL, true, true, 2, 5);
+	/* E6: an interrupt's exit work (7.3's __hrtimer_rearm_deferred()),
+	 * which can be larger than the syscall's frame. */
+	check_syscall("by structure: every top-level frame between the stops",
+		      "X1 E6 X6 E501 B501 B501 X501 E3", NULL, true, true, 1, 7);
+	check_syscall("by structure: an interrupt's exit work larger than the syscall is kept with it",
+		      "X1 X2 E6 B6 B6 B6 X6 E501 X501 E3 E4", NULL, true, true, 2, 9);
+	check_syscall("by structure: an interrupt's exit work after the syscall",
+		      "X1 E501 X501 E6 B6 B6 X6 E3", NULL, true, true, 1, 7);
+	check_syscall("by structure: no frame returned before the exit stop, an empty stream",
+		      "X1 X2 E3 E4", NULL, true, true, 2, 2);
 	check_syscall("by name: the syscall's entry point, though smaller",
-		      "X1 E6 B6 B6 X6 E501 X501 E3", named, true, 5, 7);
+		      "X1 E6 B6 B6 X6 E501 X501 E3", named, true, true, 5, 7);
 	check_syscall("a syscall that does not return: the first frame left open",
-		      "X1 X2 E7 E8 B8", NULL, true, 2, 5);
-	check_syscall("named, and cut short by a full buffer", "X1 E6 X6 E501 E8", named, true, 3, 5);
-	check_syscall("classic records: no frame to cut to", "B1 B2", NULL, false, 0, 0);
+		      "X1 X2 E7 E8 B8", NULL, false, true, 2, 5);
+	check_syscall("a syscall that does not return, after an interrupt's exit work: both",
+		      "X1 E6 B6 X6 E7 E8 B8", NULL, false, true, 1, 7);
+	check_syscall("named, and cut short by a full buffer", "X1 E6 X6 E501 E8", named, false, true,
+		      3, 5);
+	check_syscall("classic records: no frame to cut to", "B1 B2", NULL, true, false, 0, 0);
 
 	/* Remote sections: a top-level frame each. */
 	check_sections("sections", "E1 B1 X1 E2 E3 X3 X2 E4 B4", "[0,3)[3,7)[7,9)");

@@ -196,9 +196,12 @@ def check_no_follow(r, out):
 
 
 # What an interrupt does in the task's context on its way out (7.3 rearms
-# deferred hrtimers there): a whole frame of it may come before the
-# syscall's entry, where it hit.
-IRQ_EXIT_FRAMES = ("__hrtimer_rearm_deferred",)
+# deferred hrtimers there; a preemption there runs the scheduler, which is
+# not instrumented, but the clock and capacity it reads are: the same list
+# as the filter checks' in tests/lab/run): whole frames of it may come
+# before the syscall's entry, where it hit.  (Without symbols, record keeps
+# every top-level frame between a syscall's stops.)
+IRQ_EXIT_FRAMES = ("__hrtimer_rearm_deferred", "sched_clock", "arch_scale_cpu_capacity")
 
 
 def first_after_irq_exit(lines):

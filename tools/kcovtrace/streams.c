@@ -130,24 +130,31 @@ bool cut_scan(const uint64_t *rec, uint64_t count, struct cut *c)
  * A --syscalls stream holds the records from the syscall-entry stop to the
  * syscall-exit stop: the end of the entry stop (exits, see above), then at
  * the lowest depth the syscall's frame (__x64_sys_NAME, or the first
- * instrumented function under it), perhaps next to frames of the entry
- * and exit work (seccomp, audit, syscall tracepoints; interrupts and
- * softirqs are not recorded in a task's buffer), and last the entries
- * into the exit stop (ptrace_notify() and below), still open.  The
- * syscall's frame is, when symbols say (is_syscall), the first top-level
- * frame whose function is a syscall's entry point; else the top-level
- * frame with the most records of those that returned; else (a syscall that
- * does not return, like exit_group(), whose stream ends when the task is
- * gone) the first one still open at the end.  Verified on the lab kernel
- * with --syscalls all: every stream then starts at a syscall's entry frame
- * and decodes balanced, but for exit() and exit_group().
+ * instrumented function under it, or several frames where the entry point
+ * is not instrumented), perhaps next to frames of the entry and exit work
+ * (seccomp, audit, syscall tracepoints) and of interrupts' exit work (7.3
+ * rearms deferred hrtimers on the way out of an interrupt, in the task's
+ * context: __hrtimer_rearm_deferred() is a top-level frame wherever the
+ * interrupt hit the task between its frames), and last the entries into
+ * the exit stop (ptrace_notify() and below), still open.  The syscall's
+ * frame is, when symbols say (is_syscall), the first top-level frame whose
+ * function is a syscall's entry point.  Else the structure alone cannot
+ * tell which top-level frame is the syscall's (an interrupt's exit work
+ * can be larger than a whole call of getsid()), and the stream keeps them
+ * all: from the first top-level frame to the end of the last one that
+ * returned, if the call returned (the frames still open at the end are
+ * the exit stop's); to the end, if it did not (exit(), exit_group(), a
+ * fatal signal: the stream ends when the task is gone, in the frames of
+ * its exit; or a full buffer).  Verified on the lab kernel with --syscalls
+ * all: every stream then starts at a syscall's entry frame, or at an
+ * interrupt's exit work before it, and decodes balanced, but for exit()
+ * and exit_group().
  */
 bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,
-		 uint64_t *from, uint64_t *to)
+		 bool returned, uint64_t *from, uint64_t *to)
 {
-	uint64_t begin = 0, best_from = 0, best_to = 0, open_from = count;
+	uint64_t first = count, last_end = 0;
 	int64_t d = 0, low;
-	bool best = false;
 	struct cut c;
 
 	if (!scan(rec, count, &c))
@@ -156,40 +163,31 @@ bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, 
 		int64_t before = d;
 
 		step(rec[i], &d, &low);
-		if (before == 0 && d > 0) {
-			begin = i;
-			if (KCT_RECORD_KIND(rec[i]) != KCT_RECORD_KIND_ENTRY)
-				begin = count;	/* pushed by an EESUM record */
-			if (begin < count && is_syscall &&
+		/* (Not at a frame pushed by an EESUM record.) */
+		if (before == 0 && d > 0 && KCT_RECORD_KIND(rec[i]) == KCT_RECORD_KIND_ENTRY) {
+			if (first == count)
+				first = i;
+			if (is_syscall &&
 			    is_syscall(ctx, (rec[i] & KCT_RECORD_IP_MASK) | KCT_PC_FILL_KERNEL) > 0) {
 				/* Named: the syscall, returned or not. */
-				*from = begin;
+				*from = i;
 				for (d = 1, i++; i < count && d > 0; i++)
 					step(rec[i], &d, &low);
 				*to = i;
 				return true;
 			}
 		}
-		if (before > 0 && d == 0 && begin < count &&
-		    (!best || i + 1 - begin > best_to - best_from)) {
-			best = true;
-			best_from = begin;
-			best_to = i + 1;
-		}
+		if (before > 0 && d == 0 && first < count)
+			last_end = i + 1;
 	}
-	if (d > 0 && begin < count)
-		open_from = begin;
-	if (best) {
-		*from = best_from;
-		*to = best_to;
-		return true;
-	}
-	if (open_from < count) {
-		*from = open_from;
+	if (first == count)
+		return false;
+	*from = first;
+	if (!returned)
 		*to = count;
-		return true;
-	}
-	return false;
+	else
+		*to = last_end > first ? last_end : first;	/* none returned: empty */
+	return true;
 }
 
 uint64_t cut_sections(const uint64_t *rec, uint64_t count,
@@ -389,7 +387,8 @@ static bool wanted(const struct streams *s, int nr)
 	return s->all_syscalls || (nr >= 0 && nr < s->nr_wanted && s->wanted[nr]);
 }
 
-static int emit_syscall(struct streams *s, const struct follow_task *t, struct task_state *st)
+static int emit_syscall(struct streams *s, const struct follow_task *t, struct task_state *st,
+			bool returned)
 {
 	uint64_t count, from = 0, to;
 	const uint64_t *rec = task_records(st, t, &count);
@@ -398,7 +397,10 @@ static int emit_syscall(struct streams *s, const struct follow_task *t, struct t
 	if (!rec)
 		return -1;
 	to = count;
-	cut_syscall(rec, count, s->is_syscall, s->is_syscall_ctx, &from, &to);
+	/* At the exit stop, the call returned, unless the buffer filled up
+	 * before it did; at the task's exit, it never will. */
+	cut_syscall(rec, count, s->is_syscall, s->is_syscall_ctx, returned && !buffer_full(t),
+		    &from, &to);
 	task_meta(&m, t, KCT_STREAM_KIND_SYSCALL, t->comm);
 	m.syscall = st->syscall;
 	memcpy(m.args, st->args, sizeof(m.args));
@@ -445,7 +447,7 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 		break;
 	case FOLLOW_SYSCALL_EXIT:
 		if (st->syscall >= 0)
-			err = emit_syscall(s, t, st);
+			err = emit_syscall(s, t, st, true);
 		if (!err)
 			err = task_reset(st, t);
 		break;
@@ -453,7 +455,7 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 		if (!s->syscalls)
 			err = take(s, ev, -1);
 		else if (st->syscall >= 0)
-			err = emit_syscall(s, t, st);
+			err = emit_syscall(s, t, st, false);
 		free(st->exec);
 		free(st->kept);
 		kct_filter_free(st->filter);

@@ -51,10 +51,13 @@ typedef int (*syscall_pc_fn)(void *ctx, uint64_t pc);
 
 /*
  * The syscall's own frame in the records of a --syscalls stream, [*from,
- * *to): see streams.c for the rule.  false if there is none to cut to.
+ * *to), or without symbols every top-level frame between the stops:
+ * returned says whether the records end at the syscall-exit stop (else
+ * the task exited in the call, or the buffer filled up).  See streams.c
+ * for the rule.  false if there is none to cut to.
  */
 bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,
-		 uint64_t *from, uint64_t *to);
+		 bool returned, uint64_t *from, uint64_t *to);
 
 /* The top-level frames of a remote buffer, one per section: calls fn for
  * each [from, to).  Returns how many. */
