@@ -83,7 +83,12 @@ check-gcc: all lab lab-kernel-gcc lab-kernel-clang23 $(COMPILER_TEST_DEPS) | dep
 	@O=$(O) CLANG=$(CLANG) CLANGXX=$(CLANGXX) LLVM_BINDIR=$(LLVM_BINDIR) \
 		GCC=$(GCC_PLUGIN_CC) GXX=$(GCC_PLUGIN_CXX) \
 		tests/run tests/lab/gcc tests/compiler/differential/run
-.PHONY: check-full check-full-gcc check-lts check-gcc
+# The filtered stress on the sched kernel in one guest more than the
+# host has CPUs, ten runs each (about 90 s): interrupts where context
+# switches end, which make check's one run meets rarely.
+check-stress: all lab lab-kernel-sched | deps-test
+	@O=$(O) tests/run tests/lab/stress-load
+.PHONY: check-full check-full-gcc check-lts check-gcc check-stress
 
 # ---- docs/using.md, followed on a fresh linux-source-7.3 ----
 # The document's make install and kernel build run inside the suite; the

@@ -4,6 +4,7 @@
  * across context switches?
  *
  *   kcov_stress [--ops N] [--max-depth D] [--expect-raw-violations] [--bench]
+ *               [--save-unbalanced FILE]
  *
  * Threads ping-pong over a futex and over a pipe, call sched_yield() and
  * nanosleep(), and take page faults, while a CPU hog keeps the vCPUs busy so
@@ -20,6 +21,10 @@
  *
  * --max-depth D records D levels of calls only (KCOV_FILTER): the filtered
  * streams, EESUM records of the frames shown included, must balance too.
+ *
+ * --save-unbalanced FILE writes the first stream that is unbalanced with EESUM
+ * records applied to FILE, as a kcov buffer (its count, then its records),
+ * for kcovtrace to replay.
  *
  * --bench runs the workload in KCOV_TRACE_PC and then in KCOV_TRACE_PC_EXT
  * and prints time and records per operation, and the ratios.
@@ -55,6 +60,8 @@ static unsigned long trace_mode = KCOV_TRACE_PC_EXT;
  * partners that the ping-pong operations wait for. */
 static bool check_streams = true;
 static unsigned int max_depth;	/* KCOV_FILTER's, 0: none */
+static const char *save_unbalanced;
+static atomic_flag saved = ATOMIC_FLAG_INIT;
 
 struct worker {
 	const char *name;
@@ -87,6 +94,20 @@ static bool balanced(const uint64_t *recs, unsigned long n)
 	return !err && !st.orphan_exits && !st.unfinished && !st.saturated;
 }
 
+/* The kcov buffer's count and its n records, as they were. */
+static void save_stream(const unsigned long *cover, unsigned long n)
+{
+	FILE *f = fopen(save_unbalanced, "w");
+	uint64_t count = n;
+
+	if (!f || fwrite(&count, sizeof(count), 1, f) != 1 ||
+	    fwrite(cover + 1, sizeof(*cover), n, f) != n || fclose(f)) {
+		fprintf(stderr, "kcov_stress: cannot write %s: %s\n", save_unbalanced,
+			strerror(errno));
+		exit(1);
+	}
+}
+
 static void traced(struct worker *w, void (*fn)(struct worker *w))
 {
 	unsigned long n, kept = 0, eesums = 0;
@@ -116,8 +137,11 @@ static void traced(struct worker *w, void (*fn)(struct worker *w))
 	/* Classic streams have no frames to balance. */
 	if (trace_mode != KCOV_TRACE_PC_EXT || !check_streams)
 		return;
-	if (!balanced(recs, n))
+	if (!balanced(recs, n)) {
 		atomic_fetch_add(&violations, 1);
+		if (save_unbalanced && !atomic_flag_test_and_set(&saved))
+			save_stream(w->cover, n);
+	}
 	if (!balanced(w->scratch, kept))
 		atomic_fetch_add(&raw_violations, 1);
 }
@@ -316,6 +340,7 @@ int main(int argc, char **argv)
 		{ "expect-raw-violations", no_argument, NULL, 'r' },
 		{ "bench", no_argument, NULL, 'b' },
 		{ "max-depth", required_argument, NULL, 'd' },
+		{ "save-unbalanced", required_argument, NULL, 's' },
 		{ 0 }
 	};
 	bool expect_raw = false, bench = false;
@@ -332,6 +357,8 @@ int main(int argc, char **argv)
 			bench = true;
 		else if (c == 'd')
 			max_depth = atoi(optarg);
+		else if (c == 's')
+			save_unbalanced = optarg;
 		else
 			return 2;
 	}
