@@ -88,7 +88,12 @@ check-gcc: all lab lab-kernel-gcc lab-kernel-clang23 $(COMPILER_TEST_DEPS) | dep
 # switches end, which make check's one run meets rarely.
 check-stress: all lab lab-kernel-sched | deps-test
 	@O=$(O) tests/run tests/lab/stress-load
-.PHONY: check-full check-full-gcc check-lts check-gcc check-stress
+# The KUnit suite against mutants of kernel/kcov.c: each mutation fails
+# the case that tests what it breaks (a kernel/kcov.c build and a boot
+# each, about 1 minute; the first builds the mutant's tree).
+check-mutations: all lab | deps-test
+	@O=$(O) tests/run tests/lab/mutations
+.PHONY: check-full check-full-gcc check-lts check-gcc check-stress check-mutations
 
 # ---- docs/using.md, followed on a fresh linux-source-7.3 ----
 # The document's make install and kernel build run inside the suite; the
