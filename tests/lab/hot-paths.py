@@ -4,32 +4,36 @@
 unfiltered paths alone.  For __sanitizer_cov_trace_pc() and its entry and
 exit variants in kernel/kcov.o without KCOV_FILTER (BEFORE) and with it
 (AFTER), compared as multisets of instructions with the registers left out
-(the compiler may pick others, and lay the blocks out anew), AFTER has
-what BEFORE has, plus:
-  - the one test of KCOV_FILTERED (bit 28 of the mode) and the branch on it,
-  - the tail call of the filter's out-of-line slow path, with the return
-    address as its argument and a return for the other way,
-  - at most one register copy (the mode, kept for the test),
-and an instruction of BEFORE may only change its operands (the same
-mnemonic).  No callee-saved register is pushed and no frame set up.  A
-TAP line per hook."""
+(the compiler may pick others, and lay the blocks out anew), an
+instruction of BEFORE may only change its operands (the same mnemonic),
+and AFTER adds:
+  - to the block hook, nothing (its mask of the mode takes KCOV_FILTERED
+    in, an operand);
+  - to the entry and exit hooks, the one test of the filter's two bits
+    (KCOV_FILTERED, KCOV_FILTER_HIDING: bits 28 and 27 of the mode) and
+    the branch on it, the tail call of the filter's out-of-line slow path
+    with the return address as its argument and a return for the other
+    way, and at most one register copy (the mode, kept for the test).
+No callee-saved register is pushed and no frame set up.  A TAP line per
+hook."""
 import collections
 import re
 import subprocess
 import sys
 
-HOOKS = ["__sanitizer_cov_trace_pc", "__sanitizer_cov_trace_pc_entry",
-         "__sanitizer_cov_trace_pc_exit"]
-# What a patch may add to a hook, registers left out (but %rsp).
+# Each hook, and the tests of the filter's bits it gains.
+HOOKS = [("__sanitizer_cov_trace_pc", 0), ("__sanitizer_cov_trace_pc_entry", 1),
+         ("__sanitizer_cov_trace_pc_exit", 1)]
+# What a patch may add to the entry and exit hooks, registers left out
+# (but %rsp).
 ADDED = [
-    re.compile(r"^bt[lq]? \$0x1c, %R$"),
-    re.compile(r"^test[lbw]? \$0x10000000, %R$"),
+    re.compile(r"^test[lbw]? \$0x18000000, %R$"),
     re.compile(r"^j[a-z]+ <L>$"),
     re.compile(r"^movq \(%rsp\), %R$"),
-    re.compile(r"^(jmp|callq?) <kcov_filter_(entry|exit|pc)>$"),
+    re.compile(r"^(jmp|callq?) <kcov_filter_(entry|exit)>$"),
     re.compile(r"^retq?$"),
 ]
-BIT_TEST = ADDED[:2]
+BIT_TEST = ADDED[:1]
 COPY = re.compile(r"^mov[lq] %R, %R$")
 
 
@@ -69,18 +73,18 @@ def disassemble(objdump, obj, sym):
 def main():
     objdump, before, after = sys.argv[1:4]
     failed = False
-    for n, sym in enumerate(HOOKS, 1):
+    for n, (sym, want) in enumerate(HOOKS, 1):
         old, new = disassemble(objdump, before, sym), disassemble(objdump, after, sym)
         problems = []
         removed = collections.Counter(map(erase, old)) - collections.Counter(map(erase, new))
         added = collections.Counter(map(erase, new)) - collections.Counter(map(erase, old))
         tests = copies = 0
         for insn in added.elements():
-            if any(p.match(insn) for p in BIT_TEST):
+            if want and any(p.match(insn) for p in BIT_TEST):
                 tests += 1
-            elif any(p.match(insn) for p in ADDED):
+            elif want and any(p.match(insn) for p in ADDED):
                 pass
-            elif COPY.match(insn) and copies == 0:
+            elif want and COPY.match(insn) and copies == 0:
                 copies += 1
             else:
                 # The same instruction with other operands.
@@ -91,13 +95,16 @@ def main():
                 else:
                     problems.append("added: " + insn)
         problems += ["removed: " + r for r in (+removed).elements()]
-        if tests != 1:
-            problems.append("%d tests of KCOV_FILTERED added, not 1" % tests)
+        if tests != want:
+            problems.append("%d tests of the filter's bits added, not %d" % (tests, want))
         if any(re.match(r"^(push|pop)|^sub[q]? \$0x[0-9a-f]+, %rsp", i) for i in new):
             problems.append("a register saved or a frame set up")
         if not old:
             problems.append("no %s in %s" % (sym, before))
-        name = "%s: the unfiltered path is unchanged, the filter adds one test and a tail call" % sym
+        if want:
+            name = "%s: the unfiltered path is unchanged, the filter adds one test and a tail call" % sym
+        else:
+            name = "%s: the unfiltered path is unchanged, the filter adds nothing" % sym
         if problems:
             failed = True
             print("not ok %d - %s" % (n, name))
