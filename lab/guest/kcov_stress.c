@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/futex.h>
 #include <linux/kcov.h>
 #include <pthread.h>
@@ -146,11 +147,16 @@ static void traced(struct worker *w, void (*fn)(struct worker *w))
 		atomic_fetch_add(&raw_violations, 1);
 }
 
+/* The futex word once either partner stopped: nobody's turn, nobody waits. */
+#define FUTEX_STOPPED 2
+
 static void futex_pingpong(struct worker *w)
 {
 	/* Wait for our turn, then hand it over. */
 	while (atomic_load(w->futex_word) != w->my_turn && !atomic_load(&stop))
 		syscall(SYS_futex, w->futex_word, FUTEX_WAIT_PRIVATE, !w->my_turn, NULL, NULL, 0);
+	if (atomic_load(w->futex_word) == FUTEX_STOPPED)
+		return;
 	atomic_store(w->futex_word, !w->my_turn);
 	syscall(SYS_futex, w->futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
@@ -234,10 +240,15 @@ static void *run_worker(void *arg)
 	ioctl(w->fd, KCOV_DISABLE, 0);
 	getrusage(RUSAGE_THREAD, &ru);
 	atomic_fetch_add(&total_switches, ru.ru_nvcsw + ru.ru_nivcsw);
-	/* Release a partner that may wait for a turn that will not come. */
+	/*
+	 * Release a partner that may wait for a turn that will not come.  Not
+	 * by handing it the turn: it may have seen the word before our last
+	 * hand-over and be about to wait for it to change back, which a
+	 * second hand-over would do.  Once stopped, the word stays so.
+	 */
 	if (w->futex_word) {
-		atomic_store(w->futex_word, !atomic_load(w->futex_word));
-		syscall(SYS_futex, w->futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		atomic_store(w->futex_word, FUTEX_STOPPED);
+		syscall(SYS_futex, w->futex_word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 	}
 	if (w->pipe_out >= 0)
 		close(w->pipe_out);
