@@ -7,7 +7,9 @@
  *   raw      one record per line: index, type, PC (and symbol), or an
  *            EESUM record's delta and mindelta
  *   folded   "caller;callee;... count" stacks for flame graph tools, each
- *            record counting once for the stack it was recorded in
+ *            record counting once for the stack it was recorded in; a
+ *            stack deeper than FOLDED_MAX_FRAMES keeps its outermost and
+ *            innermost frames
  *   chrome   Chrome trace-event JSON (Perfetto, chrome://tracing): a slice
  *            per call, a track per task, ordered by record index, since
  *            records carry no time
@@ -27,7 +29,9 @@ static const char dump_usage[] =
 "  raw     one record per line: stream, index, type, PC, symbol; for an\n"
 "          EESUM record, delta=D mindelta=M (and saturated or malformed\n"
 "          where the call tree restarts)\n"
-"  folded  stacks with record counts, for flamegraph.pl and similar\n"
+"  folded  stacks with record counts, for flamegraph.pl and similar; a\n"
+"          stack deeper than 128 frames as its outermost 64 and innermost 63\n"
+"          around a frame [N frames elided], with a warning\n"
 "  chrome  Chrome trace-event JSON, for Perfetto (ui.perfetto.dev); a track\n"
 "          per task, named by comm and tid, one per remote section; time\n"
 "          is the record index, counted on across a task's streams\n"
@@ -39,15 +43,33 @@ SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
+/*
+ * A folded line holds at most FOLDED_MAX_FRAMES frames: of a deeper stack,
+ * the outermost FOLDED_OUTER and the innermost FOLDED_INNER, with a frame
+ * "[N frames elided]" between them.  Written whole, a trace of calls nested
+ * N deep has N lines of up to N frames: a million levels make terabytes.
+ * Bounded, the output grows with the trace, not with its square: a line
+ * per distinct stack, which takes an ENTER record to make, and at most 128
+ * names a line.  Kernel stacks are far shallower (perf keeps 127 frames).
+ */
+#define FOLDED_MAX_FRAMES	128
+#define FOLDED_OUTER		64
+/* The rest of the line, less the frame that counts the elided ones. */
+#define FOLDED_INNER		(FOLDED_MAX_FRAMES - FOLDED_OUTER - 1)
+
 /* A stack of folded: a node (parent, function) of a tree. */
 struct node {
 	uint32_t parent;	/* index + 1, 0 for the root */
+	uint32_t depth;		/* frames from the root, this one included */
+	uint32_t head;		/* index + 1 of the frame at depth FOLDED_OUTER,
+				 * or of this one if not that deep */
 	const char *name;	/* NULL: show fn */
 	size_t len;
 	uint64_t fn;		/* function start, or pc */
 };
 
 struct dump {
+	const char *path;		/* the trace file, for warnings */
 	struct kct_symbolizer *sym;
 	struct out *o;
 	uint32_t stream;		/* the stream being read */
@@ -67,6 +89,8 @@ struct dump {
 	size_t stack_cap;
 	char **task_names;		/* folded --comm's node names, to free */
 	size_t nr_task_names;
+	uint64_t cut;			/* stacks too deep to write whole */
+	uint32_t deepest;		/* the deepest of them, in frames */
 	/* chrome: tracks keyed by (pid, tid), their next free time; pids
 	 * named. */
 	struct hashmap tracks, processes;
@@ -164,21 +188,27 @@ static void pcs_end(struct dump *d)
 static uint32_t node_get(struct dump *d, uint64_t k0, uint64_t parent, const char *name,
 			 size_t len)
 {
+	const struct node *up;
 	bool added;
 	size_t i = hashmap_index(&d->node_map, hashmap_get(&d->node_map, k0, parent, &added));
 
-	if (added) {
-		if (i == d->nodes_cap) {
-			d->nodes_cap = d->node_map.cap;
-			d->nodes = realloc(d->nodes, d->nodes_cap * sizeof(*d->nodes));
-			d->counts = realloc(d->counts, d->nodes_cap * sizeof(*d->counts));
-			if (!d->nodes || !d->counts)
-				die("out of memory");
-		}
-		d->nodes[i] = (struct node){ parent == TASK_NODE ? 0 : (uint32_t)parent, name,
-					     len, k0 };
-		d->counts[i] = 0;
+	if (!added)
+		return (uint32_t)i + 1;
+	if (i == d->nodes_cap) {
+		d->nodes_cap = d->node_map.cap;
+		d->nodes = realloc(d->nodes, d->nodes_cap * sizeof(*d->nodes));
+		d->counts = realloc(d->counts, d->nodes_cap * sizeof(*d->counts));
+		if (!d->nodes || !d->counts)
+			die("out of memory");
 	}
+	/* A task's node and an outermost frame have none above them. */
+	up = parent && parent != TASK_NODE ? &d->nodes[parent - 1] : NULL;
+	d->nodes[i] = (struct node){ .parent = up ? (uint32_t)parent : 0,
+				     .depth = up ? up->depth + 1 : 1,
+				     .name = name, .len = len, .fn = k0 };
+	/* Past FOLDED_OUTER, the parent's head is ours. */
+	d->nodes[i].head = d->nodes[i].depth > FOLDED_OUTER ? up->head : (uint32_t)i + 1;
+	d->counts[i] = 0;
 	return (uint32_t)i + 1;
 }
 
@@ -233,18 +263,44 @@ static void folded_event(struct dump *d, const struct kct_event *ev)
 	}
 }
 
-static void print_stack(struct out *o, const struct node *nodes, uint32_t node)
+/* The nr frames that end with node, outermost first, without recursion:
+ * nodes know their parents, not their children, so they are gathered
+ * from node up, then written down. */
+static void print_frames(struct out *o, const struct node *nodes, uint32_t node, uint32_t nr)
+{
+	uint32_t path[FOLDED_MAX_FRAMES];
+
+	for (uint32_t i = nr; i--; node = nodes[node - 1].parent)
+		path[i] = node;
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct node *nd = &nodes[path[i] - 1];
+
+		if (i)
+			out_char(o, ';');
+		if (nd->name)
+			out_mem(o, nd->name, nd->len);
+		else
+			out_hex(o, nd->fn);
+	}
+}
+
+/* node's stack; true if it was too deep to write every frame. */
+static bool print_stack(struct out *o, const struct node *nodes, uint32_t node)
 {
 	const struct node *nd = &nodes[node - 1];
 
-	if (nd->parent) {
-		print_stack(o, nodes, nd->parent);
-		out_char(o, ';');
+	if (nd->depth <= FOLDED_MAX_FRAMES) {
+		print_frames(o, nodes, node, nd->depth);
+		return false;
 	}
-	if (nd->name)
-		out_mem(o, nd->name, nd->len);
-	else
-		out_hex(o, nd->fn);
+	/* head spares the walk up the elided frames: the lines of a stack N
+	 * deep would take N^2 steps. */
+	print_frames(o, nodes, nd->head, FOLDED_OUTER);
+	out_str(o, ";[");
+	out_dec(o, nd->depth - FOLDED_OUTER - FOLDED_INNER);
+	out_str(o, " frames elided];");
+	print_frames(o, nodes, node, FOLDED_INNER);
+	return true;
 }
 
 static void folded_end(struct dump *d)
@@ -253,7 +309,11 @@ static void folded_end(struct dump *d)
 	for (size_t i = 0; i < d->node_map.nr; i++) {
 		if (!d->counts[i])
 			continue;
-		print_stack(d->o, d->nodes, (uint32_t)i + 1);
+		if (print_stack(d->o, d->nodes, (uint32_t)i + 1)) {
+			d->cut++;
+			if (d->nodes[i].depth > d->deepest)
+				d->deepest = d->nodes[i].depth;
+		}
 		out_char(d->o, ' ');
 		out_dec(d->o, d->counts[i]);
 		out_char(d->o, '\n');
@@ -505,6 +565,7 @@ int cmd_dump(int argc, char **argv)
 		usage_die("dump: --comm is for --format folded");
 	if (optind != argc - 1)
 		usage_die("dump: expected one trace file (see kcovtrace dump --help)");
+	d.path = argv[optind];
 	reading_open(&rd, argv[optind], &sel);
 	/* A PC list has no names: no symbols, nor a hint that they are missing. */
 	d.sym = ops->event == pcs_event ? NULL : open_symbolizer(&symopts, rd.trace, argv[optind]);
@@ -525,6 +586,14 @@ int cmd_dump(int argc, char **argv)
 	out_flush(d.o);
 	if (fflush(stdout))
 		die("write error");
+	/* After the output, as the decoder's warnings: every count is whole,
+	 * but frames are missing from the lines. */
+	if (d.cut)
+		warn("%s: %llu stack%s deeper than %d frames (the deepest: %u): %s the "
+		     "outermost %d and innermost %d, the frames between elided",
+		     d.path, (unsigned long long)d.cut, d.cut == 1 ? " is" : "s are",
+		     FOLDED_MAX_FRAMES, d.deepest, d.cut == 1 ? "its line keeps" : "their lines keep",
+		     FOLDED_OUTER, FOLDED_INNER);
 	reading_close(&rd);
 	close_symbolizer(d.sym);
 	selection_free(&sel);
