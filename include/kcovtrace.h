@@ -597,6 +597,14 @@ int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
  * if no function covers it. */
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
+/*
+ * The link-time addresses the symbols span: *start, where the first
+ * function begins, and *end, where the last one ends.  A list without
+ * sizes (System.map, kallsyms) says where each function ends only by the
+ * symbol after it: its last function ends at most the size of the largest
+ * other function after its start.  0, or -ENOENT without symbols.
+ */
+int kct_symbolizer_span(struct kct_symbolizer *sym, uint64_t *start, uint64_t *end);
 
 /*
  * Adds to the ranges *ranges (*nr of them, malloc()ed; NULL and 0 at first,

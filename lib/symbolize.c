@@ -114,9 +114,20 @@ int symbolizer_add_symbol(struct kct_symbolizer *sym, struct sym_table *t, uint6
 	return table_push(t, &e);
 }
 
+/* Whether a list's symbol of this type is an address that ends the text
+ * before it: data of any kind, not absolute values (A, a), which may be
+ * anything. */
+static bool ends_text(char type)
+{
+	return type && strchr("bBdDgGrRsSvV", type);
+}
+
 /*
  * "ADDR TYPE NAME [MODULE]" lines, as nm, System.map and /proc/kallsyms
- * write them.  Keeps text symbols (t, T, and weak W, w) only.
+ * write them.  Keeps text symbols (t, T, and weak W, w), and an end mark
+ * (SYM_PRIO_END) where data follows text: the list has no sizes, so a
+ * function ends where the next symbol begins, and the last one before a
+ * gap (the end of .text, of a module) would else reach over it.
  */
 static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool runtime)
 {
@@ -126,6 +137,7 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 	size_t cap = 0, loaded = 0, nonzero = 0, lineno = 0;
 	uint32_t module = 0, module_key = 0;
 	char module_name[128] = "";
+	bool after_text = false;
 	ssize_t len;
 	FILE *f;
 	int err = 0;
@@ -146,8 +158,19 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 		nonzero += sl.addr != 0;
 		if (sl.name_len == 5 && !memcmp(sl.name, "_text", 5))
 			*text = sl.addr;
-		if (sl.type != 't' && sl.type != 'T' && sl.type != 'w' && sl.type != 'W')
+		if (sl.type != 't' && sl.type != 'T' && sl.type != 'w' && sl.type != 'W') {
+			/* Lists come sorted by address: one mark after each
+			 * run of text is enough. */
+			if (after_text && sl.addr && ends_text(sl.type)) {
+				err = symbolizer_add_symbol(sym, t, sl.addr, 0, "", 0, 0,
+							    SYM_PRIO_END);
+				if (err)
+					break;
+				after_text = false;
+			}
 			continue;
+		}
+		after_text = true;
 		mod = sl.name + sl.name_len;
 		mod += strspn(mod, " \t");
 		if (*mod == '[') {
@@ -166,7 +189,7 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 			module = 0;
 		}
 		err = symbolizer_add_symbol(sym, t, sl.addr, 0, sl.name, sl.name_len, module,
-					    sl.type == 'T' || sl.type == 'W');
+					    SYM_PRIO_END + 1 + (sl.type == 'T' || sl.type == 'W'));
 		if (err)
 			break;
 		loaded++;
@@ -395,7 +418,7 @@ static int resolve_frames(struct kct_symbolizer *sym)
 static int __attribute__((noinline, cold)) finalize(struct kct_symbolizer *sym)
 {
 	struct sym_table *t = &sym->table;
-	uint64_t shift = runtime_shift(sym);
+	uint64_t shift = runtime_shift(sym), largest = 0;
 	size_t out = 0;
 
 	free(t->syms);
@@ -437,10 +460,24 @@ static int __attribute__((noinline, cold)) finalize(struct kct_symbolizer *sym)
 		t->syms[out++] = t->syms[i];
 	}
 	t->nr = out;
-	/* A symbol without a size ends where the next one starts. */
+	/* A symbol without a size ends where the next one (or end mark)
+	 * starts; then the marks go. */
 	for (size_t i = 0; i + 1 < t->nr; i++)
 		if (!t->syms[i].size)
 			t->syms[i].size = t->syms[i + 1].addr - t->syms[i].addr;
+	for (size_t i = out = 0; i < t->nr; i++) {
+		if (t->syms[i].prio == SYM_PRIO_END)
+			continue;
+		largest = t->syms[i].size > largest ? t->syms[i].size : largest;
+		t->syms[out++] = t->syms[i];
+	}
+	t->nr = out;
+	/* Nothing after the last symbol of a list without sizes says where
+	 * it ends: no further than the largest function known (PCs above a
+	 * cut-short list are then unknown, not that function's). */
+	sym->last_guessed = t->nr && !t->syms[t->nr - 1].size;
+	if (sym->last_guessed)
+		t->syms[t->nr - 1].size = largest ? largest : 1;
 	/* Past the end, two that start after every PC but ~0. */
 	memset(t->syms + t->nr, 0, 2 * sizeof(*t->syms));
 	t->syms[t->nr].addr = t->syms[t->nr + 1].addr = UINT64_MAX;
@@ -551,6 +588,23 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	return 0;
 }
 
+int kct_symbolizer_span(struct kct_symbolizer *sym, uint64_t *start, uint64_t *end)
+{
+	const struct sym_table *t = &sym->table;
+	int err;
+
+	if (!sym->final) {
+		err = finalize(sym);
+		if (err)
+			return err;
+	}
+	if (!t->nr)
+		return -ENOENT;
+	*start = t->syms[0].addr;
+	*end = t->syms[t->nr - 1].addr + t->syms[t->nr - 1].size;
+	return 0;
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const struct kct_range *x = a, *y = b;
@@ -652,7 +706,8 @@ int kct_symbolizer_glob_ranges(struct kct_symbolizer *sym, const char *glob,
 			if (index < 0)
 				continue;
 			t = &sym->table.syms[index];
-			if (!t->size || t->addr != e->addr - shift || t->addr < text_lo ||
+			if (!t->size || (sym->last_guessed && index + 1 == (int)sym->table.nr) ||
+			    t->addr != e->addr - shift || t->addr < text_lo ||
 			    t->addr + t->size > text_hi)
 				continue;
 			if (!r) {

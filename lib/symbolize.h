@@ -11,7 +11,8 @@ struct sym_entry {
 	uint32_t name;		/* offset into strings */
 	uint32_t module;	/* offset into strings, 0 for none */
 	uint16_t name_len;
-	uint8_t prio;		/* which alias names an address: higher wins */
+	uint8_t prio;		/* which alias names an address: higher wins;
+				   SYM_PRIO_END for an end mark (below) */
 	uint32_t frame;		/* finalized table: the index of the symbol
 				   whose frame this one's code runs in (its
 				   own but for a .cold part); in the room the
@@ -51,6 +52,8 @@ struct kct_symbolizer {
 	size_t nr_buckets;
 	unsigned int bucket_shift;
 	bool final;
+	/* The table's last symbol has a size made up (see finalize()). */
+	bool last_guessed;
 
 	char *strings;
 	size_t str_len, str_cap;
@@ -60,6 +63,13 @@ struct kct_symbolizer {
 	void (*free_elf)(struct kct_symbolizer *sym);
 	int (*elf_source)(struct kct_symbolizer *sym, uint64_t pc, struct kct_source *out, int max);
 };
+
+/*
+ * An end mark: where a non-text symbol of a list without sizes (System.map,
+ * kallsyms) begins, which no function before it reaches past.  Nameless,
+ * below every name as an alias, and gone from the finalized table.
+ */
+#define SYM_PRIO_END 0
 
 int symbolizer_add_string(struct kct_symbolizer *sym, const char *s, size_t len, uint32_t *off);
 int symbolizer_add_symbol(struct kct_symbolizer *sym, struct sym_table *t, uint64_t addr,

@@ -257,7 +257,7 @@ int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path)
 			sym->link_text = addr;
 		/* Prefer functions to labels, global names to local aliases. */
 		err = symbolizer_add_symbol(sym, &sym->link, addr, s.st_size, name, strlen(name), 0,
-					    (type == STT_FUNC) * 2 +
+					    SYM_PRIO_END + 1 + (type == STT_FUNC) * 2 +
 					    (GELF_ST_BIND(s.st_info) != STB_LOCAL));
 	}
 	return err;

@@ -11,6 +11,10 @@ and the symbol checks: handmade.py DIR writes into DIR
   made.kallsyms   its /proc/kallsyms at a KASLR offset of 0x2000000, with a
                   module
   nomod.kallsyms  made.kallsyms without its module
+  percpu.kallsyms nomod.kallsyms with the absolute per-cpu symbols at 0 that
+                  kallsyms of an SMP x86-64 kernel lists
+  cut.map         made.map's functions cut short after middle
+  above.trace     a call at a PC above every function of made.map (a module's)
   other.map       a System.map of another kernel (a function moved)
   noid.trace      made.trace without a kernel identity
   mismatch.trace  stream 0 of made.trace and a call that returns in another
@@ -112,6 +116,19 @@ def main():
         f.write(kallsyms + "%016x t mod_fn\t[made_mod]\n" % (TEXT + KASLR + 0x40000000))
     with open(os.path.join(out, "nomod.kallsyms"), "w") as f:
         f.write(kallsyms)
+    with open(os.path.join(out, "percpu.kallsyms"), "w") as f:
+        f.write("0000000000000000 A fixed_percpu_data\n0000000000001000 A cpu_debug_store\n"
+                + kallsyms)
+    with open(os.path.join(out, "cut.map"), "w") as f:
+        f.write("".join("%016x T %s\n" % (TEXT + off, name) for name, off in FUNCS[:2]))
+    module_pc = 0xffffffffa0000010
+    with open(os.path.join(out, "above.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
+                                 [E("outer"), (kf.RECORD_KIND_ENTRY << 60) |
+                                  (module_pc & kf.RECORD_IP_MASK),
+                                  (kf.RECORD_KIND_EXIT << 60) | ((module_pc + 0x20) & kf.RECORD_IP_MASK),
+                                  X("outer")])],
+                               kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(FUNCS)), **header))
     # Frames an EESUM record pushed: one its exit record names (middle),
     # one an EESUM record pops again (no function known).
     with open(os.path.join(out, "eesum.trace"), "wb") as f:

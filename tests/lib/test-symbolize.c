@@ -48,6 +48,7 @@ static void test_system_map(void)
 				    "ffffffff81000300 D some_data\n"
 				    "ffffffff81000400 T gamma\n");
 	struct kct_symbol s = { .sz = sizeof(s) };
+	uint64_t start, end;
 
 	kct_symbolizer_new(&sym);
 	CHECK(!kct_symbolizer_add_system_map(sym, map), "System.map loads");
@@ -55,10 +56,21 @@ static void test_system_map(void)
 	CHECK(!strcmp(name_of(sym, 0xffffffff810001ff), "alpha"), "a function's last byte");
 	CHECK(!strcmp(name_of(sym, 0xffffffff81000250), "beta"),
 	      "of two names at one address, the global one");
-	CHECK(!strcmp(name_of(sym, 0xffffffff81000350), "beta"), "data symbols do not end functions");
+	CHECK(kct_symbolize(sym, 0xffffffff81000350, &s) == -ENOENT,
+	      "a data symbol ends the function before it (lists have no sizes)");
 	CHECK(kct_symbolize(sym, 0xffffffff80000000, &s) == -ENOENT, "below the first symbol: ENOENT");
 	CHECK(!kct_symbolize(sym, 0xffffffff81000210, &s) && s.addr == 0xffffffff81000200 &&
 	      !s.module, "start address and no module");
+	/* gamma, the last, ends 0x100 on, as alpha, beta and _text do. */
+	CHECK(!strcmp(name_of(sym, 0xffffffff810004ff), "gamma") &&
+	      kct_symbolize(sym, 0xffffffff81000500, &s) == -ENOENT &&
+	      kct_symbolize(sym, 0xffffffffa0000000, &s) == -ENOENT,
+	      "the last function ends after the largest other's size: no PC above is its");
+	CHECK(!kct_symbolizer_span(sym, &start, &end) && start == 0xffffffff81000000 &&
+	      end == 0xffffffff81000500, "the span: from _text to the last function's end");
+	kct_symbolizer_free(sym);
+	kct_symbolizer_new(&sym);
+	CHECK(kct_symbolizer_span(sym, &start, &end) == -ENOENT, "no symbols, no span: ENOENT");
 	kct_symbolizer_free(sym);
 }
 
@@ -125,18 +137,30 @@ static uint64_t rnd(void)
 	return rnd_state;
 }
 
+/* Where function i of the n sorted addrs ends, in check_lookups()'s list:
+ * halfway to the next one where a data symbol lies there. */
+static uint64_t end_of(const uint64_t *addrs, int n, int i)
+{
+	if (i + 1 < n && i % 5 == 1 && addrs[i + 1] - addrs[i] >= 2)
+		return addrs[i] + (addrs[i + 1] - addrs[i]) / 2;
+	return i + 1 < n ? addrs[i + 1] : 0;
+}
+
 /*
  * Function n of the n sorted addrs by a binary search of its own, against
  * the symbolizer, for PCs at, around and between every symbol's start, ~0
  * and random ones.  The System.map lists them shuffled if asked, with a local
- * alias at some (the global name wins) and data symbols (ignored).
+ * alias at some (the global name wins) and data symbols halfway to the next
+ * function after some, which end the function before them.  The last
+ * function ends after the size of the largest other one (one byte if it is
+ * alone).
  */
 static void check_lookups(const char *what, const uint64_t *addrs, int n, bool shuffle)
 {
 	struct kct_symbolizer *sym;
 	char *text = malloc((size_t)n * 3 * 40 + 1), *p = text;
 	int *order = malloc(n * sizeof(*order)), wrong = 0, probes = 0;
-	uint64_t first_wrong = 0;
+	uint64_t first_wrong = 0, largest = 0;
 
 	if (!text || !order)
 		abort();
@@ -154,9 +178,12 @@ static void check_lookups(const char *what, const uint64_t *addrs, int n, bool s
 		if (i % 7 == 3)
 			p += sprintf(p, "%016llx t a%d\n", (unsigned long long)addrs[i], i);
 		p += sprintf(p, "%016llx T f%d\n", (unsigned long long)addrs[i], i);
-		if (i % 5 == 1)
-			p += sprintf(p, "%016llx D d%d\n", (unsigned long long)addrs[i] + 1, i);
+		if (end_of(addrs, n, i) && end_of(addrs, n, i) != addrs[i + 1])
+			p += sprintf(p, "%016llx D d%d\n", (unsigned long long)end_of(addrs, n, i), i);
 	}
+	for (int i = 0; i + 1 < n; i++)
+		if (end_of(addrs, n, i) - addrs[i] > largest)
+			largest = end_of(addrs, n, i) - addrs[i];
 	kct_symbolizer_new(&sym);
 	if (kct_symbolizer_add_system_map(sym, write_tmp(text)))
 		abort();
@@ -170,6 +197,7 @@ static void check_lookups(const char *what, const uint64_t *addrs, int n, bool s
 			uint64_t pc = pcs[k];
 			struct kct_symbol s = { .sz = sizeof(s) };
 			int lo = 0, hi = n, err = kct_symbolize(sym, pc, &s);
+			uint64_t size;
 			char want[16];
 
 			/* lo: how many symbols start at or below pc. */
@@ -183,11 +211,12 @@ static void check_lookups(const char *what, const uint64_t *addrs, int n, bool s
 			}
 			snprintf(want, sizeof(want), "f%d", lo - 1);
 			probes++;
-			/* The last symbol has no end. */
-			if (lo ? err || s.name_len != strlen(want) ||
-				 memcmp(s.name, want, s.name_len) || s.addr != addrs[lo - 1] ||
-				 s.size != (lo < n ? addrs[lo] - addrs[lo - 1] : 0) :
-				 err != -ENOENT) {
+			size = !lo ? 0 : lo < n ? end_of(addrs, n, lo - 1) - addrs[lo - 1] :
+				     largest ? largest : 1;
+			if (lo && pc - addrs[lo - 1] < size ?
+			    err || s.name_len != strlen(want) || memcmp(s.name, want, s.name_len) ||
+			    s.addr != addrs[lo - 1] || s.size != size :
+			    err != -ENOENT) {
 				if (!wrong++)
 					first_wrong = pc;
 			}
@@ -337,16 +366,16 @@ static void test_glob_ranges(void)
 	CHECK(n == 2 && nr == 1 && r[0].start == 0xffffffff81000100 &&
 	      r[0].end == 0xffffffff81000200,
 	      "two functions side by side: one range, at link-time addresses");
-	/* rcu_read_lock and its alias rcu_alias [0x200, 0x300) (rcu_data is
-	 * not text), rcu_note [0x400, 0x480); rcu_mod is a module's, rcu_init
-	 * init text, after _etext. */
+	/* rcu_read_lock and its alias rcu_alias [0x200, 0x280) (rcu_data ends
+	 * it), rcu_note [0x400, 0x480); rcu_mod is a module's, rcu_init init
+	 * text, after _etext. */
 	n = kct_symbolizer_glob_ranges(sym, "rcu_*", &r, &nr);
 	CHECK(n == 3 && nr == 2 && r[0].start == 0xffffffff81000100 &&
-	      r[0].end == 0xffffffff81000300 && r[1].start == 0xffffffff81000400 &&
+	      r[0].end == 0xffffffff81000280 && r[1].start == 0xffffffff81000400 &&
 	      r[1].end == 0xffffffff81000480,
 	      "a second glob's ranges merged with the first's; no module or init functions");
 	n = kct_symbolizer_glob_ranges(sym, "rcu_alias", &r, &nr);
-	CHECK(n == 1 && nr == 2 && r[0].end == 0xffffffff81000300,
+	CHECK(n == 1 && nr == 2 && r[0].end == 0xffffffff81000280,
 	      "an alias matches, with the range of its address");
 	n = kct_symbolizer_glob_ranges(sym, "no_such_*", &r, &nr);
 	CHECK(n == 0 && nr == 2, "a glob that matches nothing: 0, ranges unchanged");

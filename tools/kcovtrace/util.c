@@ -83,33 +83,30 @@ static struct {
 	struct kct_symbolizer *sym;
 	const char *source;	/* the file symbols come from, for messages */
 	uint64_t unresolved;	/* pc_name() calls without a symbol */
+	uint64_t past_end;	/* of them, past the last function's end */
+	uint64_t end;		/* that end (kct_symbolizer_span()), 0 if none */
 	uint64_t exits, mismatched;	/* EXITs checked, in another function */
 } symstate;
 
-/* What a symbol list is, by what only one of the two kinds has. */
-struct list_kind {
-	bool modules;	/* a "[module]" column: only kallsyms lists modules */
-	bool absolute;	/* an absolute (A) symbol: kallsyms leaves them out */
-};
-
-static struct list_kind symbol_list_kind(const char *path)
+/*
+ * Whether a symbol list has a "[module]" column, which only /proc/kallsyms
+ * has: a System.map that has one is likely kallsyms given by mistake.
+ * Nothing else tells the two apart (kallsyms of an SMP x86-64 kernel lists
+ * per-cpu symbols as absolute, as a System.map lists its own): what the
+ * user said the file is, it is read as.
+ */
+static bool lists_modules(const char *path)
 {
-	struct list_kind k = { 0 };
 	char line[1024];
+	bool found = false;
 	FILE *f = fopen(path, "re");
 
 	if (!f)
-		return k;	/* the loader says why */
-	while (fgets(line, sizeof(line), f) && !(k.modules && k.absolute)) {
-		char *type = strchr(line, ' ');
-
-		if (strchr(line, '['))
-			k.modules = true;
-		if (type && (type[1] == 'A' || type[1] == 'a') && type[2] == ' ')
-			k.absolute = true;
-	}
+		return false;	/* the loader says why */
+	while (!found && fgets(line, sizeof(line), f))
+		found = strchr(line, '[') != NULL;
 	fclose(f);
-	return k;
+	return found;
 }
 
 /*
@@ -233,7 +230,6 @@ static struct kct_symbolizer *symbols_of(const struct symbol_opts *opts,
 					 const struct kct_trace_info *info, const char *trace_path)
 {
 	struct kct_symbolizer *sym;
-	struct list_kind k;
 	int err;
 
 	err = kct_symbolizer_new(&sym);
@@ -249,25 +245,15 @@ static struct kct_symbolizer *symbols_of(const struct symbol_opts *opts,
 	/* The two kinds of list are alike but for their addresses: one read
 	 * as the other would put every PC off by the KASLR offset. */
 	if (opts->system_map) {
-		k = symbol_list_kind(opts->system_map);
-		if (k.modules && !k.absolute) {
-			warn("--system-map %s lists modules, as /proc/kallsyms does: read as kallsyms",
-			     opts->system_map);
-			add_kallsyms(sym, opts->system_map);
-		} else {
-			add_system_map(sym, opts->system_map);
-		}
+		/* Read first: a file that is no list at all gets one error. */
+		add_system_map(sym, opts->system_map);
+		if (lists_modules(opts->system_map))
+			warn("--system-map %s lists modules, as /proc/kallsyms does: if it is "
+			     "kallsyms, give it as --kallsyms", opts->system_map);
 		check_identity(info, trace_path, "--system-map", opts->system_map);
 	}
 	if (opts->kallsyms) {
-		k = symbol_list_kind(opts->kallsyms);
-		if (k.absolute && !k.modules) {
-			warn("--kallsyms %s lists absolute symbols, as a System.map does: "
-			     "read as a System.map", opts->kallsyms);
-			add_system_map(sym, opts->kallsyms);
-		} else {
-			add_kallsyms(sym, opts->kallsyms);
-		}
+		add_kallsyms(sym, opts->kallsyms);
 		check_identity(info, trace_path, "--kallsyms", opts->kallsyms);
 	}
 	return sym;
@@ -297,7 +283,14 @@ void close_symbolizer(struct kct_symbolizer *sym)
 {
 	/* "Many": one PC in a hundred, more than code freed after boot or
 	 * made at run time (BPF, ftrace trampolines) would explain. */
-	if (sym && symstate.unresolved * 100 >= pc_name_cache.lookups && symstate.unresolved)
+	/* Most of them past the last function: the list ends too early. */
+	if (sym && symstate.unresolved * 100 >= pc_name_cache.lookups && symstate.unresolved &&
+	    symstate.past_end * 2 > symstate.unresolved)
+		warn("%llu of %llu PCs looked up lie past the last function of %s, which ends at "
+		     "0x%llx: is the list cut short, or are they of modules it does not list?",
+		     (unsigned long long)symstate.past_end, (unsigned long long)pc_name_cache.lookups,
+		     symstate.source, (unsigned long long)symstate.end);
+	else if (sym && symstate.unresolved * 100 >= pc_name_cache.lookups && symstate.unresolved)
 		warn("%llu of %llu PCs looked up have no symbol in %s: is it of the traced kernel?",
 		     (unsigned long long)symstate.unresolved, (unsigned long long)pc_name_cache.lookups,
 		     symstate.source);
@@ -342,6 +335,13 @@ void pc_name_slow(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 				c->frame = (struct pc_name){ f.name, f.name_len, f.addr };
 		}
 	} else {
+		if (sym && sym == symstate.sym) {
+			uint64_t start;
+
+			if (!symstate.end && kct_symbolizer_span(sym, &start, &symstate.end))
+				symstate.end = UINT64_MAX;
+			symstate.past_end += pc >= symstate.end;
+		}
 		symstate.unresolved += sym != NULL;
 		out->name = NULL;
 		out->len = 0;
