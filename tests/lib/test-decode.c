@@ -314,14 +314,14 @@ static void check_struct_sizes(void)
 	kct_decoder_free(dec);
 }
 
-/* Across many windows, the file-backed decoder sees what memory sees: from
- * an aligned offset it maps the file, from an odd one it reads it.  With
- * restart_every, every so many records an EESUM record that cannot be
- * balanced restarts the tree: each restart rereads the next tree, which
- * must not reload the window it is in (or this test takes hours). */
+/* Across many read chunks, the file-backed decoder sees what memory sees,
+ * from an aligned offset and from an odd one.  With restart_every, every so
+ * many records an EESUM record that cannot be balanced restarts the tree:
+ * each restart rereads the next tree, which must not reload the chunk it is
+ * in (or this test takes hours). */
 static void check_chunking(unsigned int pad, unsigned int restart_every)
 {
-	enum { N = 2500003 };	/* more than one window either way */
+	enum { N = 2500003 };	/* many chunks */
 	uint64_t *recs = malloc(N * sizeof(*recs)), x = 12345;
 	struct kct_decoder *a, *b;
 	struct kct_event ea, eb;
@@ -343,8 +343,7 @@ static void check_chunking(unsigned int pad, unsigned int restart_every)
 			recs[i] = KCT_EESUM_RECORD(mindelta + (int)(x >> 24 & 5), mindelta);
 		}
 	}
-	/* Trees that restart at the edges of read chunks and mapped windows,
-	 * and in between. */
+	/* Trees that restart at the edges of read chunks, and in between. */
 	recs[65535] = KCT_EESUM_RECORD(32767, 0);
 	recs[1000000] = KCT_EESUM_RECORD(-32768, -32768);
 	recs[(1 << 21) - 1] = KCT_EESUM_RECORD(0, 1);
@@ -368,11 +367,11 @@ static void check_chunking(unsigned int pad, unsigned int restart_every)
 	tests++;
 	if (!same || events < N) {
 		failures++;
-		printf("not ok %d - %s file decoding equals memory decoding%s\n", tests,
-		       pad % 8 ? "read" : "mapped", restart_every ? ", restarting often" : "");
+		printf("not ok %d - file decoding from an %s offset equals memory decoding%s\n",
+		       tests, pad % 8 ? "odd" : "aligned", restart_every ? ", restarting often" : "");
 	} else {
-		printf("ok %d - %s file decoding equals memory decoding%s (%llu events)\n",
-		       tests, pad % 8 ? "read" : "mapped",
+		printf("ok %d - file decoding from an %s offset equals memory decoding%s "
+		       "(%llu events)\n", tests, pad % 8 ? "odd" : "aligned",
 		       restart_every ? ", with frequent restarts" : "",
 		       (unsigned long long)events);
 	}

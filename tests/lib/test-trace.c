@@ -4,7 +4,8 @@
  * pieces, abort, atomic commit), what a trace says of itself and of its
  * streams read back as written, notes, the versions refused, traces cut
  * short read up to the cut, and headers of older and newer writers (made
- * here with the library's private layout, lib/traceformat.h).
+ * here with the library's private layout, lib/traceformat.h); a trace that
+ * shrinks while it is read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kcovtrace.h"
@@ -650,6 +652,103 @@ static void test_raw(void)
 	unlink(p);
 }
 
+/*
+ * A file that shrinks while it is read: the records past its new end are
+ * an error, EIO, as kct_trace_read_records() returns, never a signal (the
+ * decoder once mapped streams longer than its read chunk of 65,536
+ * records, and a mapped page past the end of the file raises SIGBUS).
+ * Each case runs in a child, so that a signal fails the case, not the
+ * suite.
+ */
+enum { SHRINK_RECORDS = 300000 };
+
+enum shrink_case {
+	SHRINK_BEFORE_DECODER,	/* after open, before the decoder's first pass */
+	SHRINK_WHILE_DECODING,	/* between the decoder's events */
+	SHRINK_RAW,		/* a raw kcov buffer, while decoding */
+};
+
+/* The child's part: 0 if every read past the cut failed with EIO, else
+ * the step that did not. */
+static int shrink_child(enum shrink_case c, const char *p, off_t cut)
+{
+	static struct kct_event evs[256];
+	struct kct_decoder *dec = NULL;
+	struct kct_trace *t;
+	uint64_t rec, events = 0;
+	int err;
+
+	if (kct_trace_open(p, &t))
+		return 10;
+	if (c != SHRINK_BEFORE_DECODER &&
+	    (kct_trace_decoder(t, 0, &dec) ||
+	     kct_decoder_next_batch(dec, evs, sizeof(evs[0]), 256) != 256))
+		return 11;
+	if (truncate(p, cut))
+		return 12;
+	if (kct_trace_read_records(t, 0, SHRINK_RECORDS - 1, &rec, 1) != -EIO)
+		return 13;
+	if (!dec && (err = kct_trace_decoder(t, 0, &dec)))
+		return err == -EIO ? 0 : 14;
+	while ((err = kct_decoder_next_batch(dec, evs, sizeof(evs[0]), 256)) > 0)
+		events += err;
+	if (err != -EIO || events >= SHRINK_RECORDS)
+		return 15;
+	kct_decoder_free(dec);
+	kct_trace_close(t);
+	return 0;
+}
+
+static void test_shrinking(void)
+{
+	static const char *const what[] = {
+		[SHRINK_BEFORE_DECODER] = "a trace cut after open, before its decoder",
+		[SHRINK_WHILE_DECODING] = "a trace cut between its decoder's events",
+		[SHRINK_RAW] = "a raw kcov buffer cut between its decoder's events",
+	};
+	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	uint64_t *recs = make_records(SHRINK_RECORDS + 1, 11);
+	char p[80];
+
+	snprintf(p, sizeof(p), "%s/shrink.trace", dir);
+	for (int c = SHRINK_BEFORE_DECODER; c <= SHRINK_RAW; c++) {
+		struct kct_trace_writer *w;
+		char why[80] = "";
+		struct stat st;
+		int status;
+		pid_t pid;
+
+		if (c == SHRINK_RAW) {
+			recs[0] = SHRINK_RECORDS;
+			write_file(p, recs, (SHRINK_RECORDS + 1) * sizeof(*recs));
+		} else if (kct_trace_writer_open(p, &base_wopts, &w) ||
+			   kct_trace_writer_add(w, &so, recs, SHRINK_RECORDS) ||
+			   kct_trace_writer_commit(w)) {
+			abort();
+		}
+		/* The stream ends the file: cut it in the middle of a record
+		 * past its first half. */
+		if (stat(p, &st))
+			abort();
+		pid = fork();
+		if (pid < 0)
+			abort();
+		if (!pid)
+			_exit(shrink_child(c, p, st.st_size - SHRINK_RECORDS / 2 * 8 + 3));
+		if (waitpid(pid, &status, 0) != pid)
+			abort();
+		if (WIFSIGNALED(status))
+			snprintf(why, sizeof(why), " (killed by signal %d, %s)", WTERMSIG(status),
+				 strsignal(WTERMSIG(status)));
+		else if (WEXITSTATUS(status))
+			snprintf(why, sizeof(why), " (step %d)", WEXITSTATUS(status));
+		CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+		      "%s, in a stream of %d records: EIO, no signal%s", what[c], SHRINK_RECORDS, why);
+	}
+	unlink(p);
+	free(recs);
+}
+
 static void test_session_opts(void)
 {
 	struct {
@@ -679,6 +778,7 @@ int main(void)
 	test_cut();
 	test_other_writers();
 	test_raw();
+	test_shrinking();
 	test_session_opts();
 	unlink(path);
 	rmdir(dir);
