@@ -211,7 +211,8 @@ int kct_decoder_new_mem(const uint64_t *records, uint64_t count,
 			const struct kct_decoder_opts *opts,
 			struct kct_decoder **out);
 /* Decodes count records read with pread() from fd at offset; the decoder
- * reads them twice in fixed-size chunks and does not close fd. */
+ * reads them twice in fixed-size chunks and does not close fd.  A file that
+ * ends before the last of them (one cut while read) is an error, -EIO. */
 int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
 		       const struct kct_decoder_opts *opts,
 		       struct kct_decoder **out);
@@ -399,7 +400,8 @@ int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info);
 /* Stream i, 0 <= i < nr_streams; info->sz set by the caller. */
 int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_info *info);
 /* Up to n records of stream i from record first into buf; returns how many
- * (0 past its end), or a negative errno. */
+ * (0 past its end), or a negative errno: -EIO where the file has shrunk
+ * since it was opened (so do the stream's decoder and its events). */
 int64_t kct_trace_read_records(const struct kct_trace *trace, uint32_t i, uint64_t first,
 			       uint64_t *buf, uint64_t n);
 /* A decoder over stream i, set up for the trace's kind of PCs. */
