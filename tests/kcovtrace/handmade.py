@@ -22,6 +22,9 @@ and the symbol checks: handmade.py DIR writes into DIR
   eesum.trace     frames that EESUM records push
   cold.map        made.map with middle.cold, the part of middle() GCC's
                   hot/cold partitioning moves apart (run in middle's frame)
+  exit.map        made.map with do_group_exit and do_exit
+  exit.trace      a task stream that ends in do_group_exit and do_exit, as
+                  an exiting task's does, and one that ends in middle
   cold.trace      records of middle in middle.cold: a block and an exit,
                   and a frame open before its stream began
 
@@ -43,7 +46,10 @@ FUNCS = [("outer", 0x1000), ("middle", 0x1100), ("leaf", 0x1200), ("other", 0x13
          ("last_fn", 0x1400)]
 # middle.cold: a symbol of its own, the frame middle's; zz_end ends it.
 COLD_FUNCS = FUNCS + [("middle.cold", 0x1500), ("zz_end", 0x1600)]
-ADDR = {name: TEXT + off for name, off in COLD_FUNCS}
+# The way out of an exiting task, which never returns.
+EXIT_FUNCS = FUNCS + [("do_group_exit", 0x1700), ("do_exit", 0x1800), ("zz_end", 0x1900)]
+ADDR = dict({name: TEXT + off for name, off in EXIT_FUNCS},
+            **{name: TEXT + off for name, off in COLD_FUNCS})
 
 
 def symbols(funcs, base, absolute=True):
@@ -143,6 +149,16 @@ def main():
                                 (dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
                                  [E("other"), X("leaf")])],
                                kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(FUNCS)), **header))
+    with open(os.path.join(out, "exit.map"), "w") as f:
+        f.write("\n".join(symbols(EXIT_FUNCS, TEXT)) + "\n")
+    with open(os.path.join(out, "exit.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
+                                 [E("outer"), X("outer"), E("do_group_exit"), B("do_group_exit"),
+                                  E("do_exit"), B("do_exit")]),
+                                (dict(kind=kf.STREAM_KIND_TASK, pid=8, tid=8),
+                                 [E("outer"), X("outer"), E("middle"), B("middle")])],
+                               kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(EXIT_FUNCS)),
+                               **header))
     with open(os.path.join(out, "cold.map"), "w") as f:
         f.write("\n".join(symbols(COLD_FUNCS, TEXT)) + "\n")
     # Stream 0: outer calls middle, which runs a block in middle.cold,

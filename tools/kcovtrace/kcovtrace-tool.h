@@ -229,6 +229,10 @@ struct unbalanced {
 	uint64_t index;		/* the first one's record index */
 	uint32_t stream;	/* and stream */
 	bool malformed;		/* it is malformed, not saturated */
+	/* Of the stream being read, the frames still open at its end that
+	 * are its task's way out (do_exit() and its callers, which never
+	 * return): no repair, what every exited task's stream ends with. */
+	uint64_t exit_path;
 };
 
 /* After reading every stream of the trace at path: warns once if any. */
@@ -261,6 +265,7 @@ struct event_reader {
 	struct unbalanced *unbalanced;
 	uint32_t stream;
 	uint64_t saturated;	/* unbalanceable EESUM events seen */
+	uint64_t unfinished;	/* the run of frames the decoder completes */
 	int nr, at;
 	struct kct_event batch[256];
 };
@@ -272,6 +277,8 @@ static inline void event_reader_init(struct event_reader *r, struct kct_decoder 
 	r->unbalanced = unbalanced;
 	r->stream = stream;
 	r->saturated = 0;
+	r->unfinished = 0;
+	unbalanced->exit_path = 0;
 	r->nr = r->at = 0;
 }
 

@@ -566,6 +566,49 @@ static void check_exits(const struct kct_event *evs, int nr)
 	}
 }
 
+/*
+ * The functions a task's records end in when it exits: do_exit(), called by
+ * do_group_exit() for exit_group(), by get_signal() (from
+ * arch_do_signal_or_restart()) for a fatal signal.  The exit_group() and
+ * exit() syscalls themselves never return, so no hook marks them.
+ */
+static bool exit_path(uint64_t pc)
+{
+	static const char *const names[] = {
+		"do_exit", "do_group_exit", "get_signal", "arch_do_signal_or_restart",
+	};
+	struct kct_symbol s = { .sz = sizeof(s) };
+
+	if (!pc || kct_symbolize(symstate.sym, pc, &s))
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (s.name_len == strlen(names[i]) && !memcmp(s.name, names[i], s.name_len))
+			return true;
+	return false;
+}
+
+/*
+ * The frames the decoder completes at the end of the stream, the last run
+ * of KCT_EVENT_F_UNFINISHED exits, are its task's way out if the outermost
+ * of them is of exit_path(): then r->unbalanced->exit_path counts them.  A
+ * run that any other event follows was a saturated EESUM record's.
+ */
+static void find_exit_path(struct event_reader *r)
+{
+	for (int i = 0; i < r->nr; i++) {
+		const struct kct_event *ev = &r->batch[i];
+
+		if (ev->type != KCT_EVENT_EXIT || !(ev->flags & KCT_EVENT_F_UNFINISHED)) {
+			r->unfinished = 0;
+			r->unbalanced->exit_path = 0;
+			continue;
+		}
+		r->unfinished++;
+		if (!ev->depth && exit_path(ev->entry_pc))
+			r->unbalanced->exit_path = r->unfinished;
+	}
+}
+
 bool event_reader_fill(struct event_reader *r)
 {
 	struct kct_decoder_stats st = { .sz = sizeof(st) };
@@ -578,8 +621,10 @@ bool event_reader_fill(struct event_reader *r)
 		r->nr = 0;
 		return false;
 	}
-	if (symstate.sym)
+	if (symstate.sym) {
 		check_exits(r->batch, r->nr);
+		find_exit_path(r);
+	}
 	/* The decoder counts such a record before its event comes: look for
 	 * the event only while some are still to come. */
 	kct_decoder_stats(r->dec, &st);

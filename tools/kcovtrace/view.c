@@ -187,6 +187,10 @@ void reading_done(struct reading *r, struct kct_decoder *dec)
 	if (st.unknown && !r->unknown++)
 		r->unknown_stream = r->decoding;
 	r->unknown_records += st.unknown;
+	/* A task that exited never returns from its way out: not a repair. */
+	if (r->unbalanced.exit_path <= st.unfinished)
+		st.unfinished -= r->unbalanced.exit_path;
+	r->unbalanced.exit_path = 0;
 	r->repaired_streams += st.orphan_exits || st.unfinished;
 	r->orphan_exits += st.orphan_exits;
 	r->unfinished += st.unfinished;
@@ -236,13 +240,23 @@ void reading_close(struct reading *r)
 		     (unsigned long long)r->unknown_records,
 		     plural(r->unknown_records, "record", "records"), r->unknown,
 		     plural(r->unknown, "stream", "streams"), r->unknown_stream);
-	if (r->repaired_streams)
-		warn("%s: the decoder completed %llu %s in %u %s: %llu entered before %s stream "
-		     "began, %llu still open at %s end or where the call tree restarts", r->path,
+	if (r->repaired_streams) {
+		char before[64] = "", open[96] = "";
+
+		/* Only the kinds there are. */
+		if (r->orphan_exits)
+			snprintf(before, sizeof(before), "%llu entered before %s stream began%s",
+				 (unsigned long long)r->orphan_exits,
+				 plural(r->orphan_exits, "its", "their"), r->unfinished ? ", " : "");
+		if (r->unfinished)
+			snprintf(open, sizeof(open),
+				 "%llu still open at %s end or where the call tree restarts",
+				 (unsigned long long)r->unfinished, plural(r->unfinished, "its", "their"));
+		warn("%s: the decoder completed %llu %s in %u %s: %s%s", r->path,
 		     (unsigned long long)(r->orphan_exits + r->unfinished),
 		     plural(r->orphan_exits + r->unfinished, "frame", "frames"),
 		     r->repaired_streams, plural(r->repaired_streams, "stream", "streams"),
-		     (unsigned long long)r->orphan_exits, plural(r->orphan_exits, "its", "their"),
-		     (unsigned long long)r->unfinished, plural(r->unfinished, "its", "their"));
+		     before, open);
+	}
 	kct_trace_close(r->trace);
 }
