@@ -27,6 +27,11 @@ and the symbol checks: handmade.py DIR writes into DIR
                   an exiting task's does, and one that ends in middle
   cold.trace      records of middle in middle.cold: a block and an exit,
                   and a frame open before its stream began
+  empty.trace     no streams (what record --syscalls of no call writes)
+  hollow.trace    streams of no records between others: stream 0 of
+                  made.trace, an empty syscall of its task, task 101's
+                  call of leaf, an empty stream of task 102
+  blank.trace     two streams, of no records
 
 The identity is computed here from what lib/kernelid.c's comment says it is
 (SHA-256 of each text symbol's offset from _text and name, sorted), not
@@ -172,6 +177,26 @@ def main():
                                  [B("middle.cold"), E("leaf"), X("leaf"), X("middle.cold")])],
                                kernel_id=(kf.KERNEL_ID_SYMBOLS, identity(COLD_FUNCS)),
                                **header))
+    made_id = (kf.KERNEL_ID_SYMBOLS, identity(FUNCS))
+    with open(os.path.join(out, "empty.trace"), "wb") as f:
+        f.write(kf.trace_bytes([], kernel_id=made_id, **header))
+    with open(os.path.join(out, "hollow.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(streams[0][0], S0),
+                                (dict(kind=kf.STREAM_KIND_SYSCALL, seq=1, pid=100, tid=100,
+                                      ppid=1, comm=b"sh", mode=kf.MODE_TRACE_PC_EXT,
+                                      syscall=0), []),
+                                (dict(kind=kf.STREAM_KIND_TASK, seq=2, pid=100, tid=101,
+                                      ppid=1, comm=b"worker", mode=kf.MODE_TRACE_PC_EXT,
+                                      syscall=-1), [E("leaf"), X("leaf")]),
+                                (dict(kind=kf.STREAM_KIND_TASK, seq=3, pid=102, tid=102,
+                                      ppid=100, comm=b"idle", mode=kf.MODE_TRACE_PC_EXT,
+                                      syscall=-1), [])],
+                               kernel_id=made_id, **header))
+    with open(os.path.join(out, "blank.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=p, tid=p,
+                                      mode=kf.MODE_TRACE_PC_EXT, syscall=-1), [])
+                                for p in (7, 8)],
+                               kernel_id=made_id, **header))
     moved = [(name, off + 0x10 if name == "last_fn" else off) for name, off in FUNCS]
     with open(os.path.join(out, "other.map"), "w") as f:
         f.write("\n".join(symbols(moved, TEXT)) + "\n")

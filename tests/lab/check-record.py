@@ -60,6 +60,7 @@ class Output:
         self.summary = None
         self.exit = None
         self.streams = []        # (title, [lines])
+        self.numbered = {}       # stream number -> (title, [lines])
         in_replay = False
         for line in text.splitlines():
             m = re.match(r"^kcov_tasks: (\w+) (pid=.*)$", line)
@@ -85,11 +86,16 @@ class Output:
                 continue
             if in_replay and line.startswith("# "):
                 self.streams.append((line[2:], []))
+                m = re.match(r"^stream (\d+)", line[2:])
+                if m:
+                    self.numbered[int(m.group(1))] = self.streams[-1]
             elif in_replay and self.streams and line.strip():
                 self.streams[-1][1].append(line)
 
     def stream(self, i):
-        return self.streams[i] if i < len(self.streams) else ("(missing)", [])
+        # By its number: replay gives no heading to a stream it shows
+        # nothing of.
+        return self.numbered.get(i, ("(missing)", []))
 
 
 # A syscall stream's heading: name, number, task.
@@ -190,7 +196,7 @@ def check_no_follow(r, out):
             "tids %s kinds %s" % (tids, kinds), out.summary.group(0) if out.summary else "")
     r.check(syscall_entered(out.stream(1)[1], "getppid")
             and not any(syscall_entered(out.stream(i)[1], t["syscall"])
-                        for i in range(len(out.streams))
+                        for i in out.numbered
                         for role, t in out.tasks.items() if role != "main"),
             "--no-follow: the main task's syscall is there, none of the others'")
 

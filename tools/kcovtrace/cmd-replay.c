@@ -19,7 +19,8 @@ static const char replay_usage[] =
 "Frames open before the trace began ([unknown caller]) or still open at\n"
 "its end are marked; after an EESUM record that cannot be balanced the\n"
 "tree starts again.  Each stream comes under a heading naming it and its\n"
-"task, unless --stream picks one.\n"
+"task, unless --stream picks one; a stream with no line to show has none.\n"
+"Nothing to show at all is said on stderr, and the exit status is 1.\n"
 "\n"
 "  --depth N          show N levels of calls (N >= 1), 1 the outermost, and\n"
 "                     the blocks of level N: what record --max-depth N\n"
@@ -36,7 +37,20 @@ struct replay {
 	struct selection sel;
 	unsigned long max_depth;
 	bool blocks, lines;
+	const char *heading;	/* the stream's, until its first line */
+	uint64_t shown;		/* lines of records */
 };
+
+/* Before a line of the stream: its heading, if it has one not yet out. */
+static inline void replay_line(struct replay *r)
+{
+	if (r->heading) {
+		out_str(&r->out, r->shown ? "\n# " : "# ");
+		out_str(&r->out, r->heading);
+		r->heading = NULL;
+	}
+	r->shown++;
+}
 
 static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
 {
@@ -111,6 +125,7 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			pc_name(r->sym, ev.pc, &n);
 			break;
 		case KCT_EVENT_EESUM:
+			replay_line(r);
 			out_spaces(&r->out, 2 * depth);
 			out_str(&r->out, "EESUM ");
 			out_eesum(&r->out, &ev);
@@ -128,6 +143,7 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 		 * pushes. */
 		if (ev.flags & KCT_EVENT_F_SUPPRESSED)
 			continue;
+		replay_line(r);
 		out_spaces(&r->out, 2 * depth);
 		out_str(&r->out, what);
 		/* A frame entered before the trace began or the call tree
@@ -166,9 +182,8 @@ int cmd_replay(int argc, char **argv)
 	struct symbol_opts symopts = { 0 };
 	struct kct_stream_info sh = { .sz = sizeof(sh) };
 	struct reading rd;
-	bool first = true;
 	uint32_t i;
-	int c;
+	int c, status;
 
 	selection_init(&r.sel);
 	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "h", longopts, NULL)) != -1) {
@@ -181,9 +196,11 @@ int cmd_replay(int argc, char **argv)
 				fputs("kcovtrace: replay: --depth takes 1 or more levels\n", stderr);
 				return 2;
 			}
+			selection_given(&r.sel, "--depth", optarg);
 			break;
 		case 'B':
 			r.blocks = false;
+			selection_given(&r.sel, "--no-blocks", NULL);
 			break;
 		case 'L':
 			r.lines = false;
@@ -205,23 +222,26 @@ int cmd_replay(int argc, char **argv)
 		warn_classic_coverage(&rd);
 	while (reading_next(&rd, &i, &sh)) {
 		struct kct_decoder *dec;
-		char title[STREAM_TITLE_MAX];
+		char title[STREAM_TITLE_MAX + 16];
 
+		/* Out with the stream's first line, if it has one. */
+		r.heading = NULL;
 		if (rd.info.nr_streams > 1 && r.sel.stream < 0) {
-			out_str(&r.out, first ? "# " : "\n# ");
-			first = false;
-			out_str(&r.out, stream_title(i, &sh, title, sizeof(title)));
-			out_str(&r.out, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
+			stream_title(i, &sh, title, STREAM_TITLE_MAX);
+			strcat(title, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
+			r.heading = title;
 		}
 		dec = reading_decoder(&rd, i);
 		replay_stream(&r, dec, i, sh.records, &rd.unbalanced);
 		reading_done(&rd, dec);
 	}
+	r.heading = NULL;
 	out_flush(&r.out);
 	if (fflush(stdout))
 		die("write error");
 	reading_close(&rd);
 	close_symbolizer(r.sym);
+	status = reading_status(&rd, "replay", r.shown, "records");
 	selection_free(&r.sel);
-	return 0;
+	return status;
 }

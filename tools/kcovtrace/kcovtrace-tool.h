@@ -16,6 +16,11 @@ void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
 void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, ...);
 /* A number given as an option's argument; a usage error if it is not one. */
 unsigned long parse_ulong(const char *s, const char *what);
+/* one if n is 1, else more: "1 stream", "2 streams". */
+static inline const char *plural(uint64_t n, const char *one, const char *more)
+{
+	return n == 1 ? one : more;
+}
 
 /* ---- symbols: --vmlinux/--elf, --kallsyms, --system-map ---- */
 
@@ -345,11 +350,18 @@ struct selection {
 	long stream, tid, pid;	/* -1: any */
 	uint32_t kinds;		/* 1 << KCT_STREAM_KIND_*, 0: any */
 	struct globs filter, exclude, collapse;
+	/* The options given that leave things out, in their order, as a
+	 * message names them ("--tid 12 -F do_sys_*"); NULL: none. */
+	char *given;
+	size_t given_len;
 };
 
 void selection_init(struct selection *s);
 /* Takes a getopt result; returns false if it is not a selection option. */
 bool select_option(struct selection *s, int c, const char *arg);
+/* Adds a command's own option that leaves things out (replay --depth N) to
+ * what the selection's message names; arg NULL for an option without. */
+void selection_given(struct selection *s, const char *opt, const char *arg);
 void selection_free(struct selection *s);
 
 /*
@@ -447,6 +459,7 @@ struct reading {
 	struct kct_trace_info info;
 	const struct selection *sel;
 	uint32_t nr_selected;
+	uint64_t selected_records;	/* of the streams reading_next() gave */
 	uint32_t next;		/* the stream reading_next() looks at first */
 	uint32_t decoding;	/* the stream of the last decoder */
 	struct unbalanced unbalanced;
@@ -477,6 +490,15 @@ void reading_done(struct reading *r, struct kct_decoder *dec);
  * that cannot be balanced, buffers that filled up, records of unknown
  * type, frames the decoder completed; closes the trace. */
 void reading_close(struct reading *r);
+/*
+ * A command's exit status, after its output and reading_close(): 0 if it
+ * showed anything (shown, what it counts of its output, not 0); else 1,
+ * after a line on stderr that says why there is nothing: the trace holds
+ * no streams, or the options given matched nothing in it (and whether the
+ * streams they select hold no records), or, without options, it holds no
+ * records, or none of what the command shows (what: "calls").
+ */
+int reading_status(const struct reading *r, const char *verb, uint64_t shown, const char *what);
 /* Whether the trace holds classic KCOV_TRACE_PC coverage, no call tree. */
 static inline bool reading_classic(const struct reading *r)
 {

@@ -63,29 +63,47 @@ void selection_init(struct selection *s)
 	*s = (struct selection){ .stream = -1, .tid = -1, .pid = -1 };
 }
 
+void selection_given(struct selection *s, const char *opt, const char *arg)
+{
+	size_t len = strlen(opt) + (arg ? 1 + strlen(arg) : 0);
+
+	s->given = realloc(s->given, s->given_len + len + 2);
+	if (!s->given)
+		die("out of memory");
+	s->given_len += sprintf(s->given + s->given_len, "%s%s%s%s", s->given_len ? " " : "", opt,
+				arg ? " " : "", arg ? arg : "");
+}
+
 bool select_option(struct selection *s, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_STREAM:
 		s->stream = parse_ulong(arg, "--stream");
+		selection_given(s, "--stream", arg);
 		return true;
 	case OPT_TID:
 		s->tid = parse_ulong(arg, "--tid");
+		selection_given(s, "--tid", arg);
 		return true;
 	case OPT_PID:
 		s->pid = parse_ulong(arg, "--pid");
+		selection_given(s, "--pid", arg);
 		return true;
 	case OPT_KIND:
 		s->kinds |= parse_kinds(arg);
+		selection_given(s, "--kind", arg);
 		return true;
 	case 'F':
 		globs_add(&s->filter, arg);
+		selection_given(s, "-F", arg);
 		return true;
 	case 'N':
 		globs_add(&s->exclude, arg);
+		selection_given(s, "-N", arg);
 		return true;
 	case OPT_COLLAPSE:
 		globs_add(&s->collapse, arg);
+		selection_given(s, "--collapse", arg);
 		return true;
 	}
 	return false;
@@ -96,6 +114,7 @@ void selection_free(struct selection *s)
 	free(s->filter.v);
 	free(s->exclude.v);
 	free(s->collapse.v);
+	free(s->given);
 }
 
 bool eesum_visible(struct kct_event *ev, long d, long levels, bool reopen)
@@ -161,6 +180,7 @@ bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh)
 		kct_trace_stream(r->trace, *i, sh);
 		if (!stream_selected(r->sel, *i, sh))
 			continue;
+		r->selected_records += sh->records;
 		if (sh->flags & KCT_STREAM_F_OVERFLOW) {
 			if (r->nr_overflowed < sizeof(r->overflowed) / sizeof(r->overflowed[0])) {
 				r->overflowed[r->nr_overflowed] = *i;
@@ -195,11 +215,6 @@ void reading_done(struct reading *r, struct kct_decoder *dec)
 	r->orphan_exits += st.orphan_exits;
 	r->unfinished += st.unfinished;
 	kct_decoder_free(dec);
-}
-
-static const char *plural(uint64_t n, const char *one, const char *more)
-{
-	return n == 1 ? one : more;
 }
 
 void warn_classic_coverage(const struct reading *r)
@@ -259,4 +274,33 @@ void reading_close(struct reading *r)
 		     before, open);
 	}
 	kct_trace_close(r->trace);
+}
+
+int reading_status(const struct reading *r, const char *verb, uint64_t shown, const char *what)
+{
+	const char *in_them;
+
+	if (shown)
+		return 0;
+	if (!r->info.nr_streams) {
+		fprintf(stderr, "kcovtrace: %s: %s holds no streams\n", verb, r->path);
+		return 1;
+	}
+	if (!r->sel->given) {
+		fprintf(stderr, "kcovtrace: %s: %s holds no %s\n", verb, r->path,
+			r->selected_records ? what : "records");
+		return 1;
+	}
+	/* Said apart: the streams selected are empty, nothing was filtered. */
+	if (r->selected_records)
+		in_them = "";
+	else if (r->nr_selected == r->info.nr_streams)
+		in_them = plural(r->nr_selected, " (its stream holds no records)",
+				 " (its streams hold no records)");
+	else
+		in_them = plural(r->nr_selected, " (the stream selected holds no records)",
+				 " (the streams selected hold no records)");
+	fprintf(stderr, "kcovtrace: %s: %s matched nothing in %s%s\n", verb, r->sel->given, r->path,
+		in_them);
+	return 1;
 }
