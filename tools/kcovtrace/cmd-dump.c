@@ -37,6 +37,8 @@ static const char dump_usage[] =
 "          is the record index, counted on across a task's streams\n"
 "  pcs     unique PCs of ENTER and BB records, sorted, one per line\n"
 "\n"
+"Nothing to write is said on stderr, and the exit status is 1.\n"
+"\n"
 "  -f, --format FORMAT\n"
 "  --comm             folded: each stack starts with its task, comm-tid\n"
 SELECT_HELP
@@ -91,21 +93,24 @@ struct dump {
 	size_t nr_task_names;
 	uint64_t cut;			/* stacks too deep to write whole */
 	uint32_t deepest;		/* the deepest of them, in frames */
-	/* chrome: tracks keyed by (pid, tid), their next free time; pids
-	 * named. */
-	struct hashmap tracks, processes;
-	bool first_json;
+	/* chrome: tracks keyed by (pid, tid), their next free time; the
+	 * tracks and processes named (value 1), each with its first event. */
+	struct hashmap tracks, processes, named;
+	bool begun, first_json;
+	bool track_named;		/* the stream's track */
 	uint64_t ts_base;		/* of the stream's events on its track */
 	uint64_t pid, tid;		/* the stream's track */
+	uint64_t shown;			/* events written or counted */
 };
 
 struct dump_ops {
 	const char *name;
-	void (*begin)(struct dump *d);
+	const char *what;		/* what it shows, for reading_status() */
 	/* A stream starts; d->stream and d->sh say which. */
 	void (*stream)(struct dump *d);
-	/* ev's depth counts from the -F frame. */
-	void (*event)(struct dump *d, const struct kct_event *ev);
+	/* ev's depth counts from the -F frame; whether ev is written or
+	 * counted. */
+	bool (*event)(struct dump *d, const struct kct_event *ev);
 	void (*end)(struct dump *d);
 };
 
@@ -118,7 +123,7 @@ static int cmp_u64(const void *a, const void *b)
 
 /* ---- raw ---- */
 
-static void raw_event(struct dump *d, const struct kct_event *ev)
+static bool raw_event(struct dump *d, const struct kct_event *ev)
 {
 	static const char *const type_name[] = {
 		[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB",
@@ -127,7 +132,7 @@ static void raw_event(struct dump *d, const struct kct_event *ev)
 	struct out *o = d->o;
 
 	if (ev->flags & KCT_EVENT_F_SYNTHETIC)
-		return;
+		return false;
 	out_dec(o, d->stream);
 	out_char(o, ' ');
 	out_dec(o, ev->index);
@@ -150,15 +155,18 @@ static void raw_event(struct dump *d, const struct kct_event *ev)
 		}
 	}
 	out_char(o, '\n');
+	return true;
 }
 
 /* ---- pcs ---- */
 
-static void pcs_event(struct dump *d, const struct kct_event *ev)
+static bool pcs_event(struct dump *d, const struct kct_event *ev)
 {
-	if (!(ev->flags & KCT_EVENT_F_SYNTHETIC) &&
-	    (ev->type == KCT_EVENT_ENTER || ev->type == KCT_EVENT_BLOCK))
-		hashmap_get(&d->pcs, ev->pc, 0, NULL);
+	if (ev->flags & KCT_EVENT_F_SYNTHETIC ||
+	    (ev->type != KCT_EVENT_ENTER && ev->type != KCT_EVENT_BLOCK))
+		return false;
+	hashmap_get(&d->pcs, ev->pc, 0, NULL);
+	return true;
 }
 
 static void pcs_end(struct dump *d)
@@ -239,7 +247,7 @@ static void folded_stream(struct dump *d)
 	d->root = node_get(d, key, TASK_NODE, copy, (size_t)len);
 }
 
-static void folded_event(struct dump *d, const struct kct_event *ev)
+static bool folded_event(struct dump *d, const struct kct_event *ev)
 {
 	bool synthetic = ev->flags & KCT_EVENT_F_SYNTHETIC;
 
@@ -256,11 +264,15 @@ static void folded_event(struct dump *d, const struct kct_event *ev)
 						   d->n.name, d->n.len);
 		if (!synthetic)
 			d->counts[d->stack[ev->depth + 1] - 1]++;
+		return !synthetic;
 	} else if (!synthetic && ev->type == KCT_EVENT_EXIT) {
 		d->counts[d->stack[ev->depth + 1] - 1]++;
+		return true;
 	} else if (!synthetic && ev->type == KCT_EVENT_BLOCK && ev->depth) {
 		d->counts[d->stack[ev->depth] - 1]++;
+		return true;
 	}
+	return false;
 }
 
 /* The nr frames that end with node, outermost first, without recursion:
@@ -353,11 +365,13 @@ static void json_str(struct out *o, const char *s)
 	out_char(o, '"');
 }
 
+/* With the first event: nothing is written of a trace with none. */
 static void chrome_begin(struct dump *d)
 {
 	out_str(d->o, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"record index\"},"
 		      "\"traceEvents\":[");
 	d->first_json = true;
+	d->begun = true;
 }
 
 static void chrome_next(struct dump *d)
@@ -385,15 +399,13 @@ static void chrome_name(struct dump *d, bool thread, const char *name)
 /*
  * The stream's track: its task's (pid, tid); a remote section's own, in
  * its task's process; for a stream of no known task, tid stream + 1 in
- * pid 1.  Tracks and processes are named where first used, and a task's
- * streams follow one another on its track.
+ * pid 1.  A task's streams follow one another on its track, those with no
+ * event written too.
  */
 static void chrome_stream(struct dump *d)
 {
 	const struct kct_stream_info *sh = d->sh;
 	struct hashmap_entry *track;
-	char name[KCT_COMM_LEN + 64];
-	bool added;
 
 	if (sh->kind == KCT_STREAM_KIND_REMOTE) {
 		d->pid = sh->pid ? sh->pid : 1;
@@ -405,6 +417,23 @@ static void chrome_stream(struct dump *d)
 		d->pid = 1;
 		d->tid = (uint64_t)d->stream + 1;
 	}
+	/* Its events' times run from 0 to its record count (that of the
+	 * frames still open at its end): the next stream starts after. */
+	track = hashmap_get(&d->tracks, d->pid, d->tid, NULL);
+	d->ts_base = track->value;
+	track->value += d->sh->records + 1;
+	d->track_named = false;
+}
+
+/* The stream's track and process are named where first used: with the
+ * first event written on them. */
+static void chrome_track_name(struct dump *d)
+{
+	const struct kct_stream_info *sh = d->sh;
+	char name[KCT_COMM_LEN + 64];
+	bool added;
+
+	d->track_named = true;
 	hashmap_get(&d->processes, d->pid, 0, &added);
 	if (added) {
 		if (sh->pid && sh->comm[0])
@@ -415,7 +444,7 @@ static void chrome_stream(struct dump *d)
 			snprintf(name, sizeof(name), "no known process");
 		chrome_name(d, false, name);
 	}
-	track = hashmap_get(&d->tracks, d->pid, d->tid, &added);
+	hashmap_get(&d->named, d->pid, d->tid, &added);
 	if (added) {
 		if (sh->kind == KCT_STREAM_KIND_REMOTE)
 			snprintf(name, sizeof(name), "remote 0x%llx (stream %u)",
@@ -427,10 +456,6 @@ static void chrome_stream(struct dump *d)
 			snprintf(name, sizeof(name), "stream %u", d->stream);
 		chrome_name(d, true, name);
 	}
-	/* Its events' times run from 0 to its record count (that of the
-	 * frames still open at its end): the next stream starts after. */
-	d->ts_base = track->value;
-	track->value += d->sh->records + 1;
 }
 
 static void json_name(struct out *o, const struct pc_name *n, uint64_t pc)
@@ -444,12 +469,16 @@ static void json_name(struct out *o, const struct pc_name *n, uint64_t pc)
 	out_char(o, '"');
 }
 
-static void chrome_event(struct dump *d, const struct kct_event *ev)
+static bool chrome_event(struct dump *d, const struct kct_event *ev)
 {
 	struct out *o = d->o;
 
 	if (ev->type == KCT_EVENT_BLOCK)
-		return;
+		return false;
+	if (!d->begun)
+		chrome_begin(d);
+	if (!d->track_named)
+		chrome_track_name(d);
 	chrome_next(d);
 	if (ev->type == KCT_EVENT_EESUM) {
 		out_str(o, "{\"name\":\"EESUM ");
@@ -473,21 +502,25 @@ static void chrome_event(struct dump *d, const struct kct_event *ev)
 	out_str(o, ",\"tid\":");
 	out_dec(o, d->tid);
 	out_char(o, '}');
+	return true;
 }
 
 static void chrome_end(struct dump *d)
 {
-	out_str(d->o, "\n]}\n");
+	if (d->begun)
+		out_str(d->o, "\n]}\n");
 	hashmap_free(&d->tracks);
 	hashmap_free(&d->processes);
+	hashmap_free(&d->named);
 }
 
 static const struct dump_ops formats[] = {
-	{ .name = "raw", .event = raw_event },
-	{ .name = "folded", .stream = folded_stream, .event = folded_event, .end = folded_end },
-	{ .name = "chrome", .begin = chrome_begin, .stream = chrome_stream, .event = chrome_event,
+	{ .name = "raw", .what = "records", .event = raw_event },
+	{ .name = "folded", .what = "calls", .stream = folded_stream, .event = folded_event,
+	  .end = folded_end },
+	{ .name = "chrome", .what = "calls", .stream = chrome_stream, .event = chrome_event,
 	  .end = chrome_end },
-	{ .name = "pcs", .event = pcs_event, .end = pcs_end },
+	{ .name = "pcs", .what = "entry or block records", .event = pcs_event, .end = pcs_end },
 };
 
 static void dump_stream(struct dump *d, const struct dump_ops *ops, struct kct_decoder *dec,
@@ -508,7 +541,7 @@ static void dump_stream(struct dump *d, const struct dump_ops *ops, struct kct_d
 			frame_name(d->sym, ev.pc, &d->n);
 		/* From here on, depth counts from the -F frame. */
 		if (frame_filter_pass(&filter, &ev, &d->n, &ev.depth))
-			ops->event(d, &ev);
+			d->shown += ops->event(d, &ev);
 	}
 }
 
@@ -528,7 +561,7 @@ int cmd_dump(int argc, char **argv)
 	struct dump d = { .first_json = true };
 	struct selection sel;
 	struct reading rd;
-	int c;
+	int c, status;
 
 	d.o = calloc(1, sizeof(*d.o));
 	if (!d.o)
@@ -572,8 +605,6 @@ int cmd_dump(int argc, char **argv)
 	/* raw and pcs give what classic coverage has. */
 	if (reading_classic(&rd) && (ops->event == folded_event || ops->event == chrome_event))
 		warn_classic_coverage(&rd);
-	if (ops->begin)
-		ops->begin(&d);
 	d.sh = &sh;
 	while (reading_next(&rd, &d.stream, &sh)) {
 		struct kct_decoder *dec = reading_decoder(&rd, d.stream);
@@ -596,7 +627,8 @@ int cmd_dump(int argc, char **argv)
 		     FOLDED_OUTER, FOLDED_INNER);
 	reading_close(&rd);
 	close_symbolizer(d.sym);
+	status = reading_status(&rd, "dump", d.shown, ops->what);
 	selection_free(&sel);
 	free(d.o);
-	return 0;
+	return status;
 }

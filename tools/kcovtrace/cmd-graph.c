@@ -19,7 +19,8 @@ static const char graph_usage[] =
 "the records those calls hold, their callees' included.  A recursive call\n"
 "of FUNC shows in the tree of the outer call.  Without FUNC, the graph of\n"
 "everything, from the outermost calls of each stream.  FUNC is a function's\n"
-"name, or its address (0x...) without symbols.\n"
+"name, or its address (0x...) without symbols.  No call to show (FUNC never\n"
+"called) is said on stderr, and the exit status is 1.\n"
 "\n"
 "  --stream N         only stream N (numbered from 0 in file order)\n"
 "  --tid N            only the streams of task N\n"
@@ -267,7 +268,7 @@ int cmd_graph(int argc, char **argv)
 	struct reading rd;
 	const char *path;
 	uint32_t i;
-	int c;
+	int c, status;
 
 	selection_init(&sel);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -305,24 +306,29 @@ int cmd_graph(int argc, char **argv)
 	if (g.func && !g.func_calls)
 		die("graph: %s: no call of %s%s", path, g.func,
 		    g.sym ? "" : " (without symbols, FUNC is an address)");
-	if (g.func)
-		printf("# call graph of %s: %llu call%s", g.func, (unsigned long long)g.func_calls,
-		       g.func_calls == 1 ? "" : "s");
-	else
-		fputs("# call graph", stdout);
-	if (sel.stream >= 0)
-		printf(", stream %ld\n", sel.stream);
-	else
-		printf(", %u stream%s\n", rd.nr_selected, rd.nr_selected == 1 ? "" : "s");
-	printf("# %8s %8s  %s\n", "records", "calls", "function");
-	print_graph(&g, &o);
-	out_flush(&o);
+	/* Without FUNC, a graph of no call: no heading. */
+	if (g.v[0].child != NO_NODE) {
+		if (g.func)
+			printf("# call graph of %s: %llu %s", g.func,
+			       (unsigned long long)g.func_calls, plural(g.func_calls, "call", "calls"));
+		else
+			fputs("# call graph", stdout);
+		if (sel.stream >= 0)
+			printf(", stream %ld\n", sel.stream);
+		else
+			printf(", %u %s\n", rd.nr_selected,
+			       plural(rd.nr_selected, "stream", "streams"));
+		printf("# %8s %8s  %s\n", "records", "calls", "function");
+		print_graph(&g, &o);
+		out_flush(&o);
+	}
 	if (fflush(stdout))
 		die("write error");
 	reading_close(&rd);
 	close_symbolizer(g.sym);
+	status = reading_status(&rd, "graph", g.v[0].child != NO_NODE, "calls");
 	selection_free(&sel);
 	free(g.v);
 	free(g.todo);
-	return 0;
+	return status;
 }

@@ -20,7 +20,8 @@ static const char report_usage[] =
 "  -s, --sort KEY     incl (default), excl, calls or name\n"
 "  -n, --limit N      show the first N functions only\n"
 "  --per-task         a table per task (by tid), under a heading, instead\n"
-"                     of one for all the streams read\n"
+"                     of one for all the streams read; none for a task\n"
+"                     with nothing selected\n"
 SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
@@ -199,10 +200,14 @@ static int cmp_task(const void *a, const void *b)
 	return (x->stream > y->stream) - (x->stream < y->stream);
 }
 
-/* The table of streams v[0..n), its total line saying what they are. */
+/*
+ * The table of streams v[0..n), its total line saying what they are, under
+ * heading (a line, or NULL) and after a blank line if *shown; nothing if
+ * they hold no record selected.  Counts the tables in *shown.
+ */
 static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 			 const struct report_stream *v, size_t n, unsigned long limit,
-			 const char *what)
+			 const char *heading, const char *what, uint64_t *shown)
 {
 	struct fn_table t = { .map = HASHMAP_INIT };
 	struct fn_stats *sorted;
@@ -215,6 +220,14 @@ static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 			      &rd->unbalanced);
 		reading_done(rd, dec);
 	}
+	if (!records && !t.map.nr) {
+		free(t.v);
+		hashmap_free(&t.map);
+		return;
+	}
+	if (heading)
+		printf("%s# %s\n", *shown ? "\n" : "", heading);
+	(*shown)++;
 	sorted = malloc((t.map.nr ? t.map.nr : 1) * sizeof(*sorted));
 	if (!sorted)
 		die("out of memory");
@@ -254,8 +267,9 @@ int cmd_report(int argc, char **argv)
 	struct kct_symbolizer *sym;
 	unsigned long limit = ~0UL;
 	bool per_task = false;
+	uint64_t shown = 0;
 	size_t n = 0;
-	int c;
+	int c, status;
 
 	sort_key = 'i';
 	selection_init(&sel);
@@ -302,9 +316,9 @@ int cmd_report(int argc, char **argv)
 		n++;
 	}
 	if (!per_task) {
-		report_table(&rd, sym, v, n, limit,
+		report_table(&rd, sym, v, n, limit, NULL,
 			     rd.nr_selected < rd.info.nr_streams || sel.filter.n || sel.exclude.n ?
-			     "selected" : "in the trace");
+			     "selected" : "in the trace", &shown);
 	} else {
 		qsort(v, n, sizeof(*v), cmp_task);
 		for (size_t first = 0, end; first < n; first = end) {
@@ -312,9 +326,9 @@ int cmd_report(int argc, char **argv)
 
 			for (end = first + 1; end < n && v[end].sh.tid == v[first].sh.tid; end++)
 				;
-			printf("%s# %s\n", first ? "\n" : "",
-			       task_title(&v[first].sh, title, sizeof(title)));
-			report_table(&rd, sym, v + first, end - first, limit, "of the task");
+			report_table(&rd, sym, v + first, end - first, limit,
+				     task_title(&v[first].sh, title, sizeof(title)), "of the task",
+				     &shown);
 		}
 	}
 	if (fflush(stdout))
@@ -322,6 +336,7 @@ int cmd_report(int argc, char **argv)
 	reading_close(&rd);
 	free(v);
 	close_symbolizer(sym);
+	status = reading_status(&rd, "report", shown, "records");
 	selection_free(&sel);
-	return 0;
+	return status;
 }
