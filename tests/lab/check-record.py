@@ -71,7 +71,7 @@ class Output:
             if m and not in_replay:
                 self.described.append((int(m.group(1)), m.group(2), m.group(3), kv(m.group(3))))
                 continue
-            m = re.match(r"^kcovtrace: \S+: (\d+) streams, (\d+) records, (\d+) tasks(.*)$", line)
+            m = re.match(r"^kcovtrace: \S+: (\d+) streams?, (\d+) records?, (\d+) tasks?(.*)$", line)
             if m and not in_replay:
                 self.summary = m
                 continue
@@ -256,7 +256,8 @@ def check_syscalls(r, out, label, names):
         want = {t["syscall"]: {t["tid"]} for t in out.tasks.values()}
         r.check(want and got == want, "%s: each task's own syscall is a stream of that task" % label,
                 "want %s" % want, "got %s" % got)
-        r.check(out.summary is not None and out.summary.group(4) == ", %d syscalls matched" % len(want),
+        r.check(out.summary is not None and out.summary.group(4) == ", %d syscall%s matched"
+                % (len(want), "" if len(want) == 1 else "s"),
                 "%s: the summary line counts the syscalls matched" % label,
                 out.summary.group(0) if out.summary else "no summary")
 

@@ -17,16 +17,10 @@ static const char info_usage[] =
 "flags, the filter it was recorded with (record --max-depth, --suppress)\n"
 "and its notes; then one line per stream (number, kind, pid, tid, ppid,\n"
 "comm, kcov mode, syscall, records, overflow and records lost); then the\n"
-"totals.\n"
+"totals: tasks (the distinct tids of the streams, as record counts them),\n"
+"streams and records.\n"
 "\n"
 "  -h, --help         this text\n";
-
-static int cmp_int(const void *a, const void *b)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* record --max-depth and --suppress, from the notes record wrote of them
  * (listed with the others too): nothing for a trace recorded without. */
@@ -149,9 +143,8 @@ int cmd_info(int argc, char **argv)
 	};
 	struct kct_trace_info info = { .sz = sizeof(info) };
 	struct kct_trace *trace;
-	int32_t *tids;
+	struct task_count tasks = TASK_COUNT_INIT;
 	uint64_t records = 0;
-	uint32_t tasks = 0, n = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -169,30 +162,25 @@ int cmd_info(int argc, char **argv)
 	trace = open_trace(argv[optind]);
 	kct_trace_info(trace, &info);
 	print_header(argv[optind], trace, &info);
-	tids = malloc((info.nr_streams ? info.nr_streams : 1) * sizeof(*tids));
-	if (!tids)
-		die("out of memory");
-	printf("#\n# %6s %-7s %7s %7s %7s %-16s %-17s %-16s %10s %-8s %s\n", "stream", "kind",
-	       "pid", "tid", "ppid", "comm", "mode", "syscall", "records", "overflow", "lost");
+	/* A table of no stream: no heading. */
+	if (info.nr_streams)
+		printf("#\n# %6s %-7s %7s %7s %7s %-16s %-17s %-16s %10s %-8s %s\n", "stream",
+		       "kind", "pid", "tid", "ppid", "comm", "mode", "syscall", "records",
+		       "overflow", "lost");
 	for (uint32_t i = 0; i < info.nr_streams; i++) {
 		struct kct_stream_info sh = { .sz = sizeof(sh) };
 
 		kct_trace_stream(trace, i, &sh);
 		print_stream(i, &sh);
 		records += sh.records;
-		/* Streams of unknown tasks (raw buffers, remote sections) are
-		 * of no task. */
-		if (sh.tid)
-			tids[n++] = sh.tid;
+		task_count_add(&tasks, sh.tid);
 	}
-	qsort(tids, n, sizeof(*tids), cmp_int);
-	for (uint32_t i = 0; i < n; i++)
-		tasks += !i || tids[i] != tids[i - 1];
-	printf("#\n# %-18s: %u\n# %-18s: %u\n# %-18s: %llu\n", "tasks", tasks, "streams",
-	       info.nr_streams, "records", (unsigned long long)records);
+	printf("#\n# %-18s: %llu\n# %-18s: %u\n# %-18s: %llu\n", "tasks",
+	       (unsigned long long)task_count_nr(&tasks), "streams", info.nr_streams, "records",
+	       (unsigned long long)records);
 	if (fflush(stdout))
 		die("write error");
-	free(tids);
+	task_count_free(&tasks);
 	kct_trace_close(trace);
 	return 0;
 }

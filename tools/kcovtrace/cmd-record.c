@@ -92,8 +92,10 @@ struct recorder {
 	struct kct_range *ranges;
 	bool kernel_filters;		/* the first task's KCOV_FILTER worked */
 	bool warned_filter;
-	/* the summary */
-	uint64_t streams, records, tasks, syscalls, sections, full;
+	uint64_t followed;		/* tasks followed */
+	/* the summary: what the trace holds */
+	uint64_t streams, records, syscalls, sections, full;
+	struct task_count tasks;
 };
 
 static void __attribute__((noreturn, format(printf, 2, 3))) fail(struct recorder *r, const char *fmt, ...)
@@ -277,6 +279,7 @@ static void add_stream(void *ctx, const struct stream_meta *m, const uint64_t *r
 		fail(r, "writing the trace: %s", kct_strerror(err));
 	r->streams++;
 	r->records += count;
+	task_count_add(&r->tasks, m->tid);
 	r->syscalls += m->kind == KCT_STREAM_KIND_SYSCALL;
 	r->sections += m->kind == KCT_STREAM_KIND_REMOTE;
 }
@@ -497,7 +500,7 @@ static void add_suppress(struct recorder *r, const char *glob)
 static void check_filter(struct recorder *r, const struct follow_task *t)
 {
 	int err = t->filter_err;
-	bool first = r->tasks == 1;
+	bool first = r->followed == 1;
 
 	if (err && err != -ENOTTY && err != -EOPNOTSUPP && err != -ENOTSUPP)
 		fail(r, "the kernel refused the filter (KCOV_FILTER: %s)", kct_strerror(err));
@@ -544,6 +547,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	struct recorder r = {
 		.output = call->output ? call->output : "kcov.trace",
 		.filter = { .sz = sizeof(r.filter), .pc_fill = KCT_PC_FILL_KERNEL },
+		.tasks = TASK_COUNT_INIT,
 	};
 	struct symbol_opts so = { 0 };
 	struct streams st = { .emit = add_stream, .ctx = &r };
@@ -652,10 +656,10 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		fail(&r, "%s", follow_error(f));
 	while ((err = follow_next(f, &ev)) > 0) {
 		if (ev.type == FOLLOW_NEW) {
-			r.tasks++;
+			r.followed++;
 			if (r.filtering)
 				check_filter(&r, ev.task);
-			if (r.tasks == 1)
+			if (r.followed == 1)
 				open_writer(&r, ev.task);
 			else if (ev.task->mode != r.mode)
 				warn_classic(&r, ev.task->mode);
@@ -673,23 +677,31 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	err = kct_trace_writer_commit(r.writer);
 	if (err)
 		die("record: %s: %s", r.output, kct_strerror(err));
-	/* What the file holds; live's file is not the user's business. */
+	/* What the file holds, as info counts it; live's file is not the
+	 * user's business. */
 	if (!call->output) {
-		fprintf(stderr, "kcovtrace: %s: %llu streams, %llu records, %llu tasks", r.output,
-			(unsigned long long)r.streams, (unsigned long long)r.records,
-			(unsigned long long)r.tasks);
+		uint64_t tasks = task_count_nr(&r.tasks);
+
+		fprintf(stderr, "kcovtrace: %s: %llu %s, %llu %s, %llu %s", r.output,
+			(unsigned long long)r.streams, plural(r.streams, "stream", "streams"),
+			(unsigned long long)r.records, plural(r.records, "record", "records"),
+			(unsigned long long)tasks, plural(tasks, "task", "tasks"));
 		if (fo.syscalls)
-			fprintf(stderr, ", %llu syscalls matched", (unsigned long long)r.syscalls);
+			fprintf(stderr, ", %llu %s matched", (unsigned long long)r.syscalls,
+				plural(r.syscalls, "syscall", "syscalls"));
 		if (r.remote)
-			fprintf(stderr, ", %llu remote sections", (unsigned long long)r.sections);
+			fprintf(stderr, ", %llu %s", (unsigned long long)r.sections,
+				plural(r.sections, "remote section", "remote sections"));
 		fputc('\n', stderr);
 	}
 	if (r.full)
-		warn("a kcov buffer filled up: %llu streams lost records, how many the kernel does not say "
-		     "(try --buffer)", (unsigned long long)r.full);
+		warn("a kcov buffer filled up: %llu %s lost records, how many the kernel does not say "
+		     "(try --buffer)", (unsigned long long)r.full,
+		     plural(r.full, "stream", "streams"));
 	if (fo.syscalls)
 		warn_unmatched(&r);
 	kct_symbolizer_free(r.sym);
+	task_count_free(&r.tasks);
 	free(r.ranges);
 	free(r.suppress_list);
 	free(r.syscall_list);

@@ -205,6 +205,35 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
 /* Opens a trace file or raw buffer; dies with a one-line error, and warns
  * (one line) of a trace cut short, whose intact part it reads. */
 struct kct_trace *open_trace(const char *path);
+/*
+ * The tasks of a trace, as every command counts them (record's summary,
+ * info's totals): the distinct tids of its streams, those of no records
+ * too.  A stream of no known task (tid 0: a raw kcov buffer, a remote
+ * section) is of none; a task that left no stream (record --syscalls of
+ * calls it never made) is not one of the trace's.
+ */
+struct task_count {
+	struct hashmap tids;
+};
+
+#define TASK_COUNT_INIT { HASHMAP_INIT }
+
+static inline void task_count_add(struct task_count *c, int32_t tid)
+{
+	if (tid)
+		hashmap_get(&c->tids, (uint32_t)tid, 0, NULL);
+}
+
+static inline uint64_t task_count_nr(const struct task_count *c)
+{
+	return c->tids.nr;
+}
+
+static inline void task_count_free(struct task_count *c)
+{
+	hashmap_free(&c->tids);
+}
+
 /* The kind's name: "task", "exec", "syscall", "remote" or "stream". */
 const char *stream_kind_name(uint32_t kind);
 /* A kcov mode's name, "KCOV_TRACE_PC_EXT" and the like, "?" if unknown. */
