@@ -428,7 +428,10 @@ int kct_kernel_id_symbols(const char *path, uint8_t *id, size_t size);
 /*
  * Writing: streams go to a temporary file next to path, which commit
  * renames into place, so a reader never sees a partial trace; abort (or a
- * failed commit) removes it.
+ * failed commit) removes it.  Open refuses a path commit could not rename
+ * to (-EISDIR for a directory) or create the file next to (-ENOENT,
+ * -EACCES ...).  The file's mode is what open(O_CREAT) gives a new file:
+ * 0666 less the umask.
  */
 struct kct_trace_writer_opts {
 	size_t sz;		/* sizeof(struct kct_trace_writer_opts) */

@@ -2,9 +2,10 @@
 /*
  * Writing trace files (lib/traceformat.h), a stream at a time and the
  * records of a stream in pieces of any size.  The file is written under a
- * temporary name next to its own and renamed into place by commit, so that
- * a reader never sees a partial trace; headers whose counts are known only
- * at the end are written again then.
+ * temporary name next to its own (created with the mode any new file gets)
+ * and renamed into place by commit, so that a reader never sees a partial
+ * trace; headers whose counts are known only at the end are written again
+ * then.
  *
  * Self-contained (libc only): compiler/runtime/hookrec.o links this file
  * alone into the programs it records.
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -162,6 +164,53 @@ static int put_items(struct kct_trace_writer *w, const struct kct_trace_writer_o
 	return err;
 }
 
+/*
+ * Creates w->tmp, "PATH.tmp.XXXXXX", and returns its descriptor, or a
+ * negative errno.  As mkostemp() would, but with mode 0666, which the
+ * kernel reduces by the umask (and a default ACL) as for any file created
+ * with open(O_CREAT): mkostemp()'s 0600 would need a chmod to what the
+ * umask allows, and only umask() tells that, by changing it, which a
+ * library whose caller may run threads must not do.
+ */
+static int create_tmp(struct kct_trace_writer *w)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	const uint64_t n = sizeof(letters) - 1;
+	char *x = w->tmp + strlen(w->tmp) - 6;
+	struct timespec ts;
+	uint64_t seed, z;
+	int fd;
+
+	/* Another writer's name differs in its time, process or address. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	seed = (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^ (uint64_t)getpid() << 40 ^
+	       (uintptr_t)w;
+	for (int tries = 0; tries < 100; tries++) {
+		/* splitmix64, for names that differ in every letter. */
+		seed += 0x9e3779b97f4a7c15ULL;
+		z = (seed ^ seed >> 30) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ z >> 27) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		for (int i = 0; i < 6; i++, z /= n)
+			x[i] = letters[z % n];
+		fd = open(w->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/* -EISDIR if path is a directory, which rename() could not replace. */
+static int not_a_dir(const char *path)
+{
+	struct stat st;
+
+	/* lstat: rename() replaces a symbolic link, whatever it points to. */
+	return !lstat(path, &st) && S_ISDIR(st.st_mode) ? -EISDIR : 0;
+}
+
 int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *opts,
 			  struct kct_trace_writer **out)
 {
@@ -191,14 +240,19 @@ int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *
 		err = -ENOMEM;
 		goto fail;
 	}
-	w->fd = mkostemp(w->tmp, O_CLOEXEC);
-	if (w->fd < 0) {
-		err = -errno;
+	/* Refused now, not once the trace is written, when commit's rename()
+	 * would fail. */
+	err = not_a_dir(path);
+	if (!err) {
+		w->fd = create_tmp(w);
+		err = w->fd < 0 ? w->fd : 0;
+	}
+	if (err) {
+		w->fd = -1;
 		free(w->tmp);
 		w->tmp = NULL;
 		goto fail;
 	}
-	fchmod(w->fd, 0644);
 	memcpy(w->h.magic, KCT_TRACE_MAGIC, sizeof(w->h.magic));
 	w->h.version = KCT_TRACE_VERSION;
 	w->h.fixed_size = sizeof(w->h);

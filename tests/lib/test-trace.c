@@ -345,6 +345,39 @@ static void test_atomic_commit(void)
 	free(recs);
 }
 
+/* Where the trace goes: refused at open if commit could not put it there;
+ * its mode what open(O_CREAT) would give it under the umask. */
+static void test_writer_files(void)
+{
+	static const mode_t masks[] = { 022, 027, 077, 0 };
+	char sub[80];
+	struct kct_trace_writer *w;
+	struct stat st;
+	bool ok = true;
+	int files = files_in_dir();
+
+	snprintf(sub, sizeof(sub), "%s/a-dir", dir);
+	if (mkdir(sub, 0755))
+		abort();
+	CHECK(kct_trace_writer_open(sub, &base_wopts, &w) == -EISDIR && !w &&
+	      files_in_dir() == files + 1,
+	      "a directory at the path: EISDIR at open, not at commit, and no file");
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/none/t.trace", dir);
+	CHECK(kct_trace_writer_open(sub, &base_wopts, &w) == -ENOENT && !w && files_in_dir() == files,
+	      "a path in a missing directory: ENOENT at open");
+	snprintf(sub, sizeof(sub), "%s/mode.trace", dir);
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
+		mode_t old = umask(masks[i]);
+
+		ok &= !kct_trace_writer_open(sub, &base_wopts, &w) && !kct_trace_writer_commit(w) &&
+		      !stat(sub, &st) && (st.st_mode & 07777) == (0666 & ~masks[i]);
+		umask(old);
+		unlink(sub);
+	}
+	CHECK(ok, "the trace's mode: 0666 less the umask, as open(O_CREAT) makes it");
+}
+
 static void write_file(const char *p, const void *data, size_t len)
 {
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -774,6 +807,7 @@ int main(void)
 	test_stream_opts();
 	test_round_trip();
 	test_atomic_commit();
+	test_writer_files();
 	test_versions();
 	test_cut();
 	test_other_writers();
