@@ -217,6 +217,23 @@ static void open_writer(struct recorder *r, const struct follow_task *main_task)
 		fail(r, "%s: %s", r->output, kct_strerror(err));
 }
 
+/*
+ * Whether the trace can go to r->output: the writer's own checks (a
+ * directory there, a directory the file cannot be created in), by opening
+ * it and aborting, before kcov is opened and the command runs rather than
+ * once it has run.
+ */
+static void check_output(struct recorder *r)
+{
+	struct kct_trace_writer_opts wopts = { .sz = sizeof(wopts) };
+	struct kct_trace_writer *w;
+	int err = kct_trace_writer_open(r->output, &wopts, &w);
+
+	if (err)
+		die("record: %s: %s", r->output, kct_strerror(err));
+	kct_trace_writer_abort(w);
+}
+
 static void describe(uint64_t seq, const struct stream_meta *m, uint64_t count)
 {
 	const char *name = m->syscall >= 0 ? syscall_name(m->syscall) : NULL;
@@ -642,6 +659,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		st.is_syscall = is_syscall_pc;
 		st.is_syscall_ctx = &r;
 	}
+	check_output(&r);
 	/* The kernel's identity, for replay to compare with its symbols;
 	 * before the command runs, which it would only slow down. */
 	r.kernel_id_len = kct_kernel_id_symbols("/proc/kallsyms", r.kernel_id, sizeof(r.kernel_id));
