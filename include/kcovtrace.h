@@ -428,9 +428,9 @@ int kct_kernel_id_symbols(const char *path, uint8_t *id, size_t size);
 /*
  * Writing: streams go to a temporary file next to path, which commit
  * renames into place, so a reader never sees a partial trace; abort (or a
- * failed commit) removes it.  Open refuses a path commit could not rename
- * to (-EISDIR for a directory) or create the file next to (-ENOENT,
- * -EACCES ...).  The file's mode is what open(O_CREAT) gives a new file:
+ * failed commit) removes it.  Open refuses a path (or backup) commit could
+ * not rename to (-EISDIR for a directory) or create the file next to
+ * (-ENOENT, -EACCES ...).  The file's mode is what open(O_CREAT) gives a new file:
  * 0666 less the umask.
  */
 struct kct_trace_writer_opts {
@@ -447,6 +447,9 @@ struct kct_trace_writer_opts {
 	const char *const *notes; /* "key=value" strings, NULL-terminated; a
 				     key is [A-Za-z0-9_.-]+, once; the value
 				     any string */
+	const char *backup;	/* where commit moves the file it replaces
+				   at path, if any (kcovtrace record's
+				   kcov.trace.old); NULL: it is lost */
 };
 
 /* What a stream is of: any field left 0 is unknown. */
@@ -478,8 +481,9 @@ int kct_trace_writer_end_stream(struct kct_trace_writer *w);
 /* A whole stream at once: begin, append, end. */
 int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_opts *opts,
 			 const uint64_t *records, uint64_t n);
-/* Ends a stream still open, and puts the file in place; frees w.  (-EFBIG
- * where a trace would outgrow the format: 2^24 streams, a header of 1 MB.) */
+/* Ends a stream still open, and puts the file in place (moving what was
+ * there to opts->backup first, if given); frees w.  (-EFBIG where a trace
+ * would outgrow the format: 2^24 streams, a header of 1 MB.) */
 int kct_trace_writer_commit(struct kct_trace_writer *w);
 void kct_trace_writer_abort(struct kct_trace_writer *w);
 

@@ -32,6 +32,7 @@ _Static_assert(sizeof(struct kct_disk_stream) == KCT_DISK_STREAM_SIZE, "stream h
 struct kct_trace_writer {
 	int fd;
 	char *path, *tmp;
+	char *backup;		/* opts->backup, or NULL */
 	struct kct_disk_trace h;
 	uint64_t off;		/* file offset of buf[0] */
 	size_t len;		/* bytes in buf */
@@ -215,6 +216,7 @@ int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *
 			  struct kct_trace_writer **out)
 {
 	const char *release = OPTS_GET(opts, kernel_release, NULL);
+	const char *backup = OPTS_GET(opts, backup, NULL);
 	uint32_t id_kind = OPTS_GET(opts, kernel_id_kind, KCT_KERNEL_ID_NONE);
 	uint32_t id_len = OPTS_GET(opts, kernel_id_len, 0);
 	uint32_t mode = OPTS_GET(opts, mode, KCT_MODE_TRACE_PC);
@@ -222,7 +224,7 @@ int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *
 	int err;
 
 	*out = NULL;
-	if (!OPTS_VALID(opts, struct kct_trace_writer_opts, notes) ||
+	if (!OPTS_VALID(opts, struct kct_trace_writer_opts, backup) ||
 	    (OPTS_GET(opts, flags, 0) & ~WRITER_FLAGS) ||
 	    (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT) ||
 	    (release && strlen(release) >= sizeof(((struct kct_trace_info *)0)->kernel_release)) ||
@@ -235,7 +237,9 @@ int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *
 		return -ENOMEM;
 	w->fd = -1;
 	w->path = strdup(path);
-	if (!w->path || asprintf(&w->tmp, "%s.tmp.XXXXXX", path) < 0) {
+	if (backup)
+		w->backup = strdup(backup);
+	if (!w->path || (backup && !w->backup) || asprintf(&w->tmp, "%s.tmp.XXXXXX", path) < 0) {
 		w->tmp = NULL;
 		err = -ENOMEM;
 		goto fail;
@@ -243,6 +247,8 @@ int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *
 	/* Refused now, not once the trace is written, when commit's rename()
 	 * would fail. */
 	err = not_a_dir(path);
+	if (!err && backup)
+		err = not_a_dir(backup);
 	if (!err) {
 		w->fd = create_tmp(w);
 		err = w->fd < 0 ? w->fd : 0;
@@ -379,6 +385,7 @@ int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_opt
 int kct_trace_writer_commit(struct kct_trace_writer *w)
 {
 	int err = w->err;
+	bool moved = false;
 
 	if (!err && w->in_stream)
 		err = kct_trace_writer_end_stream(w);
@@ -394,14 +401,26 @@ int kct_trace_writer_commit(struct kct_trace_writer *w)
 		err = close(w->fd) ? -errno : 0;
 		w->fd = -1;
 	}
-	if (!err && rename(w->tmp, w->path))
+	/* What was at the path goes to the backup, if there was anything:
+	 * last, so that a trace that fails leaves it where it was. */
+	if (!err && w->backup) {
+		if (!rename(w->path, w->backup))
+			moved = true;
+		else if (errno != ENOENT)
+			err = -errno;
+	}
+	if (!err && rename(w->tmp, w->path)) {
 		err = -errno;
+		if (moved)
+			rename(w->backup, w->path);
+	}
 	if (err) {
 		kct_trace_writer_abort(w);
 		return err;
 	}
 	free(w->tmp);
 	free(w->path);
+	free(w->backup);
 	free(w);
 	return 0;
 }
@@ -416,5 +435,6 @@ void kct_trace_writer_abort(struct kct_trace_writer *w)
 		unlink(w->tmp);
 	free(w->tmp);
 	free(w->path);
+	free(w->backup);
 	free(w);
 }

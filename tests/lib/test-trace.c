@@ -378,6 +378,72 @@ static void test_writer_files(void)
 	CHECK(ok, "the trace's mode: 0666 less the umask, as open(O_CREAT) makes it");
 }
 
+/* The records of the trace at p, or -1 if it cannot be read. */
+static int64_t trace_records(const char *p)
+{
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_trace *t;
+	int64_t n = -1;
+
+	if (!kct_trace_open(p, &t)) {
+		if (!kct_trace_info(t, &info))
+			n = (int64_t)info.records;
+		kct_trace_close(t);
+	}
+	return n;
+}
+
+/* A trace of n records of one stream at p, committed with backup; its
+ * commit's result. */
+static int write_backed_up(const char *p, const char *backup, uint64_t n, bool commit)
+{
+	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	struct kct_trace_writer_opts wo = base_wopts;
+	uint64_t *recs = make_records(n, 5);
+	struct kct_trace_writer *w;
+	int err;
+
+	wo.backup = backup;
+	err = kct_trace_writer_open(p, &wo, &w);
+	if (!err)
+		err = kct_trace_writer_add(w, &so, recs, n);
+	if (!err && commit)
+		err = kct_trace_writer_commit(w);
+	else if (!err)
+		kct_trace_writer_abort(w);
+	free(recs);
+	return err;
+}
+
+/* opts.backup: what commit replaces is kept there, as perf keeps
+ * perf.data.old; nothing else moves. */
+static void test_backup(void)
+{
+	char p[80], old[80];
+	int files = files_in_dir();
+
+	snprintf(p, sizeof(p), "%s/b.trace", dir);
+	snprintf(old, sizeof(old), "%s/b.trace.old", dir);
+	CHECK(!write_backed_up(p, old, 10, true) && trace_records(p) == 10 && access(old, F_OK) &&
+	      files_in_dir() == files + 1, "backup: nothing at the path, nothing kept");
+	CHECK(!write_backed_up(p, old, 20, true) && trace_records(p) == 20 &&
+	      trace_records(old) == 10 && files_in_dir() == files + 2,
+	      "backup: the trace it replaces is kept there");
+	CHECK(!write_backed_up(p, old, 30, true) && trace_records(p) == 30 &&
+	      trace_records(old) == 20 && files_in_dir() == files + 2,
+	      "backup: and replaces the one kept before");
+	CHECK(!write_backed_up(p, old, 40, false) && trace_records(p) == 30 &&
+	      trace_records(old) == 20 && files_in_dir() == files + 2,
+	      "backup: an aborted trace moves nothing");
+	unlink(old);
+	if (mkdir(old, 0755))
+		abort();
+	CHECK(write_backed_up(p, old, 50, true) == -EISDIR && trace_records(p) == 30 &&
+	      files_in_dir() == files + 2, "backup: a directory there: EISDIR at open, nothing moved");
+	rmdir(old);
+	unlink(p);
+}
+
 static void write_file(const char *p, const void *data, size_t len)
 {
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -808,6 +874,7 @@ int main(void)
 	test_round_trip();
 	test_atomic_commit();
 	test_writer_files();
+	test_backup();
 	test_versions();
 	test_cut();
 	test_other_writers();

@@ -35,7 +35,8 @@ static const char record_usage[] =
 "their own.  The tasks are followed with ptrace, which stops them at\n"
 "clone, fork, vfork and exec only.  Exits with COMMAND's exit status.\n"
 "\n"
-"  -o, --output FILE    trace file (default: kcov.trace), written atomically\n"
+"  -o, --output FILE    trace file (default: kcov.trace, the one it replaces\n"
+"                       kept as kcov.trace.old), written atomically\n"
 "  --buffer WORDS       kcov buffer size per task, in 64-bit words (default\n"
 "                       1048576, a multiple of 512)\n"
 "  --no-follow          trace COMMAND's main task only\n"
@@ -68,6 +69,7 @@ static const char record_usage[] =
 
 struct recorder {
 	const char *output;
+	const char *backup;		/* where the trace it replaces goes */
 	uint32_t mode;			/* the command's main task's */
 	uint8_t kernel_id[KCT_KERNEL_ID_MAX];
 	int kernel_id_len;		/* <= 0: not known */
@@ -178,6 +180,7 @@ static void open_writer(struct recorder *r, const struct follow_task *main_task)
 		.buffer_words = kct_session_buffer_words(main_task->kcov),
 		/* What the command's main task got; each stream says its own. */
 		.mode = main_task->mode,
+		.backup = r->backup,
 	};
 	char depth_note[64], ranges_note[64], *suppress_note = NULL;
 	const char *notes[5] = { NULL };
@@ -231,6 +234,15 @@ static void check_output(struct recorder *r)
 
 	if (err)
 		die("record: %s: %s", r->output, kct_strerror(err));
+	kct_trace_writer_abort(w);
+	if (!r->backup)
+		return;
+	/* Again with the backup: an error now is the backup's. */
+	wopts.backup = r->backup;
+	err = kct_trace_writer_open(r->output, &wopts, &w);
+	if (err)
+		die("record: %s (where the old %s goes): %s", r->backup, r->output,
+		    kct_strerror(err));
 	kct_trace_writer_abort(w);
 }
 
@@ -561,8 +573,11 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		{ 0 }
 	};
 	struct follow_opts fo = { .children = true };
+	/* The default output's last version is kept, as perf keeps
+	 * perf.data.old; a file named with -o is the user's to replace. */
 	struct recorder r = {
 		.output = call->output ? call->output : "kcov.trace",
+		.backup = call->output ? NULL : "kcov.trace.old",
 		.filter = { .sz = sizeof(r.filter), .pc_fill = KCT_PC_FILL_KERNEL },
 		.tasks = TASK_COUNT_INIT,
 	};
@@ -580,6 +595,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 				usage_die("%s: -o: %s keeps no trace (kcovtrace record does)",
 					  call->verb, call->verb);
 			r.output = optarg;
+			r.backup = NULL;
 			break;
 		case OPT_BUFFER:
 			fo.buffer_words = parse_ulong(optarg, "--buffer");
