@@ -311,6 +311,12 @@ void kct_filter_free(struct kct_filter *f);
 #define KCT_TRACE_F_USER	(1u << 1) /* userspace PCs (no pc_fill) */
 #define KCT_TRACE_F_TRUNCATED	(1u << 2) /* (reading only) the file ends early:
 					     its intact prefix is read */
+#define KCT_TRACE_F_INTERRUPTED	(1u << 3) /* the recording was stopped before
+					     its command ended (kcovtrace
+					     record got SIGTERM, SIGHUP or
+					     SIGINT): the tasks still running
+					     were killed, their streams end
+					     there */
 
 /* What a stream is of. */
 enum kct_stream_kind {
@@ -437,7 +443,8 @@ struct kct_trace_writer_opts {
 	size_t sz;		/* sizeof(struct kct_trace_writer_opts) */
 	uint32_t mode;		/* KCT_MODE_* asked for (0: KCOV_TRACE_PC) */
 	uint32_t flags;		/* KCT_TRACE_F_USER, _OVERFLOW (which the
-				   writer also sets for an overflowed stream) */
+				   writer also sets for an overflowed stream),
+				   _INTERRUPTED */
 	uint64_t buffer_words;	/* kcov buffer size in words */
 	uint64_t pc_fill;	/* see kct_decoder_opts */
 	const char *kernel_release; /* at most 64 characters; NULL: none */
@@ -481,6 +488,9 @@ int kct_trace_writer_end_stream(struct kct_trace_writer *w);
 /* A whole stream at once: begin, append, end. */
 int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_opts *opts,
 			 const uint64_t *records, uint64_t n);
+/* Adds flags of opts->flags' kinds to the trace's, for a writer that learns
+ * them as it goes (KCT_TRACE_F_INTERRUPTED); -EINVAL for any other. */
+int kct_trace_writer_add_flags(struct kct_trace_writer *w, uint32_t flags);
 /* Ends a stream still open, and puts the file in place (moving what was
  * there to opts->backup first, if given); frees w.  (-EFBIG where a trace
  * would outgrow the format: 2^24 streams, a header of 1 MB.) */

@@ -26,7 +26,7 @@ _Static_assert(sizeof(struct kct_disk_trace) == KCT_DISK_TRACE_SIZE, "trace head
 _Static_assert(sizeof(struct kct_disk_item) == KCT_DISK_ITEM_SIZE, "item layout");
 _Static_assert(sizeof(struct kct_disk_stream) == KCT_DISK_STREAM_SIZE, "stream header layout");
 
-#define WRITER_FLAGS	(KCT_TRACE_F_OVERFLOW | KCT_TRACE_F_USER)
+#define WRITER_FLAGS	(KCT_TRACE_F_OVERFLOW | KCT_TRACE_F_USER | KCT_TRACE_F_INTERRUPTED)
 #define STREAM_FLAGS	(KCT_STREAM_F_OVERFLOW | KCT_STREAM_F_ARGS)
 
 struct kct_trace_writer {
@@ -380,6 +380,15 @@ int kct_trace_writer_add(struct kct_trace_writer *w, const struct kct_stream_opt
 	if (!err)
 		err = kct_trace_writer_end_stream(w);
 	return err;
+}
+
+int kct_trace_writer_add_flags(struct kct_trace_writer *w, uint32_t flags)
+{
+	if (flags & ~WRITER_FLAGS)
+		return -EINVAL;
+	/* In the fixed header that commit writes again. */
+	w->h.flags |= flags;
+	return 0;
 }
 
 int kct_trace_writer_commit(struct kct_trace_writer *w)

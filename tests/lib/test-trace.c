@@ -99,6 +99,8 @@ static void test_writer_opts(void)
 	o = base_wopts;
 	o.flags = KCT_TRACE_F_TRUNCATED;
 	CHECK(open_fails(&o, -EINVAL), "writer opts: a flag only readers see: EINVAL");
+	o.flags = KCT_TRACE_F_INTERRUPTED;
+	CHECK(open_fails(&o, 0), "writer opts: a recording stopped early: accepted");
 	o = base_wopts;
 	o.mode = KCT_MODE_TRACE_CMP;
 	CHECK(open_fails(&o, -EINVAL), "writer opts: comparison mode: EINVAL");
@@ -441,6 +443,28 @@ static void test_backup(void)
 	CHECK(write_backed_up(p, old, 50, true) == -EISDIR && trace_records(p) == 30 &&
 	      files_in_dir() == files + 2, "backup: a directory there: EISDIR at open, nothing moved");
 	rmdir(old);
+	unlink(p);
+}
+
+/* Flags a writer learns as it goes: a recording stopped early. */
+static void test_add_flags(void)
+{
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_trace_writer *w;
+	struct kct_trace *t;
+	char p[80];
+	bool refused;
+
+	snprintf(p, sizeof(p), "%s/f.trace", dir);
+	if (kct_trace_writer_open(p, &base_wopts, &w))
+		abort();
+	refused = kct_trace_writer_add_flags(w, KCT_TRACE_F_TRUNCATED) == -EINVAL &&
+		  kct_trace_writer_add_flags(w, 1u << 31) == -EINVAL;
+	CHECK(!kct_trace_writer_add_flags(w, KCT_TRACE_F_INTERRUPTED) && refused &&
+	      !kct_trace_writer_commit(w) && !kct_trace_open(p, &t) && !kct_trace_info(t, &info) &&
+	      info.flags == KCT_TRACE_F_INTERRUPTED,
+	      "add_flags: KCT_TRACE_F_INTERRUPTED read back; a reader's flag or an unknown one: EINVAL");
+	kct_trace_close(t);
 	unlink(p);
 }
 
@@ -875,6 +899,7 @@ int main(void)
 	test_atomic_commit();
 	test_writer_files();
 	test_backup();
+	test_add_flags();
 	test_versions();
 	test_cut();
 	test_other_writers();

@@ -80,7 +80,8 @@ static void print_header(const char *path, const struct kct_trace *trace,
 	printf("# %-18s: %s\n", "kcov mode", kcov_mode_name(info->mode));
 	printf("# %-18s: %llu words\n", "buffer size", (unsigned long long)info->buffer_words);
 	printf("# %-18s: ", "flags");
-	if (!(info->flags & (KCT_TRACE_F_OVERFLOW | KCT_TRACE_F_USER | KCT_TRACE_F_TRUNCATED)))
+	if (!(info->flags & (KCT_TRACE_F_OVERFLOW | KCT_TRACE_F_USER | KCT_TRACE_F_INTERRUPTED |
+			     KCT_TRACE_F_TRUNCATED)))
 		fputs("none", stdout);
 	/* Each flag set, separated by ", ". */
 	sep = "";
@@ -90,6 +91,10 @@ static void print_header(const char *path, const struct kct_trace *trace,
 	}
 	if (info->flags & KCT_TRACE_F_USER) {
 		printf("%suser (userspace PCs)", sep);
+		sep = ", ";
+	}
+	if (info->flags & KCT_TRACE_F_INTERRUPTED) {
+		printf("%sinterrupted (the recording was stopped before the command ended)", sep);
 		sep = ", ";
 	}
 	if (info->flags & KCT_TRACE_F_TRUNCATED)

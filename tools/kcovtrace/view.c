@@ -273,6 +273,9 @@ void reading_close(struct reading *r)
 		     r->repaired_streams, plural(r->repaired_streams, "stream", "streams"),
 		     before, open);
 	}
+	if (r->info.flags & KCT_TRACE_F_INTERRUPTED)
+		warn("%s: the recording was stopped before its command ended: the streams of the "
+		     "tasks still running then end where kcovtrace killed them", r->path);
 	kct_trace_close(r->trace);
 }
 
