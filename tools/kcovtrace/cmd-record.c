@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,9 @@ static const char record_usage[] =
 "start to its exit, split at each exec, whose records are a stream of\n"
 "their own.  The tasks are followed with ptrace, which stops them at\n"
 "clone, fork, vfork and exec only.  Exits with COMMAND's exit status.\n"
+"SIGINT, SIGTERM or SIGHUP stops the recording: the tasks are killed, what\n"
+"they recorded written, the trace marked interrupted; exits with 128 plus\n"
+"the signal then.\n"
 "\n"
 "  -o, --output FILE    trace file (default: kcov.trace, the one it replaces\n"
 "                       kept as kcov.trace.old), written atomically\n"
@@ -98,6 +102,7 @@ struct recorder {
 	/* the summary: what the trace holds */
 	uint64_t streams, records, syscalls, sections, full;
 	struct task_count tasks;
+	int stopped;			/* the signal that stopped the recording */
 };
 
 static void __attribute__((noreturn, format(printf, 2, 3))) fail(struct recorder *r, const char *fmt, ...)
@@ -114,6 +119,68 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(struct recorder
 }
 
 static void syscall_hint(const char *name, char *hint, size_t size);
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stop the recording: its tasks are killed, and
+ * what they recorded is written, the trace marked interrupted.  The handler
+ * only notes the signal; record_run() acts on it, between events.  Its
+ * waitpid() for the next event fails with EINTR (no SA_RESTART) to let it;
+ * but a signal that comes after record_run() looked at stop_signal and
+ * before waitpid() blocks interrupts nothing: for that, the handler also
+ * sets an alarm, whose SIGALRM interrupts that waitpid() within a second.
+ */
+static volatile sig_atomic_t stop_signal;	/* the first such signal */
+static volatile sig_atomic_t following;		/* record_run() in its loop */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define NR_STOP_SIGNALS	(sizeof(stop_signals) / sizeof(stop_signals[0]))
+static struct sigaction saved_actions[NR_STOP_SIGNALS], saved_alarm;
+
+static void on_stop_signal(int sig)
+{
+	if (!stop_signal)
+		stop_signal = sig;
+	if (following)
+		alarm(1);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;	/* to interrupt waitpid(), nothing more */
+}
+
+/* Once the command runs (its first task is stopped, not yet exec'ed): a
+ * signal before is fatal, with nothing recorded to lose.  A signal ignored
+ * on entry stays ignored (nohup, a background job of a shell). */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct sigaction alrm = { .sa_handler = on_alarm };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NR_STOP_SIGNALS; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	sigemptyset(&alrm.sa_mask);
+	sigaction(SIGALRM, &alrm, &saved_alarm);
+	for (size_t i = 0; i < NR_STOP_SIGNALS; i++) {
+		sigaction(stop_signals[i], NULL, &saved_actions[i]);
+		if (saved_actions[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
+/* Once the trace is in place: they are what they were again (live's
+ * replay goes on; a signal noted meanwhile had nothing left to stop). */
+static void restore_stop_signals(void)
+{
+	for (size_t i = 0; i < NR_STOP_SIGNALS; i++)
+		sigaction(stop_signals[i], &saved_actions[i], NULL);
+	sigaction(SIGALRM, &saved_alarm, NULL);
+}
+
+static const char *stop_signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+}
 
 static void parse_syscalls(struct recorder *r, const char *list)
 {
@@ -688,7 +755,21 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	err = follow_start(f, argv + optind);
 	if (err)
 		fail(&r, "%s", follow_error(f));
-	while ((err = follow_next(f, &ev)) > 0) {
+	catch_stop_signals();
+	following = 1;
+	for (;;) {
+		/* Asked to stop: the tasks are killed, and each exit comes as
+		 * any killed task's, which ends its stream as usual. */
+		if (stop_signal && !r.stopped) {
+			r.stopped = stop_signal;
+			follow_stop(f);
+		}
+		err = follow_next(f, &ev);
+		/* A signal: stop_signal says whether to stop. */
+		if (err == -EINTR)
+			continue;
+		if (err <= 0)
+			break;
 		if (ev.type == FOLLOW_NEW) {
 			r.followed++;
 			if (r.filtering)
@@ -701,6 +782,8 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		if (streams_event(&st, &ev))
 			fail(&r, "out of memory");
 	}
+	following = 0;
+	alarm(0);
 	if (err < 0)
 		fail(&r, "%s", follow_error(f));
 	status = follow_status(f);
@@ -708,9 +791,12 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (r.remote_kcov)
 		add_remote_sections(&r);
 
+	if (r.stopped)
+		kct_trace_writer_add_flags(r.writer, KCT_TRACE_F_INTERRUPTED);
 	err = kct_trace_writer_commit(r.writer);
 	if (err)
 		die("record: %s: %s", r.output, kct_strerror(err));
+	restore_stop_signals();
 	/* What the file holds, as info counts it; live's file is not the
 	 * user's business. */
 	if (!call->output) {
@@ -734,12 +820,18 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		     plural(r.full, "stream", "streams"));
 	if (fo.syscalls)
 		warn_unmatched(&r);
+	if (r.stopped)
+		warn("the recording was stopped by %s before the command ended: its tasks were "
+		     "killed, the trace says it was interrupted", stop_signal_name(r.stopped));
 	kct_symbolizer_free(r.sym);
 	task_count_free(&r.tasks);
 	free(r.ranges);
 	free(r.suppress_list);
 	free(r.syscall_list);
 	free(r.handles);
+	/* As a shell reports a command killed by that signal. */
+	if (r.stopped)
+		return 128 + r.stopped;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

@@ -85,6 +85,7 @@ struct follow {
 	bool stashed;
 	struct kct_session *spare[MAX_SPARE];
 	int nr_spare;
+	bool stopping;		/* follow_stop(): every task killed */
 	char err[512];
 };
 
@@ -506,7 +507,7 @@ int follow_start(struct follow *f, char **argv)
 	struct ftask *t = NULL;
 	int go[2], errpipe[2], err, status;
 	const char *prog;
-	pid_t pid;
+	pid_t pid, waited;
 
 	if (f->opts.children)
 		options |= PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
@@ -558,13 +559,15 @@ int follow_start(struct follow *f, char **argv)
 		return fail(f, err, "ptrace(PTRACE_SEIZE): %s", strerror(-err));
 	}
 	close(go[1]);
-	/* ^C and ^\ are the command's to handle; the trace is written when
-	 * it exits. */
-	sigaction(SIGINT, &ign, NULL);
+	/* ^\ is the command's to handle (it may dump core); the trace is
+	 * written when it exits.  (^C, SIGTERM and SIGHUP stop the recording:
+	 * the caller's, see follow_stop().) */
 	sigaction(SIGQUIT, &ign, NULL);
 
 	/* Its raise(SIGSTOP), suppressed. */
-	err = waitpid(pid, &status, __WALL) == pid ? 0 : -errno;
+	while ((waited = waitpid(pid, &status, __WALL)) < 0 && errno == EINTR)
+		;
+	err = waited == pid ? 0 : -errno;
 	if (!err && (WIFEXITED(status) || WIFSIGNALED(status))) {
 		f->status = status;
 		err = -ESRCH;
@@ -682,8 +685,10 @@ int follow_next(struct follow *f, struct follow_event *ev)
 		struct ftask *t;
 		int sig, event;
 
+		/* A signal of the caller's, which may want to stop (no event
+		 * is lost: none was reaped). */
 		if (tid < 0 && errno == EINTR)
-			continue;
+			return -EINTR;
 		if (tid < 0 && errno == ECHILD)
 			return 0;
 		if (tid < 0)
@@ -694,7 +699,9 @@ int follow_next(struct follow *f, struct follow_event *ev)
 				f->status = status;
 			if (!t)
 				continue;
-			if (t->pub.main && !t->pub.execs)
+			/* Killed by follow_stop() before it exec'ed: an exit
+			 * like the others, not the command failing to start. */
+			if (t->pub.main && !t->pub.execs && !f->stopping)
 				return child_failed(f);
 			t->gone = t->reaped = true;
 			t->stopped = false;
@@ -707,6 +714,13 @@ int follow_next(struct follow *f, struct follow_event *ev)
 			continue;
 		sig = WSTOPSIG(status);
 		event = status >> 16;
+		if (!t && f->stopping) {
+			/* Born as the others were killed (its creator's
+			 * clone or fork under way): killed at its first
+			 * stop, its kcov never enabled, never reported. */
+			kill(tid, SIGKILL);
+			continue;
+		}
 		if (!t) {
 			err = new_task(f, tid, status, NULL, &t);
 			if (err <= 0) {
@@ -763,6 +777,14 @@ int follow_next(struct follow *f, struct follow_event *ev)
 		if (err)
 			return err;
 	}
+}
+
+void follow_stop(struct follow *f)
+{
+	f->stopping = true;
+	for (size_t i = 0; i < f->nr_tasks; i++)
+		if (!f->tasks[i]->gone)
+			kill(f->tasks[i]->pub.tid, SIGKILL);
 }
 
 void follow_free(struct follow *f)

@@ -75,8 +75,18 @@ struct follow *follow_new(const struct follow_opts *opts);
  * follow_error() saying what failed, on one line.
  */
 int follow_start(struct follow *f, char **argv);
-/* 1 and the next event, 0 when no task is left, or a negative errno. */
+/*
+ * 1 and the next event, 0 when no task is left, or a negative errno:
+ * -EINTR (and no event) when a signal with a handler (installed without
+ * SA_RESTART) interrupts the wait, for the caller to act on and call again.
+ */
 int follow_next(struct follow *f, struct follow_event *ev);
+/*
+ * Kills every task (SIGKILL), and any new one at its first stop, to end
+ * the recording early: follow_next() goes on with their exits, each a
+ * FOLLOW_EXIT as of any task killed, its buffer final, until none is left.
+ */
+void follow_stop(struct follow *f);
 /* The command's (main task's) wait status, once follow_next() returned 0. */
 int follow_status(const struct follow *f);
 const char *follow_error(const struct follow *f);
