@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +19,8 @@ static const char live_usage[] =
 "Record COMMAND as kcovtrace record does, into a temporary file (in\n"
 "$TMPDIR, default /tmp), print its call tree as kcovtrace replay does, with\n"
 "the symbols replay takes by default (/proc/kallsyms, if it is of the traced\n"
-"kernel), and remove the file.  Exits with COMMAND's exit status.\n"
+"kernel), and remove the file.  Exits with COMMAND's exit status (or 128\n"
+"plus the signal that stopped the recording, as kcovtrace record).\n"
 "\n"
 "  --buffer WORDS       kcov buffer size per task, in 64-bit words\n"
 "  --no-follow          trace COMMAND's main task only\n"
@@ -43,6 +45,29 @@ static void remove_trace(void)
 		unlink(live_path);
 }
 
+/* A signal that ends live (^C in a long replay) takes the file with it:
+ * atexit() handlers do not run then. */
+static void remove_trace_and_die(int sig)
+{
+	remove_trace();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Once the trace is written: while record_run() records, SIGINT, SIGTERM
+ * and SIGHUP are its own (they stop the recording, and the trace is
+ * replayed).  One ignored on entry stays ignored. */
+static void remove_trace_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = remove_trace_and_die }, old;
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
+
 int cmd_live(int argc, char **argv)
 {
 	const struct record_call call = { .verb = "live", .usage = live_usage, .output = live_path };
@@ -65,6 +90,7 @@ int cmd_live(int argc, char **argv)
 	close(fd);
 	atexit(remove_trace);
 	status = record_run(&call, argc, argv);
+	remove_trace_on_signals();
 	/* replay parses its own arguments: getopt starts over at 0. */
 	optind = 0;
 	cmd_replay(2, replay_argv);
