@@ -410,10 +410,19 @@ int kct_trace_writer_commit(struct kct_trace_writer *w)
 		err = close(w->fd) ? -errno : 0;
 		w->fd = -1;
 	}
-	/* What was at the path goes to the backup, if there was anything:
-	 * last, so that a trace that fails leaves it where it was. */
+	/*
+	 * What was at the path is kept as the backup, if there was anything:
+	 * last, so that a trace that fails leaves it where it was.  A second
+	 * name for it, so that the path never goes missing before the rename
+	 * below replaces it; moved there where the file system has no hard
+	 * links.
+	 */
 	if (!err && w->backup) {
-		if (!rename(w->path, w->backup))
+		if (unlink(w->backup) && errno != ENOENT)
+			err = -errno;
+		else if (!link(w->path, w->backup) || errno == ENOENT)
+			;	/* kept, or nothing to keep */
+		else if (!rename(w->path, w->backup))
 			moved = true;
 		else if (errno != ENOENT)
 			err = -errno;
