@@ -16,6 +16,8 @@ void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
 void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, ...);
 /* A number given as an option's argument; a usage error if it is not one. */
 unsigned long parse_ulong(const char *s, const char *what);
+/* The same, at most max (a usage error above). */
+unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max);
 /* one if n is 1, else more: "1 stream", "2 streams". */
 static inline const char *plural(uint64_t n, const char *one, const char *more)
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,16 +49,27 @@ void usage_die(const char *fmt, ...)
 	exit(2);
 }
 
-unsigned long parse_ulong(const char *s, const char *what)
+unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max)
 {
 	char *end;
 	unsigned long v;
 
+	if (*s == '-')
+		usage_die("%s: must be 0 or more: '%s'", what, s);
+	/* Decimal, as people write numbers: 010 is ten, not eight; and no
+	 * blanks or sign, which strtoul() would skip. */
 	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || *s == '-')
+	v = strtoul(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end)
 		usage_die("%s: not a number: '%s'", what, s);
+	if (errno == ERANGE || v > max)
+		usage_die("%s: out of range: '%s' (at most %lu)", what, s, max);
 	return v;
+}
+
+unsigned long parse_ulong(const char *s, const char *what)
+{
+	return parse_ulong_max(s, what, ULONG_MAX);
 }
 
 bool symbol_option(struct symbol_opts *opts, int c, const char *arg)

@@ -78,15 +78,16 @@ bool select_option(struct selection *s, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_STREAM:
-		s->stream = parse_ulong(arg, "--stream");
+		/* Not -1, which is "any stream". */
+		s->stream = parse_ulong_max(arg, "--stream", UINT32_MAX);
 		selection_given(s, "--stream", arg);
 		return true;
 	case OPT_TID:
-		s->tid = parse_ulong(arg, "--tid");
+		s->tid = parse_ulong_max(arg, "--tid", INT32_MAX);
 		selection_given(s, "--tid", arg);
 		return true;
 	case OPT_PID:
-		s->pid = parse_ulong(arg, "--pid");
+		s->pid = parse_ulong_max(arg, "--pid", INT32_MAX);
 		selection_given(s, "--pid", arg);
 		return true;
 	case OPT_KIND:
