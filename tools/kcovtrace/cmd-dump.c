@@ -23,7 +23,7 @@
 #include "kcovtrace-tool.h"
 
 static const char dump_usage[] =
-"usage: kcovtrace dump [options] --format FORMAT FILE\n"
+"usage: kcovtrace dump [options] --format FORMAT [FILE]\n"
 "\n"
 "Write the trace in FILE to standard output as:\n"
 "  raw     one record per line: stream, index, type, PC, symbol; for an\n"
@@ -596,12 +596,10 @@ int cmd_dump(int argc, char **argv)
 		usage_die("dump: --format is required (raw, folded, chrome, pcs)");
 	if (d.comm && ops->event != folded_event)
 		usage_die("dump: --comm is for --format folded");
-	if (optind != argc - 1)
-		usage_die("dump: expected one trace file (see kcovtrace dump --help)");
-	d.path = argv[optind];
-	reading_open(&rd, argv[optind], &sel);
+	d.path = trace_arg(argc, argv, "dump");
+	reading_open(&rd, d.path, &sel);
 	/* A PC list has no names: no symbols, nor a hint that they are missing. */
-	d.sym = ops->event == pcs_event ? NULL : open_symbolizer(&symopts, rd.trace, argv[optind]);
+	d.sym = ops->event == pcs_event ? NULL : open_symbolizer(&symopts, rd.trace, d.path);
 	/* raw and pcs give what classic coverage has. */
 	if (reading_classic(&rd) && (ops->event == folded_event || ops->event == chrome_event))
 		warn_classic_coverage(&rd);

@@ -12,7 +12,7 @@
 #include "kcovtrace-tool.h"
 
 static const char graph_usage[] =
-"usage: kcovtrace graph [options] FILE [FUNC]\n"
+"usage: kcovtrace graph [options] [FILE [FUNC]]\n"
 "\n"
 "Print the call graph under FUNC: every call of FUNC in the trace merged\n"
 "into one tree of what it calls, each callee with its number of calls and\n"
@@ -283,11 +283,11 @@ int cmd_graph(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1 && optind != argc - 2)
-		usage_die("graph: expected a trace file and at most one function "
-			  "(see kcovtrace graph --help)");
-	path = argv[optind];
-	g.func = argv[optind + 1];
+	if (optind < argc - 2)
+		usage_die("graph: expected a trace file (none for %s) and at most one "
+			  "function (see kcovtrace graph --help)", DEFAULT_TRACE);
+	path = optind < argc ? argv[optind] : DEFAULT_TRACE;
+	g.func = optind + 1 < argc ? argv[optind + 1] : NULL;
 	reading_open(&rd, path, &sel);
 	g.sym = open_symbolizer(&symopts, rd.trace, path);
 	if (reading_classic(&rd))

@@ -10,7 +10,7 @@
 #include "kcovtrace-tool.h"
 
 static const char info_usage[] =
-"usage: kcovtrace info FILE\n"
+"usage: kcovtrace info [FILE]\n"
 "\n"
 "Describe the trace in FILE: its format version, the kernel it was recorded\n"
 "on (release and identity), the kcov mode asked for, the buffer size, its\n"
@@ -148,6 +148,7 @@ int cmd_info(int argc, char **argv)
 	};
 	struct kct_trace_info info = { .sz = sizeof(info) };
 	struct kct_trace *trace;
+	const char *path;
 	struct task_count tasks = TASK_COUNT_INIT;
 	uint64_t records = 0;
 	int c;
@@ -162,11 +163,10 @@ int cmd_info(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1)
-		usage_die("info: expected one trace file (see kcovtrace info --help)");
-	trace = open_trace(argv[optind]);
+	path = trace_arg(argc, argv, "info");
+	trace = open_trace(path);
 	kct_trace_info(trace, &info);
-	print_header(argv[optind], trace, &info);
+	print_header(path, trace, &info);
 	/* A table of no stream: no heading. */
 	if (info.nr_streams)
 		printf("#\n# %6s %-7s %7s %7s %7s %-16s %-17s %-16s %10s %-8s %s\n", "stream",

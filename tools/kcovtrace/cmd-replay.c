@@ -10,7 +10,7 @@
 #include "kcovtrace-tool.h"
 
 static const char replay_usage[] =
-"usage: kcovtrace replay [options] FILE\n"
+"usage: kcovtrace replay [options] [FILE]\n"
 "\n"
 "Print the call tree recorded in FILE (a kcovtrace trace, or a raw kcov\n"
 "buffer: the count, then the records): ENTER, BB and EXIT records indented\n"
@@ -181,6 +181,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay r = { .max_depth = ~0UL, .blocks = true, .lines = true, .out.f = stdout };
 	struct symbol_opts symopts = { 0 };
 	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	const char *path;
 	struct reading rd;
 	uint32_t i;
 	int c, status;
@@ -213,11 +214,10 @@ int cmd_replay(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1)
-		usage_die("replay: expected one trace file (see kcovtrace replay --help)");
 
-	reading_open(&rd, argv[optind], &r.sel);
-	r.sym = open_symbolizer(&symopts, rd.trace, argv[optind]);
+	path = trace_arg(argc, argv, "replay");
+	reading_open(&rd, path, &r.sel);
+	r.sym = open_symbolizer(&symopts, rd.trace, path);
 	if (reading_classic(&rd))
 		warn_classic_coverage(&rd);
 	while (reading_next(&rd, &i, &sh)) {

@@ -10,7 +10,7 @@
 #include "kcovtrace-tool.h"
 
 static const char report_usage[] =
-"usage: kcovtrace report [options] FILE\n"
+"usage: kcovtrace report [options] [FILE]\n"
 "\n"
 "For each function of the trace: calls, records inside its calls with those\n"
 "of what it calls (inclusive; a recursive call counts once) and without\n"
@@ -262,6 +262,7 @@ int cmd_report(int argc, char **argv)
 	};
 	struct symbol_opts symopts = { 0 };
 	struct selection sel;
+	const char *path;
 	struct reading rd;
 	struct report_stream *v;
 	struct kct_symbolizer *sym;
@@ -299,10 +300,9 @@ int cmd_report(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1)
-		usage_die("report: expected one trace file (see kcovtrace report --help)");
-	reading_open(&rd, argv[optind], &sel);
-	sym = open_symbolizer(&symopts, rd.trace, argv[optind]);
+	path = trace_arg(argc, argv, "report");
+	reading_open(&rd, path, &sel);
+	sym = open_symbolizer(&symopts, rd.trace, path);
 	if (reading_classic(&rd))
 		warn_classic_coverage(&rd);
 	/* One more, for the look past the last stream. */

@@ -18,6 +18,11 @@ void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, 
 unsigned long parse_ulong(const char *s, const char *what);
 /* The same, at most max (a usage error above). */
 unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max);
+/* The file record writes when given none: what the readers read then. */
+#define DEFAULT_TRACE "kcov.trace"
+/* A reader's trace file: its one argument left, or DEFAULT_TRACE with
+ * none; a usage error naming verb with more. */
+const char *trace_arg(int argc, char **argv, const char *verb);
 /* one if n is 1, else more: "1 stream", "2 streams". */
 static inline const char *plural(uint64_t n, const char *one, const char *more)
 {

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <elf.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -65,6 +66,16 @@ unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max
 	if (errno == ERANGE || v > max)
 		usage_die("%s: out of range: '%s' (at most %lu)", what, s, max);
 	return v;
+}
+
+const char *trace_arg(int argc, char **argv, const char *verb)
+{
+	if (optind == argc)
+		return DEFAULT_TRACE;
+	if (optind != argc - 1)
+		usage_die("%s: expected one trace file, or none for %s (see kcovtrace %s --help)",
+			  verb, DEFAULT_TRACE, verb);
+	return argv[optind];
 }
 
 unsigned long parse_ulong(const char *s, const char *what)
