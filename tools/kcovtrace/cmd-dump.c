@@ -588,8 +588,7 @@ int cmd_dump(int argc, char **argv)
 			fputs(dump_usage, stdout);
 			return 0;
 		default:
-			fputs(dump_usage, stderr);
-			return 2;
+			return short_usage(dump_usage);
 		}
 	}
 	if (!ops)

@@ -279,8 +279,7 @@ int cmd_graph(int argc, char **argv)
 			fputs(graph_usage, stdout);
 			return 0;
 		default:
-			fputs(graph_usage, stderr);
-			return 2;
+			return short_usage(graph_usage);
 		}
 	}
 	if (optind < argc - 2)

@@ -159,8 +159,7 @@ int cmd_info(int argc, char **argv)
 			fputs(info_usage, stdout);
 			return 0;
 		default:
-			fputs(info_usage, stderr);
-			return 2;
+			return short_usage(info_usage);
 		}
 	}
 	path = trace_arg(argc, argv, "info");

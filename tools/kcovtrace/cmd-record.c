@@ -700,8 +700,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		default:
 			if (symbol_option(&so, c, optarg))
 				break;
-			fputs(call->usage, stderr);
-			exit(2);
+			exit(short_usage(call->usage));
 		}
 	}
 	if (optind >= argc)

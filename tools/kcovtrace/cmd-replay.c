@@ -210,8 +210,7 @@ int cmd_replay(int argc, char **argv)
 			fputs(replay_usage, stdout);
 			return 0;
 		default:
-			fputs(replay_usage, stderr);
-			return 2;
+			return short_usage(replay_usage);
 		}
 	}
 

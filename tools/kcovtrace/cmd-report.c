@@ -296,8 +296,7 @@ int cmd_report(int argc, char **argv)
 			fputs(report_usage, stdout);
 			return 0;
 		default:
-			fputs(report_usage, stderr);
-			return 2;
+			return short_usage(report_usage);
 		}
 	}
 	path = trace_arg(argc, argv, "report");

@@ -18,6 +18,9 @@ void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, 
 unsigned long parse_ulong(const char *s, const char *what);
 /* The same, at most max (a usage error above). */
 unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max);
+/* After getopt()'s own line for a bad option: usage's first line, with
+ * where to read the rest; returns 2, the exit status of a usage error. */
+int short_usage(const char *usage);
 /* The file record writes when given none: what the readers read then. */
 #define DEFAULT_TRACE "kcov.trace"
 /* A reader's trace file: its one argument left, or DEFAULT_TRACE with

@@ -40,8 +40,16 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		/* getopt() starts its messages with argv[0]: the tool's
+		 * and the command's name. */
+		char prog[64];
+
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		snprintf(prog, sizeof(prog), "kcovtrace: %s", argv[1]);
+		argv[1] = prog;
+		return commands[i].fn(argc - 1, argv + 1);
+	}
 	usage_die("unknown command '%s' (see kcovtrace --help)", argv[1]);
 }

@@ -68,6 +68,16 @@ unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max
 	return v;
 }
 
+int short_usage(const char *usage)
+{
+	static const char prefix[] = "usage: kcovtrace ";
+	const char *verb = usage + sizeof(prefix) - 1;
+
+	fprintf(stderr, "%.*s  (kcovtrace %.*s --help says more)\n", (int)strcspn(usage, "\n"),
+		usage, (int)strcspn(verb, " \n"), verb);
+	return 2;
+}
+
 const char *trace_arg(int argc, char **argv, const char *verb)
 {
 	if (optind == argc)
