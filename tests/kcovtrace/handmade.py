@@ -15,6 +15,7 @@ and the symbol checks: handmade.py DIR writes into DIR
                   kallsyms of an SMP x86-64 kernel lists
   cut.map         made.map's functions cut short after middle
   above.trace     a call at a PC above every function of made.map (a module's)
+  user.trace      a user program's trace (KCT_TRACE_F_USER, no PC fill)
   other.map       a System.map of another kernel (a function moved)
   noid.trace      made.trace without a kernel identity
   mismatch.trace  stream 0 of made.trace and a call that returns in another
@@ -132,6 +133,11 @@ def main():
                 + kallsyms)
     with open(os.path.join(out, "cut.map"), "w") as f:
         f.write("".join("%016x T %s\n" % (TEXT + off, name) for name, off in FUNCS[:2]))
+    with open(os.path.join(out, "user.trace"), "wb") as f:
+        f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),
+                                 [(kf.RECORD_KIND_ENTRY << 60) | 0x401010,
+                                  (kf.RECORD_KIND_EXIT << 60) | 0x401030])],
+                               buffer_words=4096, pc_fill=0, flags=kf.TRACE_F_USER))
     module_pc = 0xffffffffa0000010
     with open(os.path.join(out, "above.trace"), "wb") as f:
         f.write(kf.trace_bytes([(dict(kind=kf.STREAM_KIND_TASK, pid=7, tid=7),

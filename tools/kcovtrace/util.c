@@ -230,6 +230,12 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 	uint8_t id[KCT_KERNEL_ID_MAX];
 	int len, err;
 
+	/* A user program's trace: kallsyms is of no use, its ELF file is. */
+	if (info->flags & KCT_TRACE_F_USER) {
+		warn("%s: PCs shown as addresses: a user program's trace; give its ELF file, "
+		     "--elf PROGRAM", trace_path);
+		return NULL;
+	}
 	if (!path || !*path)
 		path = "/proc/kallsyms";
 	/* Reading kallsyms takes a while: only to compare with the trace's. */
