@@ -665,7 +665,12 @@ int record_run(const struct record_call *call, int argc, char **argv)
 			r.backup = NULL;
 			break;
 		case OPT_BUFFER:
-			fo.buffer_words = parse_ulong(optarg, "--buffer");
+			/* What kcov maps: whole pages of words (512 on x86-64),
+			 * up to 2^31; a usage error, not one of the kernel's. */
+			fo.buffer_words = parse_ulong_max(optarg, "--buffer", 1UL << 31);
+			if (fo.buffer_words < 512 || fo.buffer_words % 512)
+				usage_die("%s: --buffer takes a multiple of 512 words, from 512 to "
+					  "2^31: '%s'", call->verb, optarg);
 			break;
 		case OPT_SYSCALLS:
 			parse_syscalls(&r, optarg);

@@ -205,6 +205,7 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 'L':
 			r.lines = false;
+			symopts.no_lines = true;
 			break;
 		case 'h':
 			fputs(replay_usage, stdout);

@@ -287,7 +287,7 @@ int cmd_report(int argc, char **argv)
 					  optarg);
 			break;
 		case 'n':
-			limit = parse_ulong(optarg, "--limit");
+			limit = parse_ulong(optarg, typed_option(argv, "-n", "--limit"));
 			break;
 		case 't':
 			per_task = true;

@@ -21,6 +21,9 @@ unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max
 /* After getopt()'s own line for a bad option: usage's first line, with
  * where to read the rest; returns 2, the exit status of a usage error. */
 int short_usage(const char *usage);
+/* Of an option with a short and a long name, the one the user typed, for
+ * messages about its argument: call it where getopt() just returned it. */
+const char *typed_option(char **argv, const char *short_name, const char *long_name);
 /* The file record writes when given none: what the readers read then. */
 #define DEFAULT_TRACE "kcov.trace"
 /* A reader's trace file: its one argument left, or DEFAULT_TRACE with
@@ -56,6 +59,7 @@ struct symbol_opts {
 	const char *elf;
 	const char *kallsyms;
 	const char *system_map;
+	bool no_lines;		/* file:line not wanted: no word of DWARF */
 };
 
 /* Takes a getopt result; returns false if it is not a symbol option. */

@@ -68,6 +68,15 @@ unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max
 	return v;
 }
 
+const char *typed_option(char **argv, const char *short_name, const char *long_name)
+{
+	/* "-n 5" and "--limit 5" leave optarg as its own word; "-n5" and
+	 * "--limit=5" in the option's. */
+	const char *word = argv[optind - 1] == optarg ? argv[optind - 2] : argv[optind - 1];
+
+	return strncmp(word, "--", 2) ? short_name : long_name;
+}
+
 int short_usage(const char *usage)
 {
 	static const char prefix[] = "usage: kcovtrace ";
@@ -279,7 +288,7 @@ static struct kct_symbolizer *symbols_of(const struct symbol_opts *opts,
 	 * them. */
 	if (opts->elf && (err = kct_symbolizer_add_elf(sym, opts->elf)))
 		die("%s: %s", opts->elf, kct_strerror(err));
-	if (opts->elf && !elf_has_dwarf(opts->elf))
+	if (opts->elf && !opts->no_lines && !elf_has_dwarf(opts->elf))
 		warn("--vmlinux %s has no DWARF: no file:line (build with CONFIG_DEBUG_INFO_DWARF5)",
 		     opts->elf);
 	/* The two kinds of list are alike but for their addresses: one read
