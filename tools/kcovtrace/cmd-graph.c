@@ -22,10 +22,7 @@ static const char graph_usage[] =
 "name, or its address (0x...) without symbols.  No call to show (FUNC never\n"
 "called) is said on stderr, and the exit status is 1.\n"
 "\n"
-"  --stream N         only stream N (numbered from 0 in file order)\n"
-"  --tid N            only the streams of task N\n"
-"  --pid N            only the streams of the tasks of process N\n"
-COLLAPSE_HELP
+SELECT_HELP
 SYMBOL_HELP
 "  -h, --help         this text\n";
 
@@ -50,6 +47,7 @@ struct graph {
 	struct node *v;
 	uint32_t nr, cap;
 	uint64_t func_calls;
+	uint64_t calls;		/* of every node, for the streams they are in */
 	struct merge *todo;	/* node_merge()'s pairs to merge */
 	size_t todo_cap;
 };
@@ -150,7 +148,6 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 	frame_filter_init(&filter, sel);
 	event_reader_init(&events, dec, stream, unbalanced);
 	while ((evp = next_event(&events))) {
-		uint32_t depth;
 		long rd;
 
 		evc = *evp;
@@ -159,8 +156,9 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 			frame_name(g->sym, ev->pc, &n);
 		else if (ev->type == KCT_EVENT_ENTER)
 			n = (struct pc_name){ 0 };
-		/* --collapse: what a collapsed call runs is not its records. */
-		if (!frame_filter_pass(&filter, ev, &n, &depth))
+		/* --collapse: what a collapsed call runs is not its records;
+		 * -F: depths count from the calls it keeps. */
+		if (!frame_filter_pass(&filter, ev, &n, &ev->depth))
 			continue;
 		/* Records as the file has them: an EESUM record is one, the
 		 * frames it opens and closes none. */
@@ -189,6 +187,7 @@ static void graph_stream(struct graph *g, struct kct_decoder *dec, uint32_t stre
 					die("out of memory");
 			}
 			g->v[node].calls++;
+			g->calls++;
 			stack[rd] = (struct frame){ .node = node, .parent = ev->pc ? NO_NODE : parent,
 						    .start = records - !(ev->flags & KCT_EVENT_F_SYNTHETIC) };
 			g->func_calls += g->func && !rd;
@@ -248,13 +247,10 @@ static void print_graph(struct graph *g, struct out *o)
 
 int cmd_graph(int argc, char **argv)
 {
-	/* replay's stream selection and --collapse, not its -F and -N:
-	 * FUNC is one. */
+	/* replay's stream and frame selection: -F and -N choose the calls
+	 * FUNC's graph (or the whole one) is made of. */
 	static const struct option longopts[] = {
-		{ "stream", required_argument, NULL, OPT_STREAM },
-		{ "tid", required_argument, NULL, OPT_TID },
-		{ "pid", required_argument, NULL, OPT_PID },
-		{ "collapse", required_argument, NULL, OPT_COLLAPSE },
+		SELECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		SYMBOL_LONGOPTS,
 		{ 0 }
@@ -267,11 +263,11 @@ int cmd_graph(int argc, char **argv)
 	struct selection sel;
 	struct reading rd;
 	const char *path;
-	uint32_t i;
+	uint32_t i, streams = 0;
 	int c, status;
 
 	selection_init(&sel);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "h", longopts, NULL)) != -1) {
 		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
 			continue;
 		switch (c) {
@@ -298,9 +294,13 @@ int cmd_graph(int argc, char **argv)
 		die("out of memory");
 	while (reading_next(&rd, &i, &sh)) {
 		struct kct_decoder *dec = reading_decoder(&rd, i);
+		uint64_t func_calls = g.func_calls, calls = g.calls;
 
 		graph_stream(&g, dec, i, &sel, &rd.unbalanced);
 		reading_done(&rd, dec);
+		/* The streams the graph is of: those with a call of FUNC, or
+		 * (without FUNC) with a call at all. */
+		streams += g.func ? g.func_calls > func_calls : g.calls > calls;
 	}
 	if (g.func && !g.func_calls)
 		die("graph: %s: no call of %s%s", path, g.func,
@@ -315,8 +315,8 @@ int cmd_graph(int argc, char **argv)
 		if (sel.stream >= 0)
 			printf(", stream %ld\n", sel.stream);
 		else
-			printf(", %u %s\n", rd.nr_selected,
-			       plural(rd.nr_selected, "stream", "streams"));
+			printf(", %s%u %s\n", g.func ? "in " : "", streams,
+			       plural(streams, "stream", "streams"));
 		printf("# %8s %8s  %s\n", "records", "calls", "function");
 		print_graph(&g, &o);
 		out_flush(&o);
