@@ -757,6 +757,13 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (!f)
 		die("out of memory");
 	err = follow_start(f, argv + optind);
+	/* As a shell says it: exit status 127 (126, a command that cannot
+	 * run, comes as the command's own exit status). */
+	if (err && follow_no_command(f)) {
+		kct_trace_writer_abort(r.writer);
+		fprintf(stderr, "kcovtrace: %s: %s\n", call->verb, follow_error(f));
+		exit(127);
+	}
 	if (err)
 		fail(&r, "%s", follow_error(f));
 	catch_stop_signals();

@@ -86,6 +86,7 @@ struct follow {
 	struct kct_session *spare[MAX_SPARE];
 	int nr_spare;
 	bool stopping;		/* follow_stop(): every task killed */
+	bool no_command;	/* follow_start() found no such command */
 	char err[512];
 };
 
@@ -109,6 +110,11 @@ struct follow *follow_new(const struct follow_opts *opts)
 	f->self = getpid();
 	f->errfd = -1;
 	return f;
+}
+
+bool follow_no_command(const struct follow *f)
+{
+	return f->no_command;
 }
 
 const char *follow_error(const struct follow *f)
@@ -524,6 +530,7 @@ int follow_start(struct follow *f, char **argv)
 	prog = find_program(argv[0]);
 	if (!prog) {
 		kct_session_close(kcov);
+		f->no_command = true;
 		return fail(f, -ENOENT, "%s: command not found", argv[0]);
 	}
 	/* The tasks open kcovtrace's kcov descriptors: let them where Yama
