@@ -120,6 +120,19 @@ static void __attribute__((noreturn, format(printf, 2, 3))) fail(struct recorder
 
 static void syscall_hint(const char *name, char *hint, size_t size);
 
+/* The follower failed: exit status 1, but where the command itself could
+ * not start, what a shell gives then, 127 (no such command) or 126. */
+static void __attribute__((noreturn)) follow_failed(struct recorder *r, struct follow *f,
+						     const char *verb)
+{
+	if (follow_exec_failed(f)) {
+		kct_trace_writer_abort(r->writer);
+		fprintf(stderr, "kcovtrace: %s: %s\n", verb, follow_error(f));
+		exit(follow_exec_failed(f));
+	}
+	fail(r, "%s", follow_error(f));
+}
+
 /*
  * SIGINT, SIGTERM and SIGHUP stop the recording: its tasks are killed, and
  * what they recorded is written, the trace marked interrupted.  The handler
@@ -757,15 +770,8 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (!f)
 		die("out of memory");
 	err = follow_start(f, argv + optind);
-	/* As a shell says it: exit status 127 (126, a command that cannot
-	 * run, comes as the command's own exit status). */
-	if (err && follow_no_command(f)) {
-		kct_trace_writer_abort(r.writer);
-		fprintf(stderr, "kcovtrace: %s: %s\n", call->verb, follow_error(f));
-		exit(127);
-	}
 	if (err)
-		fail(&r, "%s", follow_error(f));
+		follow_failed(&r, f, call->verb);
 	catch_stop_signals();
 	following = 1;
 	for (;;) {
@@ -796,7 +802,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	following = 0;
 	alarm(0);
 	if (err < 0)
-		fail(&r, "%s", follow_error(f));
+		follow_failed(&r, f, call->verb);
 	status = follow_status(f);
 	follow_free(f);
 	if (r.remote_kcov)

@@ -86,7 +86,8 @@ struct follow {
 	struct kct_session *spare[MAX_SPARE];
 	int nr_spare;
 	bool stopping;		/* follow_stop(): every task killed */
-	bool no_command;	/* follow_start() found no such command */
+	int exec_failed;	/* follow_start(): 127, no such command; 126,
+				   one that cannot run; 0 */
 	char err[512];
 };
 
@@ -112,9 +113,9 @@ struct follow *follow_new(const struct follow_opts *opts)
 	return f;
 }
 
-bool follow_no_command(const struct follow *f)
+int follow_exec_failed(const struct follow *f)
 {
-	return f->no_command;
+	return f->exec_failed;
 }
 
 const char *follow_error(const struct follow *f)
@@ -497,6 +498,9 @@ static int child_failed(struct follow *f)
 
 	if (n > 0) {
 		msg[n] = '\0';
+		/* The child's execve() failed: its exit status says how. */
+		if (WIFEXITED(st) && (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127))
+			f->exec_failed = WEXITSTATUS(st);
 		return fail(f, -ENOEXEC, "%s", msg);
 	}
 	if (WIFSIGNALED(st))
@@ -530,7 +534,7 @@ int follow_start(struct follow *f, char **argv)
 	prog = find_program(argv[0]);
 	if (!prog) {
 		kct_session_close(kcov);
-		f->no_command = true;
+		f->exec_failed = 127;
 		return fail(f, -ENOENT, "%s: command not found", argv[0]);
 	}
 	/* The tasks open kcovtrace's kcov descriptors: let them where Yama

@@ -90,8 +90,10 @@ void follow_stop(struct follow *f);
 /* The command's (main task's) wait status, once follow_next() returned 0. */
 int follow_status(const struct follow *f);
 const char *follow_error(const struct follow *f);
-/* Whether follow_start() failed for want of the command itself. */
-bool follow_no_command(const struct follow *f);
+/* After follow_start() failed for the command itself, the exit status a
+ * shell gives: 127 if there is no such command, 126 if it cannot run; else
+ * 0. */
+int follow_exec_failed(const struct follow *f);
 /* Keeps a buffer of kcovtrace's out of the command's address space, where
  * its exec would spend thousands of records on unmapping it: for any
  * buffer that exists when follow_start() forks. */
