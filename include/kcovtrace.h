@@ -130,6 +130,15 @@ static inline bool kct_eesum_unbalanceable(uint64_t rec)
 /* What to OR into a record's 56 PC bits to get a kernel address back. */
 #define KCT_PC_FILL_KERNEL		0xff00000000000000ULL
 
+/*
+ * The library's version, its one statement: MAJOR is the soname's
+ * (libkcovtrace.so.MAJOR), MINOR the newest version node of what it
+ * exports (LIBKCOVTRACE_MAJOR.MINOR in lib/libkcovtrace.map).  kcovtrace
+ * --version and kcovtrace.pc say it.
+ */
+#define KCT_VERSION_MAJOR		1
+#define KCT_VERSION_MINOR		2
+
 /* ---- Decoder ---------------------------------------------------------- */
 
 enum kct_event_type {

@@ -6,8 +6,11 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)
 LIB_PIC_OBJS := $(LIB_SRCS:%.c=$(OBJ)/pic/%.o)
 LIBKCOVTRACE_A := $(LIBDIR)/libkcovtrace.a
 LIBKCOVTRACE_SO := $(LIBDIR)/libkcovtrace.so
-# .1: the API changed incompatibly from .0 (options and sizes everywhere).
-LIBKCOVTRACE_SONAME := libkcovtrace.so.1
+# The version, as include/kcovtrace.h states it.  Major 1: the API changed
+# incompatibly from 0 (options and sizes everywhere).
+KCT_VERSION_MAJOR := $(shell sed -n 's/^\#define KCT_VERSION_MAJOR[[:space:]]*//p' include/kcovtrace.h)
+KCT_VERSION := $(KCT_VERSION_MAJOR).$(shell sed -n 's/^\#define KCT_VERSION_MINOR[[:space:]]*//p' include/kcovtrace.h)
+LIBKCOVTRACE_SONAME := libkcovtrace.so.$(KCT_VERSION_MAJOR)
 LIBKCOVTRACE_MAP := lib/libkcovtrace.map
 LIB_CFLAGS := -Iinclude -fvisibility=hidden -DKCT_BUILDING_LIB
 LIB_LDLIBS := -ldw -lelf
@@ -30,9 +33,9 @@ $(LIBKCOVTRACE_SO): $(LIB_PIC_OBJS) $(LIBKCOVTRACE_MAP)
 		-o $(LIBDIR)/$(LIBKCOVTRACE_SONAME) $(LIB_PIC_OBJS) $(LIB_LDLIBS)
 	ln -sf $(LIBKCOVTRACE_SONAME) $@
 
-$(LIBDIR)/pkgconfig/kcovtrace.pc: lib/kcovtrace.pc.in
+$(LIBDIR)/pkgconfig/kcovtrace.pc: lib/kcovtrace.pc.in include/kcovtrace.h
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' $< > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|g; s|@VERSION@|$(KCT_VERSION)|g' $< > $@
 
 lib: $(LIBKCOVTRACE_A) $(LIBKCOVTRACE_SO) $(LIBDIR)/pkgconfig/kcovtrace.pc
 all: lib
@@ -46,5 +49,6 @@ install-lib: lib
 	ln -sf $(LIBKCOVTRACE_SONAME) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.so
 	@# PREFIX is the installation's, not the build's.
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	sed -e 's|@PREFIX@|$(PREFIX)|g' lib/kcovtrace.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kcovtrace.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g; s|@VERSION@|$(KCT_VERSION)|g' lib/kcovtrace.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/kcovtrace.pc
 .PHONY: install-lib

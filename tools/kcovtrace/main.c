@@ -27,7 +27,8 @@ static void usage(FILE *out)
 	fputs("usage: kcovtrace COMMAND [options] [args]\n\ncommands:\n", out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nkcovtrace COMMAND --help describes each command.\n", out);
+	fputs("\nkcovtrace COMMAND --help describes each command; kcovtrace --version\n"
+	      "says which kcovtrace this is.\n", out);
 }
 
 int main(int argc, char **argv)
@@ -38,6 +39,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kcovtrace %d.%d (trace format %d)\n", KCT_VERSION_MAJOR, KCT_VERSION_MINOR,
+		       KCT_TRACE_VERSION);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
