@@ -345,6 +345,10 @@ enum kct_stream_kind {
 #define KCT_STREAM_F_TRUNCATED	(1u << 2) /* (reading only) the file ends in
 					     this stream: records is what is
 					     intact of records_written */
+#define KCT_STREAM_F_RESUMED	(1u << 3) /* records were lost before its
+					     first: it goes on from the
+					     task's stream before it, whose
+					     buffer filled up */
 #define KCT_LOST_UNKNOWN	0xffffffffffffffffULL
 #define KCT_COMM_LEN		16	/* a task's comm, as the kernel keeps it */
 
@@ -472,7 +476,7 @@ struct kct_trace_writer_opts {
 struct kct_stream_opts {
 	size_t sz;		/* sizeof(struct kct_stream_opts) */
 	uint32_t kind;		/* KCT_STREAM_KIND_* */
-	uint32_t flags;		/* KCT_STREAM_F_OVERFLOW, _ARGS */
+	uint32_t flags;		/* KCT_STREAM_F_OVERFLOW, _ARGS, _RESUMED */
 	uint64_t seq;		/* order of the stream in the traced run */
 	int32_t pid, tid, ppid;
 	uint32_t mode;		/* KCT_MODE_* the task got (0: KCOV_TRACE_PC) */

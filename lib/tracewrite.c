@@ -27,7 +27,7 @@ _Static_assert(sizeof(struct kct_disk_item) == KCT_DISK_ITEM_SIZE, "item layout"
 _Static_assert(sizeof(struct kct_disk_stream) == KCT_DISK_STREAM_SIZE, "stream header layout");
 
 #define WRITER_FLAGS	(KCT_TRACE_F_OVERFLOW | KCT_TRACE_F_USER | KCT_TRACE_F_INTERRUPTED)
-#define STREAM_FLAGS	(KCT_STREAM_F_OVERFLOW | KCT_STREAM_F_ARGS)
+#define STREAM_FLAGS	(KCT_STREAM_F_OVERFLOW | KCT_STREAM_F_ARGS | KCT_STREAM_F_RESUMED)
 
 struct kct_trace_writer {
 	int fd;

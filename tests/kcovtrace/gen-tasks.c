@@ -9,6 +9,10 @@
  *   gen-tasks unknown FILE   one stream of frames no record names
  *   gen-tasks full FILE      six streams, the first five overflowed
  *   gen-tasks full-trace FILE  a trace that overflowed, no stream said
+ *   gen-tasks lost FILE      an exec whose buffer filled up: two streams
+ *   gen-tasks joined FILE    the same exec as one stream that overflowed
+ *                            (as kcovtrace 1.2 wrote it)
+ *   gen-tasks whole FILE     the same records, nothing lost said
  *
  * Functions: a at 0xffffffff81000000, b at ...100, c at ...200, d at ...300.
  */
@@ -123,6 +127,32 @@ static void full(struct kct_trace_writer *w, bool say_streams)
 		    s0, 2);
 }
 
+/*
+ * The exec of task 10: a calls b, where the buffer fills up; records are
+ * lost (c entered in b), then c, b and a return.  lost: as two streams,
+ * the second after the loss; joined (how earlier writers wrote it): one
+ * stream, whose c exits the frame of b and b that of a; whole: the same
+ * one stream, written as if nothing were lost.
+ */
+static void exec_streams(struct kct_trace_writer *w, int how)
+{
+	static const uint64_t s[] = { ENTER(A), ENTER(B), BB(B), EXIT(C), EXIT(B), EXIT(A) };
+	struct kct_stream_opts o = { .kind = KCT_STREAM_KIND_EXEC, .pid = 10, .tid = 10,
+				     .ppid = 1, .mode = KCT_MODE_TRACE_PC_EXT, .syscall = 59,
+				     .comm = "sh" };
+
+	if (how == 0) {
+		o.flags = KCT_STREAM_F_OVERFLOW;
+		add(w, o, s, 3);
+		o.seq = 1;
+		o.flags = KCT_STREAM_F_RESUMED;
+		add(w, o, s + 3, 3);
+		return;
+	}
+	o.flags = how == 1 ? KCT_STREAM_F_OVERFLOW : 0;
+	add(w, o, s, 6);
+}
+
 int main(int argc, char **argv)
 {
 	struct kct_trace_writer_opts opts = { .sz = sizeof(opts), .buffer_words = 1024,
@@ -130,14 +160,15 @@ int main(int argc, char **argv)
 	struct kct_trace_writer *w;
 
 	static const char *const scenarios[] = { "tasks", "classic", "unknown", "full",
-						 "full-trace" };
+						 "full-trace", "lost", "joined", "whole" };
 	size_t k;
 
 	for (k = 0; argc == 3 && k < sizeof(scenarios) / sizeof(scenarios[0]); k++)
 		if (!strcmp(argv[1], scenarios[k]))
 			break;
 	if (argc != 3 || k == sizeof(scenarios) / sizeof(scenarios[0])) {
-		fputs("usage: gen-tasks tasks|classic|unknown|full|full-trace FILE\n", stderr);
+		fputs("usage: gen-tasks tasks|classic|unknown|full|full-trace|lost|joined|whole "
+		      "FILE\n", stderr);
 		return 2;
 	}
 	opts.mode = k == 1 ? KCT_MODE_TRACE_PC : KCT_MODE_TRACE_PC_EXT;
@@ -151,8 +182,10 @@ int main(int argc, char **argv)
 		classic(w);
 	else if (k == 2)
 		unknown(w);
-	else
+	else if (k <= 4)
 		full(w, k == 3);
+	else
+		exec_streams(w, k - 5);
 	check(kct_trace_writer_commit(w), argv[2]);
 	return 0;
 }

@@ -97,26 +97,50 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	return __real_ioctl(fd, request, arg);
 }
 
-static char emitted[512];
+static char emitted[1024];
 
+/* A stream as [records], an exec's as exec[...]; "lost+" before one that
+ * goes on after lost records, "+lost" after one whose buffer filled up. */
 static void emit(void *ctx, const struct stream_meta *m, const uint64_t *rec, uint64_t count)
 {
 	static const char kinds[16] = { 'E', 'X', 'D', [15] = 'B' };
 	size_t len = strlen(emitted);
 
-	len += snprintf(emitted + len, sizeof(emitted) - len, "%s[", len ? " " : "");
-	for (uint64_t i = 0; i < count; i++)
+	len += snprintf(emitted + len, sizeof(emitted) - len, "%s%s%s[", len ? " " : "",
+			m->resumed ? "lost+" : "", m->kind == KCT_STREAM_KIND_EXEC ? "exec" : "");
+	for (uint64_t i = 0, n; i < count; i += n) {
+		/* A run of more than 8 equal records as R*N, as written. */
+		for (n = 1; i + n < count && rec[i + n] == rec[i]; n++)
+			;
+		if (n <= 8)
+			n = 1;
 		len += snprintf(emitted + len, sizeof(emitted) - len, "%s%c%llx", i ? " " : "",
 				kinds[KCT_RECORD_KIND(rec[i])],
 				(unsigned long long)(rec[i] & KCT_RECORD_IP_MASK));
-	snprintf(emitted + len, sizeof(emitted) - len, "]");
+		if (n > 1)
+			len += snprintf(emitted + len, sizeof(emitted) - len, "*%llu",
+					(unsigned long long)n);
+	}
+	snprintf(emitted + len, sizeof(emitted) - len, "]%s", m->overflow ? "+lost" : "");
 }
 
-/* The records the task wrote since the last reset: the count, then them. */
+/* The records the task wrote since the last reset: the count, then them.
+ * R*N is N records R, to fill a buffer of 512 words (511 records). */
 static void kernel_writes(int fd, const char *records)
 {
-	uint64_t rec[65], n = parse_records(records, rec + 1);
+	char buf[1024], *save, *tok;
+	uint64_t rec[512], n = 0;
 
+	snprintf(buf, sizeof(buf), "%s", records);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *star = strchr(tok, '*');
+		unsigned long times = star ? strtoul(star + 1, NULL, 10) : 1;
+
+		if (star)
+			*star = '\0';
+		while (times-- && n < 511)
+			rec[++n] = parse_record(tok);
+	}
 	rec[0] = n;
 	if (pwrite(fd, rec, (n + 1) * sizeof(rec[0]), 0) != (ssize_t)((n + 1) * sizeof(rec[0])))
 		abort();
@@ -128,30 +152,33 @@ static int no_symbols(void *ctx, uint64_t pc)
 }
 
 /*
- * A task followed with KCOV_FILTER refused (filter_err), its records
- * written in chunks, each chunk followed by the event given: the streams
- * emitted.  chunks: "records|event" separated by ";", event N (new), S
- * (syscall entry), s (syscall exit), x (exit).
+ * The command's main task, its records written in chunks to a buffer of
+ * words words, each chunk followed by the event given: the streams
+ * emitted.  chunks: "records|event" separated by ";", event S (syscall
+ * entry), s (syscall exit), e (its exec), x (exit).  With max_depth, the
+ * task is followed with that filter, and KCOV_FILTER answered filter_err.
  */
-static void check_fallback(const char *name, uint32_t max_depth, int filter_err, bool syscalls,
-			   const char *chunks, const char *want)
+static void check_task(const char *name, uint64_t words, uint32_t max_depth, int filter_err,
+		       bool syscalls, const char *chunks, const char *want)
 {
 	struct kct_filter_opts fo = { .sz = sizeof(fo), .max_depth = max_depth };
 	char path[] = "/tmp/kcovtrace-test-cut.XXXXXX", *copy = strdup(chunks), *save = NULL;
 	int fd = mkstemp(path);
-	struct kct_session_opts so = { .sz = sizeof(so), .buffer_words = 512, .device = path };
+	struct kct_session_opts so = { .sz = sizeof(so), .buffer_words = words, .device = path };
 	bool wanted[64] = { [39] = true };
 	uint64_t matched[64] = { 0 };
 	struct streams s = {
 		.emit = emit, .syscalls = syscalls, .wanted = wanted, .nr_wanted = 64,
-		.matched = matched, .is_syscall = no_symbols, .filter = &fo,
+		.matched = matched, .is_syscall = no_symbols, .filter = max_depth ? &fo : NULL,
 	};
+	/* Only the command's main task has an exec that starts it. */
 	struct follow_task t = { .tid = 5, .pid = 5, .ppid = 1, .comm = "t",
+				 .main = strstr(chunks, "|e") != NULL,
 				 .mode = KCT_MODE_TRACE_PC_EXT, .filter_err = filter_err };
-	struct follow_event ev = { .task = &t };
+	struct follow_event ev = { .task = &t, .old_tid = 5, .old_comm = "t" };
 	int err = 0;
 
-	if (fd < 0 || ftruncate(fd, 512 * sizeof(uint64_t)) || kct_session_open(&so, &t.kcov))
+	if (fd < 0 || ftruncate(fd, words * sizeof(uint64_t)) || kct_session_open(&so, &t.kcov))
 		abort();
 	emitted[0] = '\0';
 	ev.type = FOLLOW_NEW;
@@ -162,9 +189,12 @@ static void check_fallback(const char *name, uint32_t max_depth, int filter_err,
 		*bar = '\0';
 		kernel_writes(fd, c);
 		ev.type = bar[1] == 'S' ? FOLLOW_SYSCALL_ENTRY :
-			  bar[1] == 's' ? FOLLOW_SYSCALL_EXIT : FOLLOW_EXIT;
-		/* A call asked for (39) at entries written S39, else 1. */
-		ev.nr = bar[2] ? atoi(bar + 2) : 1;
+			  bar[1] == 's' ? FOLLOW_SYSCALL_EXIT :
+			  bar[1] == 'e' ? FOLLOW_EXEC : FOLLOW_EXIT;
+		/* A call asked for (39) at entries written S39, else 1;
+		 * execve (59) at an exec.  follow.c counts the exec first. */
+		ev.nr = bar[2] ? atoi(bar + 2) : bar[1] == 'e' ? 59 : 1;
+		t.execs += ev.type == FOLLOW_EXEC;
 		err |= streams_event(&s, &ev);
 	}
 	check(!err && !strcmp(emitted, want), name, chunks, emitted);
@@ -225,10 +255,10 @@ int main(void)
 	 * and its block kept, E30 d 2 and what it does hidden, X22 of depth
 	 * 1 kept; E40 d 1 kept, E50 d 2 not.
 	 */
-	check_fallback("filtered in userspace: the task's stream of what the filter keeps", 1,
+	check_task("filtered in userspace: the task's stream of what the filter keeps", 512, 1,
 		       -ENOTTY, false, "X10 X11 E20 B21 E30 B31 X32 X22 E40 E50|x",
 		       "[E20 B21 X22 E40]");
-	check_fallback("filtered by the kernel: the records as they are", 1, 0, false,
+	check_task("filtered by the kernel: the records as they are", 512, 1, 0, false,
 		       "X10 E20 E30 X30 X20|x", "[E20 E30 X30 X20]");
 	/*
 	 * --syscalls, max_depth 2: the depth goes on across the resets at
@@ -238,11 +268,28 @@ int main(void)
 	 * X23 kept, E24 kept, E35 not: the call is E22 X23.  (Counted from 0
 	 * at the last reset, E32 B33 X34 would show.)
 	 */
-	check_fallback("--syscalls filtered in userspace: the depth counts across every reset", 2,
+	check_task("--syscalls filtered in userspace: the depth counts across every reset", 512, 2,
 		       -ENOTTY, true,
 		       "E10 E20 E30|S;X30 X20 X10 E10 E21 E31|S39;"
 		       "X31 X21 E22 E32 B33 X34 X23 E24 E35|s",
 		       "[E22 X23]");
+
+	/*
+	 * The command's exec: before its stop, the end of the stop the task
+	 * was started from (X1) and kcovtrace's child (E3 X3), then the exec
+	 * (E4 E5 B5 B6) until the buffer of 8 words fills up.  After the
+	 * stop, the records since the reset at it: the end of the stop (X7,
+	 * entered among the lost records), the exec's way back (X5 X4), then
+	 * the program (E8 B8 X8).  With the buffer of 512 words full at the
+	 * exec's stop, what was lost lies between the last B6 and X7: two
+	 * streams of the exec, not one in which X7 closes E5's frame.
+	 */
+	check_task("the exec: one stream from its start to its return", 512, 0, 0, false,
+		   "X1 E3 X3 E4 E5 B5|e;X7 X5 X4 E8 B8 X8|x",
+		   "exec[E4 E5 B5 X7 X5 X4] [E8 B8 X8]");
+	check_task("the exec's buffer filled up: two streams, the loss between them", 512, 0, 0,
+		   false, "X1 E3 X3 E4 E5 B5 B6*505|e;X7 X5 X4 E8 B8 X8|x",
+		   "exec[E4 E5 B5 B6*505]+lost lost+exec[X7 X5 X4] [E8 B8 X8]");
 
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;

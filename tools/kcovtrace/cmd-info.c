@@ -119,6 +119,9 @@ static void print_stream(uint32_t i, const struct kct_stream_info *sh)
 {
 	const char *call = sh->syscall == KCT_STREAM_NO_SYSCALL ? "-" : syscall_name(sh->syscall);
 	char syscall[32], records[48], lost[24];
+	/* Where its records were lost: after its last (the buffer filled
+	 * up), before its first (it goes on from one that did), or both. */
+	static const char *const overflow[] = { "no", "yes", "before", "before,yes" };
 
 	if (call)
 		snprintf(syscall, sizeof(syscall), "%s", call);
@@ -137,7 +140,8 @@ static void print_stream(uint32_t i, const struct kct_stream_info *sh)
 	printf("  %6u %-7s %7d %7d %7d %-16s %-17s %-16s %10s %-8s %s\n", i,
 	       stream_kind_name(sh->kind), sh->pid, sh->tid, sh->ppid, sh->comm[0] ? sh->comm : "-",
 	       kcov_mode_name(sh->mode), syscall, records,
-	       sh->flags & KCT_STREAM_F_OVERFLOW ? "yes" : "no", lost);
+	       overflow[(sh->flags & KCT_STREAM_F_OVERFLOW ? 1 : 0) +
+			(sh->flags & KCT_STREAM_F_RESUMED ? 2 : 0)], lost);
 }
 
 int cmd_info(int argc, char **argv)

@@ -348,9 +348,9 @@ static void describe(uint64_t seq, const struct stream_meta *m, uint64_t count)
 	else
 		p += snprintf(p, end - p, " tid=%d pid=%d ppid=%d comm=%s", (int)m->tid, (int)m->pid,
 			      (int)m->ppid, m->comm);
-	fprintf(stderr, "kcovtrace: stream %llu: %s mode=%s records=%llu%s\n", (unsigned long long)seq,
-		what, kcov_mode_name(m->mode), (unsigned long long)count,
-		m->overflow ? " buffer-full lost=unknown" : "");
+	fprintf(stderr, "kcovtrace: stream %llu: %s mode=%s records=%llu%s%s\n",
+		(unsigned long long)seq, what, kcov_mode_name(m->mode), (unsigned long long)count,
+		m->resumed ? " resumed-after-loss" : "", m->overflow ? " buffer-full lost=unknown" : "");
 }
 
 /* The one place where a stream's metadata meets the trace format. */
@@ -381,6 +381,8 @@ static void add_stream(void *ctx, const struct stream_meta *m, const uint64_t *r
 		opts.lost = KCT_LOST_UNKNOWN;
 		r->full++;
 	}
+	if (m->resumed)
+		opts.flags |= KCT_STREAM_F_RESUMED;
 	if (r->verbose)
 		describe(r->streams, m, count);
 	err = kct_trace_writer_add(r->writer, &opts, rec, count);

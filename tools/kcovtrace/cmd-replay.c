@@ -222,12 +222,15 @@ int cmd_replay(int argc, char **argv)
 		warn_classic_coverage(&rd);
 	while (reading_next(&rd, &i, &sh)) {
 		struct kct_decoder *dec;
-		char title[STREAM_TITLE_MAX + 16];
+		char title[STREAM_TITLE_MAX + 40];
 
 		/* Out with the stream's first line, if it has one. */
 		r.heading = NULL;
 		if (rd.info.nr_streams > 1 && r.sel.stream < 0) {
 			stream_title(i, &sh, title, STREAM_TITLE_MAX);
+			/* Where records were lost: before it, after it. */
+			if (sh.flags & KCT_STREAM_F_RESUMED)
+				strcat(title, ", after lost records");
 			strcat(title, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
 			r.heading = title;
 		}

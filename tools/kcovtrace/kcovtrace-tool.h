@@ -332,6 +332,9 @@ static inline void event_reader_init(struct event_reader *r, struct kct_decoder 
 
 /* The next batch; false at the end of the stream. */
 bool event_reader_fill(struct event_reader *r);
+/* Whether the readers of the next stream check that its exits return in
+ * the functions entered, for close_symbolizer()'s warning. */
+void check_exits_in_stream(bool on);
 
 static inline const struct kct_event *next_event(struct event_reader *r)
 {
@@ -505,6 +508,7 @@ struct reading {
 	uint64_t selected_records;	/* of the streams reading_next() gave */
 	uint32_t next;		/* the stream reading_next() looks at first */
 	uint32_t decoding;	/* the stream of the last decoder */
+	uint32_t decoding_flags;	/* and its KCT_STREAM_F_* */
 	struct unbalanced unbalanced;
 	/* Streams whose buffer filled up: how many, the first ones, what
 	 * they lost (or KCT_LOST_UNKNOWN). */

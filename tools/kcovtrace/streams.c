@@ -340,12 +340,26 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 	frames = cut_scan(rec, count, &c);
 
 	if (st->exec_nr >= 0) {
-		if (append(st, rec, c.start))
-			return -1;
 		task_meta(&m, t, KCT_STREAM_KIND_EXEC, t->comm);
 		m.syscall = st->exec_nr;
+		if (st->exec_overflow) {
+			/*
+			 * The buffer filled up before the exec's stop: what
+			 * the exec did from then to the stop is lost, and its
+			 * end here must not be joined to its start as if
+			 * nothing were missing.  Its start is a stream of its
+			 * own, and its end another, which says the loss.
+			 */
+			m.overflow = true;
+			if (st->exec_len)
+				s->emit(s->ctx, &m, st->exec, st->exec_len);
+			st->exec_len = 0;
+			m.resumed = true;
+		}
+		if (append(st, rec, c.start))
+			return -1;
 		/* The exec never got back to user mode in this buffer. */
-		m.overflow = st->exec_overflow || (full && c.start == 0 && count);
+		m.overflow = full && c.start == 0 && count;
 		if (st->exec_len)
 			s->emit(s->ctx, &m, st->exec, st->exec_len);
 		free(st->exec);

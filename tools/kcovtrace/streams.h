@@ -25,6 +25,8 @@ struct stream_meta {
 	uint32_t mode;		/* KCT_MODE_* the buffer was in */
 	bool overflow;		/* the buffer filled up: records were lost,
 				   how many the kernel does not say */
+	bool resumed;		/* records were lost before its first: it
+				   goes on from the task's stream before */
 	uint64_t remote_handle;	/* REMOTE: the handle, 0 if not known */
 };
 

@@ -129,6 +129,7 @@ static struct {
 	uint64_t past_end;	/* of them, past the last function's end */
 	uint64_t end;		/* that end (kct_symbolizer_span()), 0 if none */
 	uint64_t exits, mismatched;	/* EXITs checked, in another function */
+	bool skip_exits;	/* not in this stream: records were lost */
 } symstate;
 
 /*
@@ -615,6 +616,11 @@ static void check_exits(const struct kct_event *evs, int nr)
 	}
 }
 
+void check_exits_in_stream(bool on)
+{
+	symstate.skip_exits = !on;
+}
+
 /*
  * The functions a task's records end in when it exits: do_exit(), called by
  * do_group_exit() for exit_group(), by get_signal() (from
@@ -671,7 +677,8 @@ bool event_reader_fill(struct event_reader *r)
 		return false;
 	}
 	if (symstate.sym) {
-		check_exits(r->batch, r->nr);
+		if (!symstate.skip_exits)
+			check_exits(r->batch, r->nr);
 		find_exit_path(r);
 	}
 	/* The decoder counts such a record before its event comes: look for

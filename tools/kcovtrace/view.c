@@ -196,7 +196,15 @@ bool reading_next(struct reading *r, uint32_t *i, struct kct_stream_info *sh)
 
 struct kct_decoder *reading_decoder(struct reading *r, uint32_t i)
 {
+	struct kct_stream_info sh = { .sz = sizeof(sh) };
+
+	kct_trace_stream(r->trace, i, &sh);
 	r->decoding = i;
+	r->decoding_flags = sh.flags;
+	/* Where records were lost, an exit may close a frame whose entry
+	 * was lost (a trace of an older kcovtrace joined an exec's two
+	 * halves across a loss): that says nothing of the symbols. */
+	check_exits_in_stream(!(sh.flags & (KCT_STREAM_F_OVERFLOW | KCT_STREAM_F_RESUMED)));
 	return open_stream(r->trace, i, r->path);
 }
 
@@ -212,6 +220,12 @@ void reading_done(struct reading *r, struct kct_decoder *dec)
 	if (r->unbalanced.exit_path <= st.unfinished)
 		st.unfinished -= r->unbalanced.exit_path;
 	r->unbalanced.exit_path = 0;
+	/* Nor are frames open where the buffer filled up, or closed after
+	 * records were lost: the warning of the loss says why. */
+	if (r->decoding_flags & KCT_STREAM_F_OVERFLOW)
+		st.unfinished = 0;
+	if (r->decoding_flags & KCT_STREAM_F_RESUMED)
+		st.orphan_exits = 0;
 	r->repaired_streams += st.orphan_exits || st.unfinished;
 	r->orphan_exits += st.orphan_exits;
 	r->unfinished += st.unfinished;
