@@ -133,6 +133,11 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 				out_str(&r->out, "  [");
 				out_str(&r->out, eesum_problem(&ev));
 				out_str(&r->out, ": the call tree restarts]");
+			} else {
+				/* kcov writes one only where the task was
+				 * switched out and back in, and ran code it
+				 * did not record: the tree has a gap here. */
+				out_str(&r->out, "  [switched out]");
 			}
 			out_char(&r->out, '\n');
 			continue;
