@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -224,6 +225,12 @@ static void parse_syscalls(struct recorder *r, const char *list)
 			usage_die("record: unknown syscall '%s'%s", name, hint);
 		}
 		r->wanted[nr] = true;
+		/* What a user looks for with -F '__x64_sys_*' is not there. */
+		if (nr == SYS_exit || nr == SYS_exit_group)
+			fprintf(stderr, "kcovtrace: note: --syscalls %s: %s() never returns, and "
+				"its entry point has no entry or exit records: its streams start "
+				"in %s()\n", name, syscall_name(nr),
+				nr == SYS_exit ? "do_exit" : "do_group_exit");
 	}
 	free(copy);
 }
