@@ -391,7 +391,8 @@ struct kct_stream_info {
 	uint32_t flags;		/* KCT_STREAM_F_* */
 	uint64_t records;	/* records that can be read */
 	uint64_t records_written; /* (more if KCT_STREAM_F_TRUNCATED) */
-	uint64_t seq;		/* order of the stream in the traced run */
+	uint64_t seq;		/* when it started in the traced run:
+				   streams are numbered by it */
 	int32_t pid;		/* the task's process, 0 if unknown */
 	int32_t tid;		/* the task, 0 if unknown */
 	int32_t ppid;		/* its parent (or creator), 0 if unknown */
@@ -416,7 +417,8 @@ struct kct_trace;
 int kct_trace_open(const char *path, struct kct_trace **out);
 /* The trace's info; info->sz set by the caller. */
 int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info);
-/* Stream i, 0 <= i < nr_streams; info->sz set by the caller. */
+/* Stream i, 0 <= i < nr_streams, numbered in the order of their seq (then
+ * of the file); info->sz set by the caller. */
 int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_info *info);
 /* Up to n records of stream i from record first into buf; returns how many
  * (0 past its end), or a negative errno: -EIO where the file has shrunk
@@ -477,7 +479,9 @@ struct kct_stream_opts {
 	size_t sz;		/* sizeof(struct kct_stream_opts) */
 	uint32_t kind;		/* KCT_STREAM_KIND_* */
 	uint32_t flags;		/* KCT_STREAM_F_OVERFLOW, _ARGS, _RESUMED */
-	uint64_t seq;		/* order of the stream in the traced run */
+	uint64_t seq;		/* when it started in the traced run (a
+				   writer writes it when it ends): readers
+				   number streams by it, then as written */
 	int32_t pid, tid, ppid;
 	uint32_t mode;		/* KCT_MODE_* the task got (0: KCOV_TRACE_PC) */
 	int32_t syscall;	/* SYSCALL and EXEC streams (0 is read);

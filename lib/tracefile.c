@@ -36,6 +36,35 @@ struct kct_trace {
 	struct note *notes;
 };
 
+/* In the order of the traced run, then of the file. */
+static int by_seq(const void *a, const void *b)
+{
+	const struct stream_index *x = a, *y = b;
+
+	if (x->info.seq != y->info.seq)
+		return x->info.seq < y->info.seq ? -1 : 1;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * A writer writes a stream when it ends, kcovtrace record when its task
+ * exits or its syscall returns; seq says when it started.  Streams are
+ * numbered in that order, which is what a reader of a run expects (the
+ * parent's before its children's), and one check costs a trace whose
+ * streams are in order already nothing more.
+ */
+static void order_streams(struct kct_trace *t)
+{
+	uint32_t n = t->info.nr_streams;
+
+	for (uint32_t i = 1; i < n; i++) {
+		if (by_seq(&t->streams[i - 1], &t->streams[i]) > 0) {
+			qsort(t->streams, n, sizeof(*t->streams), by_seq);
+			return;
+		}
+	}
+}
+
 static int read_full(int fd, void *buf, size_t len, off_t off)
 {
 	size_t got = 0;
@@ -243,6 +272,7 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 		return -EBADMSG;
 	if (cut)
 		t->info.flags |= KCT_TRACE_F_TRUNCATED;
+	order_streams(t);
 	return 0;
 }
 

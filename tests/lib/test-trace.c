@@ -195,6 +195,9 @@ static void test_round_trip(void)
 	struct kct_trace_writer *w;
 	struct kct_trace *t;
 	uint64_t *recs[3], *back;
+	/* Where a reader finds them, numbered by seq: the older caller's
+	 * stream (seq 0, as it gives none) first. */
+	static const uint32_t at[3] = { 1, 2, 0 };
 	const char *key, *value;
 	bool same = true;
 	int err = 0;
@@ -250,9 +253,9 @@ static void test_round_trip(void)
 		int64_t n;
 
 		/* In two reads, the second past the end. */
-		n = kct_trace_read_records(t, s, 0, back, sizes[s] / 2);
+		n = kct_trace_read_records(t, at[s], 0, back, sizes[s] / 2);
 		got += n > 0 ? (uint64_t)n : 0;
-		n = kct_trace_read_records(t, s, got, back + got, sizes[s] + 10);
+		n = kct_trace_read_records(t, at[s], got, back + got, sizes[s] + 10);
 		got += n > 0 ? (uint64_t)n : 0;
 		if (got != sizes[s] || memcmp(back, recs[s], sizes[s] * sizeof(*back)))
 			same = false;
@@ -263,9 +266,9 @@ static void test_round_trip(void)
 		struct kct_stream_info a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) },
 				       c = { .sz = sizeof(c) };
 
-		kct_trace_stream(t, 0, &a);
-		kct_trace_stream(t, 1, &b);
-		kct_trace_stream(t, 2, &c);
+		kct_trace_stream(t, at[0], &a);
+		kct_trace_stream(t, at[1], &b);
+		kct_trace_stream(t, at[2], &c);
 		CHECK(a.kind == KCT_STREAM_KIND_EXEC && a.seq == 1 && a.pid == 100 && a.tid == 100 &&
 		      a.ppid == 99 && a.mode == KCT_MODE_TRACE_PC_EXT && a.syscall == 59 &&
 		      a.flags == KCT_STREAM_F_ARGS && a.args[0] == 1 && a.args[5] == ~0ULL &&
@@ -293,7 +296,7 @@ static void test_round_trip(void)
 		memset(&small, 0xa5, sizeof(small));
 		small.sz = offsetofend(struct kct_stream_info, records);
 		CHECK(!kct_trace_info(t, &big.info) && big.info.nr_streams == 3 && !big.newer &&
-		      !kct_trace_stream(t, 2, &small) && small.records == 100003 &&
+		      !kct_trace_stream(t, at[2], &small) && small.records == 100003 &&
 		      small.records_written == 0xa5a5a5a5a5a5a5a5ULL,
 		      "info into a newer caller's struct (its field zeroed) and an older one's");
 	}
@@ -302,7 +305,7 @@ static void test_round_trip(void)
 		struct kct_decoder_stats st = { .sz = sizeof(st) };
 		struct kct_event ev;
 
-		err = kct_trace_decoder(t, 2, &dec);
+		err = kct_trace_decoder(t, at[2], &dec);
 		while (!err && (err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
 			err = 0;
 		CHECK(!err && !kct_decoder_stats(dec, &st) && st.records == 100003,
@@ -313,6 +316,47 @@ static void test_round_trip(void)
 	free(back);
 	for (int s = 0; s < 3; s++)
 		free(recs[s]);
+}
+
+/*
+ * A writer writes a stream when it ends, and says with seq when it began:
+ * readers number the streams by seq, those of the same seq in the order
+ * written, each with its own records.
+ */
+static void test_stream_order(void)
+{
+	static const uint64_t seqs[] = { 5, 2, 9, 2, 0 };
+	/* seq 0, 2, 2 (written second, then fourth), 5, 9 */
+	static const int want[] = { 4, 1, 3, 0, 2 };
+	struct kct_trace_writer *w;
+	struct kct_trace *t;
+	bool ok = true;
+
+	if (kct_trace_writer_open(path, &base_wopts, &w))
+		abort();
+	for (int s = 0; s < 5; s++) {
+		struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK,
+					      .seq = seqs[s], .tid = 100 + s };
+		uint64_t *recs = make_records(s + 1, s + 1);
+
+		if (kct_trace_writer_add(w, &so, recs, s + 1))
+			abort();
+		free(recs);
+	}
+	if (kct_trace_writer_commit(w) || kct_trace_open(path, &t))
+		abort();
+	for (int i = 0; i < 5; i++) {
+		struct kct_stream_info sh = { .sz = sizeof(sh) };
+		uint64_t *recs = make_records(want[i] + 1, want[i] + 1), back[8];
+
+		ok &= !kct_trace_stream(t, i, &sh) && sh.tid == 100 + want[i] &&
+		      sh.seq == seqs[want[i]] && sh.records == (uint64_t)want[i] + 1 &&
+		      kct_trace_read_records(t, i, 0, back, 8) == want[i] + 1 &&
+		      !memcmp(back, recs, (want[i] + 1) * sizeof(*back));
+		free(recs);
+	}
+	CHECK(ok, "streams written as they end are numbered by seq, ties in the order written");
+	kct_trace_close(t);
 }
 
 /* An existing trace stays as it was until commit replaces it whole. */
@@ -906,6 +950,7 @@ int main(void)
 	test_raw();
 	test_shrinking();
 	test_session_opts();
+	test_stream_order();
 	unlink(path);
 	rmdir(dir);
 	printf("1..%d\n", tests);
