@@ -98,6 +98,7 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 }
 
 static char emitted[1024];
+static bool show_start;		/* each stream's start too, as @N */
 
 /* A stream as [records], an exec's as exec[...]; "lost+" before one that
  * goes on after lost records, "+lost" after one whose buffer filled up. */
@@ -121,7 +122,9 @@ static void emit(void *ctx, const struct stream_meta *m, const uint64_t *rec, ui
 			len += snprintf(emitted + len, sizeof(emitted) - len, "*%llu",
 					(unsigned long long)n);
 	}
-	snprintf(emitted + len, sizeof(emitted) - len, "]%s", m->overflow ? "+lost" : "");
+	len += snprintf(emitted + len, sizeof(emitted) - len, "]%s", m->overflow ? "+lost" : "");
+	if (show_start)
+		snprintf(emitted + len, sizeof(emitted) - len, "@%llu", (unsigned long long)m->start);
 }
 
 /* The records the task wrote since the last reset: the count, then them.
@@ -290,6 +293,24 @@ int main(void)
 	check_task("the exec's buffer filled up: two streams, the loss between them", 512, 0, 0,
 		   false, "X1 E3 X3 E4 E5 B5 B6*505|e;X7 X5 X4 E8 B8 X8|x",
 		   "exec[E4 E5 B5 B6*505]+lost lost+exec[X7 X5 X4] [E8 B8 X8]");
+	/*
+	 * When each stream started, for the trace's seq, by the events: the
+	 * task's first stop (1), its exec's (2), its exit (3).  The exec is
+	 * marked by its stop, the program's own run and the records after a
+	 * loss by the reset there: 2 for all three, which a reader numbers
+	 * in the order written, as here.  A syscall starts at its entry stop.
+	 */
+	show_start = true;
+	check_task("when the streams started: the exec before the program", 512, 0, 0, false,
+		   "X1 E3 X3 E4 E5 B5|e;X7 X5 X4 E8 B8 X8|x",
+		   "exec[E4 E5 B5 X7 X5 X4]@2 [E8 B8 X8]@2");
+	check_task("when the streams started: after a loss, at the stop", 512, 0, 0, false,
+		   "X1 E3 X3 E4 E5 B5 B6*505|e;X7 X5 X4 E8 B8 X8|x",
+		   "exec[E4 E5 B5 B6*505]+lost@2 lost+exec[X7 X5 X4]@2 [E8 B8 X8]@2");
+	check_task("when the streams started: syscalls at their entry stops", 512, 0, 0, true,
+		   "X1|S39;E39 X39 E2|s;X2|S39;E39 X39 E3|s;X3|x",
+		   "[E39 X39]@2 [E39 X39]@4");
+	show_start = false;
 
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;

@@ -57,6 +57,7 @@ class Output:
         self.text = text
         self.tasks = {}          # role -> fields
         self.described = []      # record --verbose: (index, kind, what, fields)
+        written = []             # the same in the order written
         self.summary = None
         self.exit = None
         self.streams = []        # (title, [lines])
@@ -67,9 +68,9 @@ class Output:
             if m and not in_replay:
                 self.tasks[m.group(1)] = kv(m.group(2))
                 continue
-            m = re.match(r"^kcovtrace: stream (\d+): (\w+)(.*)$", line)
+            m = re.match(r"^kcovtrace: stream: (\w+)(.*)$", line)
             if m and not in_replay:
-                self.described.append((int(m.group(1)), m.group(2), m.group(3), kv(m.group(3))))
+                written.append((m.group(1), m.group(2), kv(m.group(2))))
                 continue
             m = re.match(r"^kcovtrace: \S+: (\d+) streams?, (\d+) records?, (\d+) tasks?(.*)$", line)
             if m and not in_replay:
@@ -91,6 +92,11 @@ class Output:
                     self.numbered[int(m.group(1))] = self.streams[-1]
             elif in_replay and self.streams and line.strip():
                 self.streams[-1][1].append(line)
+        # record writes a stream when it ends; readers number them in
+        # the order they started, seq (then as written: sorted() keeps
+        # that order among equals).
+        started = sorted(written, key=lambda w: int(w[2]["seq"]))
+        self.described = [(i,) + w for i, w in enumerate(started)]
 
     def stream(self, i):
         # By its number: replay gives no heading to a stream it shows

@@ -102,6 +102,7 @@ struct recorder {
 	uint64_t followed;		/* tasks followed */
 	/* the summary: what the trace holds */
 	uint64_t streams, records, syscalls, sections, full;
+	uint64_t end;			/* the streams' clock at the end */
 	struct task_count tasks;
 	int stopped;			/* the signal that stopped the recording */
 };
@@ -333,7 +334,7 @@ static void check_output(struct recorder *r)
 	kct_trace_writer_abort(w);
 }
 
-static void describe(uint64_t seq, const struct stream_meta *m, uint64_t count)
+static void describe(const struct stream_meta *m, uint64_t count)
 {
 	const char *name = m->syscall >= 0 ? syscall_name(m->syscall) : NULL;
 	char what[512], *p = what, *end = what + sizeof(what);
@@ -355,8 +356,10 @@ static void describe(uint64_t seq, const struct stream_meta *m, uint64_t count)
 	else
 		p += snprintf(p, end - p, " tid=%d pid=%d ppid=%d comm=%s", (int)m->tid, (int)m->pid,
 			      (int)m->ppid, m->comm);
-	fprintf(stderr, "kcovtrace: stream %llu: %s mode=%s records=%llu%s%s\n",
-		(unsigned long long)seq, what, kcov_mode_name(m->mode), (unsigned long long)count,
+	/* Its number is known once the streams that started before it are
+	 * written: readers number them by seq, then as written. */
+	fprintf(stderr, "kcovtrace: stream: %s seq=%llu mode=%s records=%llu%s%s\n", what,
+		(unsigned long long)m->start, kcov_mode_name(m->mode), (unsigned long long)count,
 		m->resumed ? " resumed-after-loss" : "", m->overflow ? " buffer-full lost=unknown" : "");
 }
 
@@ -367,7 +370,9 @@ static void add_stream(void *ctx, const struct stream_meta *m, const uint64_t *r
 	struct kct_stream_opts opts = {
 		.sz = sizeof(opts),
 		.kind = m->kind,
-		.seq = r->streams,
+		/* Readers number the streams in this order, in which they
+		 * started; they are written in the order they end. */
+		.seq = m->start,
 		.pid = m->pid,
 		.tid = m->tid,
 		.ppid = m->ppid,
@@ -391,7 +396,7 @@ static void add_stream(void *ctx, const struct stream_meta *m, const uint64_t *r
 	if (m->resumed)
 		opts.flags |= KCT_STREAM_F_RESUMED;
 	if (r->verbose)
-		describe(r->streams, m, count);
+		describe(m, count);
 	err = kct_trace_writer_add(r->writer, &opts, rec, count);
 	if (err)
 		fail(r, "writing the trace: %s", kct_strerror(err));
@@ -467,6 +472,8 @@ static void add_section(void *ctx, uint64_t from, uint64_t to)
 		/* Sections do not say which handle they ran with. */
 		.remote_handle = r->nr_handles ? 0 : r->common_handle,
 		.overflow = to == count && kct_session_full(r->remote_kcov),
+		/* Read at the end: after the tasks' streams, in their order. */
+		.start = r->end,
 	};
 
 	add_stream(r, &m, rec + from, to - from);
@@ -814,6 +821,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		follow_failed(&r, f, call->verb);
 	status = follow_status(f);
 	follow_free(f);
+	r.end = st.clock + 1;
 	if (r.remote_kcov)
 		add_remote_sections(&r);
 

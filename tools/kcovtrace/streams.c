@@ -224,8 +224,10 @@ uint64_t cut_sections(const uint64_t *rec, uint64_t count,
 /* ---- the streams of a followed task ---- */
 
 struct task_state {
+	uint64_t since;		/* the clock when the buffer was last reset */
 	uint64_t *exec;		/* the exec stream's records up to its stop */
 	uint64_t exec_len;
+	uint64_t exec_since;	/* the clock at the exec's stop */
 	int exec_nr;		/* its syscall, or -1: none pending */
 	bool exec_overflow;
 	int syscall;		/* --syscalls: the call in progress, or -1 */
@@ -274,7 +276,7 @@ static const uint64_t *task_records(struct task_state *st, const struct follow_t
 }
 
 /* A new stream begins: the filter takes what is left first. */
-static int task_reset(struct task_state *st, const struct follow_task *t)
+static int task_reset(const struct streams *s, struct task_state *st, const struct follow_task *t)
 {
 	uint64_t n;
 
@@ -282,13 +284,15 @@ static int task_reset(struct task_state *st, const struct follow_task *t)
 		return -1;
 	kct_session_reset(t->kcov);
 	st->fed = st->nr_kept = 0;
+	st->since = s->clock;
 	return 0;
 }
 
 static void task_meta(struct stream_meta *m, const struct follow_task *t, uint32_t kind,
-		      const char *comm)
+		      const char *comm, uint64_t start)
 {
 	memset(m, 0, sizeof(*m));
+	m->start = start;
 	m->kind = kind;
 	m->pid = t->pid;
 	m->tid = t->tid;
@@ -340,7 +344,7 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 	frames = cut_scan(rec, count, &c);
 
 	if (st->exec_nr >= 0) {
-		task_meta(&m, t, KCT_STREAM_KIND_EXEC, t->comm);
+		task_meta(&m, t, KCT_STREAM_KIND_EXEC, t->comm, st->exec_since);
 		m.syscall = st->exec_nr;
 		if (st->exec_overflow) {
 			/*
@@ -355,6 +359,7 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 				s->emit(s->ctx, &m, st->exec, st->exec_len);
 			st->exec_len = 0;
 			m.resumed = true;
+			m.start = st->since;
 		}
 		if (append(st, rec, c.start))
 			return -1;
@@ -381,7 +386,7 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 			end = c.open;
 		}
 	}
-	task_meta(&m, t, KCT_STREAM_KIND_TASK, exec_nr >= 0 ? ev->old_comm : t->comm);
+	task_meta(&m, t, KCT_STREAM_KIND_TASK, exec_nr >= 0 ? ev->old_comm : t->comm, st->since);
 	if (exec_nr >= 0)
 		m.tid = ev->old_tid;
 	m.overflow = full && end == count;
@@ -389,6 +394,10 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 		s->emit(s->ctx, &m, rec + c.start, end - c.start);
 	if (exec_nr >= 0) {
 		st->exec_nr = exec_nr;
+		/* It began in the records since the last reset, after
+		 * what the task did before it: its stop is a closer mark of
+		 * when, among the other tasks' events. */
+		st->exec_since = s->clock;
 		st->exec_overflow = full;
 		if (append(st, rec + end, count - end))
 			return -1;
@@ -415,7 +424,7 @@ static int emit_syscall(struct streams *s, const struct follow_task *t, struct t
 	 * before it did; at the task's exit, it never will. */
 	cut_syscall(rec, count, s->is_syscall, s->is_syscall_ctx, returned && !buffer_full(t),
 		    &from, &to);
-	task_meta(&m, t, KCT_STREAM_KIND_SYSCALL, t->comm);
+	task_meta(&m, t, KCT_STREAM_KIND_SYSCALL, t->comm, st->since);
 	m.syscall = st->syscall;
 	memcpy(m.args, st->args, sizeof(m.args));
 	m.overflow = buffer_full(t) && to == count;
@@ -432,11 +441,13 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 	struct task_state *st = t->data;
 	int err = 0;
 
+	s->clock++;
 	switch (ev->type) {
 	case FOLLOW_NEW:
 		st = calloc(1, sizeof(*st));
 		if (!st)
 			return -1;
+		st->since = s->clock;
 		st->exec_nr = -1;
 		st->syscall = -1;
 		t->data = st;
@@ -447,7 +458,7 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 		if (!s->syscalls)
 			err = take(s, ev, ev->nr);
 		if (!err && (!s->syscalls || st->syscall < 0))
-			err = task_reset(st, t);
+			err = task_reset(s, st, t);
 		break;
 	case FOLLOW_SYSCALL_ENTRY:
 		st->syscall = -1;
@@ -457,13 +468,13 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 			st->syscall = ev->nr;
 			memcpy(st->args, ev->args, sizeof(st->args));
 		}
-		err = task_reset(st, t);
+		err = task_reset(s, st, t);
 		break;
 	case FOLLOW_SYSCALL_EXIT:
 		if (st->syscall >= 0)
 			err = emit_syscall(s, t, st, true);
 		if (!err)
-			err = task_reset(st, t);
+			err = task_reset(s, st, t);
 		break;
 	case FOLLOW_EXIT:
 		if (!s->syscalls)

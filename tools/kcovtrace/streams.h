@@ -28,6 +28,9 @@ struct stream_meta {
 	bool resumed;		/* records were lost before its first: it
 				   goes on from the task's stream before */
 	uint64_t remote_handle;	/* REMOTE: the handle, 0 if not known */
+	uint64_t start;		/* when its first record was written, as
+				   streams.clock counts (ties: in the order
+				   emitted): the trace's seq */
 };
 
 /* ---- cutting ---- */
@@ -84,6 +87,9 @@ struct streams {
 	 * to the records of tasks whose kernel did not take KCOV_FILTER
 	 * (filter_err), or NULL */
 	const struct kct_filter_opts *filter;
+	/* Counts the events: a stream starts at the one that reset the
+	 * buffer its first record went into. */
+	uint64_t clock;
 };
 
 /* One follow event: the task's streams so far go out through emit. */
