@@ -3,7 +3,8 @@
  * libkcovtrace: decode, rebuild and symbolize KCOV record streams.
  *
  * Conventions (as in libbpf): objects are opaque handles; functions that can
- * fail return 0 or a positive count on success and a negative errno value on
+ * fail return 0 or a positive count on success and a negative errno value,
+ * or a negative KCT_ERR_* code of the library's own (see Errors), on
  * failure, and never print.  Structs grow at their end without breaking
  * callers:
  *   - option structs (the library reads them) start with size_t sz, set to
@@ -139,6 +140,38 @@ static inline bool kct_eesum_unbalanceable(uint64_t rec)
 #define KCT_VERSION_MAJOR		1
 #define KCT_VERSION_MINOR		2
 
+/* ---- Errors ----------------------------------------------------------- */
+
+/*
+ * Functions fail with a negative errno value, or with a negative KCT_ERR_*
+ * code (as libbpf's LIBBPF_ERRNO__*) where no errno value names the cause:
+ * each of these means one thing only, and kct_strerror() says which.
+ */
+#define KCT_ERR_START		4000
+enum kct_error {
+	/* Trace files (kct_trace_open()) */
+	KCT_ERR_FORMAT = KCT_ERR_START,	/* not a kcov trace, nor a whole raw
+					   kcov buffer */
+	KCT_ERR_CORRUPT,	/* a kcov trace whose headers do not add up */
+	KCT_ERR_TRUNC,		/* a kcov trace whose header is cut */
+	KCT_ERR_NEWER,		/* a trace format newer than this library's */
+	KCT_ERR_OLDER,		/* a trace format older than version 3 */
+	KCT_ERR_EMPTY,		/* an empty file */
+	KCT_ERR_ELF_FILE,	/* an ELF file, not a kcov trace */
+	KCT_ERR_TEXT_FILE,	/* a text file, not a kcov trace */
+	/* Symbol sources */
+	KCT_ERR_SYMFILE,	/* not a symbol list: a line that is not
+				   ADDR TYPE NAME [MODULE] */
+	KCT_ERR_NOSYMS,		/* a symbol list of no function */
+	KCT_ERR_NO_TEXT,	/* a symbol list without _text: not a kernel's */
+	KCT_ERR_HIDDEN,		/* kallsyms' addresses hidden (kptr_restrict) */
+	KCT_ERR_ELF,		/* not an ELF file the symbolizer can read */
+	/* Decoder */
+	KCT_ERR_DEPTH,		/* calls nest deeper than the decoder's
+				   max_depth */
+	KCT_ERR_END,		/* one past the last */
+};
+
 /* ---- Decoder ---------------------------------------------------------- */
 
 enum kct_event_type {
@@ -195,8 +228,8 @@ struct kct_decoder_opts {
 	size_t sz;		/* sizeof(struct kct_decoder_opts) */
 	uint64_t pc_fill;	/* OR'ed into the PC bits of every record,
 				   KCT_PC_FILL_KERNEL for kernel traces */
-	uint32_t max_depth;	/* refuse deeper streams (0: 1 << 20; at most
-				   1 << 30) */
+	uint32_t max_depth;	/* refuse deeper streams, -KCT_ERR_DEPTH
+				   (0: 1 << 20; at most 1 << 30) */
 };
 
 struct kct_decoder_stats {
@@ -408,9 +441,12 @@ struct kct_stream_info {
 struct kct_trace;
 
 /*
- * Opens and validates a trace file or raw buffer: -EBADMSG for a foreign or
- * corrupt file, -EPROTO for a newer format version, -EPROTONOSUPPORT for an
- * older one, -ENODATA for a trace whose header is cut.  A trace cut later
+ * Opens and validates a trace file or raw buffer: -KCT_ERR_CORRUPT for a
+ * corrupt trace, -KCT_ERR_NEWER for a newer format version, -KCT_ERR_OLDER
+ * for an older one, -KCT_ERR_TRUNC for a trace whose header is cut; a file
+ * that is neither a trace nor a whole raw buffer, -KCT_ERR_EMPTY,
+ * -KCT_ERR_ELF_FILE or -KCT_ERR_TEXT_FILE where it is one of those, else
+ * -KCT_ERR_FORMAT.  A trace cut later
  * opens: its streams wholly present and the intact records of the one it
  * ends in can be read, and its info says KCT_TRACE_F_TRUNCATED.
  */
@@ -439,8 +475,9 @@ void kct_trace_close(struct kct_trace *trace);
  * or a System.map): a SHA-256 of each text symbol's name and offset from
  * _text, without module symbols, in a canonical order, so that KASLR does
  * not change it.  Fills id (size >= KCT_KERNEL_ID_SYMBOLS_LEN) and returns
- * KCT_KERNEL_ID_SYMBOLS_LEN, or -EPERM where kptr_restrict hides the
- * addresses, -ENOENT without _text, -EBADMSG for a foreign file.  Record
+ * KCT_KERNEL_ID_SYMBOLS_LEN, or -KCT_ERR_HIDDEN where kptr_restrict hides
+ * the addresses, -KCT_ERR_NO_TEXT without _text, -KCT_ERR_SYMFILE for a
+ * line that is not a symbol list's.  Record
  * and replay compare ids of one kind of source (kallsyms and a System.map
  * agree where both list the same text symbols).
  */
@@ -514,7 +551,8 @@ int kct_trace_writer_add_flags(struct kct_trace_writer *w, uint32_t flags);
 int kct_trace_writer_commit(struct kct_trace_writer *w);
 void kct_trace_writer_abort(struct kct_trace_writer *w);
 
-/* A message for the errors above, or strerror()'s. */
+/* A message for any error the library returns: a KCT_ERR_* code's, or
+ * strerror()'s (either sign). */
 const char *kct_strerror(int err);
 
 /* ---- Recording -------------------------------------------------------- */
@@ -620,14 +658,18 @@ struct kct_symbolizer;
 int kct_symbolizer_new(struct kct_symbolizer **out);
 void kct_symbolizer_free(struct kct_symbolizer *sym);
 /* Symbols (and DWARF, when present) of an ELF file at its link-time
- * addresses: vmlinux, or a user program whose trace holds link-time PCs. */
+ * addresses: vmlinux, or a user program whose trace holds link-time PCs.
+ * -KCT_ERR_ELF for a file libdw cannot read, or one without symbols. */
 int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path);
-/* A System.map (or any nm listing) of link-time addresses. */
+/* A System.map (or any nm listing) of link-time addresses: -KCT_ERR_SYMFILE
+ * for a line that is not ADDR TYPE NAME [MODULE], -KCT_ERR_NOSYMS for a
+ * list of no function. */
 int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path);
 /* /proc/kallsyms, modules included.  Its run-time addresses are moved to
  * link time by the KASLR offset: its _text against that of a link-time
  * source added before the first look-up, else against x86-64's default.
- * -EPERM when kptr_restrict hides the addresses. */
+ * -KCT_ERR_HIDDEN when kptr_restrict hides the addresses; else as
+ * kct_symbolizer_add_system_map(). */
 int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
 /* Looks up pc into *out (out->sz set by the caller); returns 0, or -ENOENT
  * if no function covers it. */

@@ -129,7 +129,7 @@ static int stack_grow(struct kct_decoder *dec, uint32_t need)
 	if (need <= dec->stack_cap)
 		return 0;
 	if (need > dec->max_depth)
-		return -E2BIG;
+		return -KCT_ERR_DEPTH;
 	cap = dec->stack_cap ? dec->stack_cap : 64;
 	while (cap < need)
 		cap = cap > dec->max_depth / 2 ? dec->max_depth : cap * 2;
@@ -153,7 +153,7 @@ static int unknown_grow(struct kct_decoder *dec, uint32_t need)
 	if (need <= dec->unknown_cap)
 		return 0;
 	if (need > dec->max_depth)
-		return -E2BIG;
+		return -KCT_ERR_DEPTH;
 	cap = dec->unknown_cap ? dec->unknown_cap * 2 : 64;
 	if (cap < need)
 		cap = need;
@@ -250,7 +250,7 @@ static int find_unknown_callers(struct kct_decoder *dec, uint64_t start)
 				 * unknown function. */
 				depth += KCT_EESUM_MINDELTA(rec);
 				if (depth < low && -depth > dec->max_depth)
-					return -E2BIG;
+					return -KCT_ERR_DEPTH;
 				for (; low > depth; low--)
 					if ((err = note_lower(dec, low - 1, 0)))
 						return err;

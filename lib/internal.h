@@ -44,7 +44,8 @@ struct symbol_line {
 /*
  * Parsed by hand: strtoull() cost more than the rest of loading a
  * System.map, and took what no such list has (leading spaces, a sign, 0x,
- * digits beyond 64 bits).  0, or -EBADMSG for a line of another format.
+ * digits beyond 64 bits).  0, or -KCT_ERR_SYMFILE for a line of another
+ * format.
  */
 static inline int parse_symbol_line(const char *line, struct symbol_line *out)
 {
@@ -64,12 +65,12 @@ static inline int parse_symbol_line(const char *line, struct symbol_line *out)
 			break;
 	}
 	if (p == line || p[0] != ' ' || !p[1] || p[2] != ' ')
-		return -EBADMSG;
+		return -KCT_ERR_SYMFILE;
 	out->addr = addr;
 	out->type = p[1];
 	out->name = p + 3;
 	out->name_len = strcspn(out->name, " \t");
-	return out->name_len ? 0 : -EBADMSG;
+	return out->name_len ? 0 : -KCT_ERR_SYMFILE;
 }
 
 /* The one check of every opts-taking function: known is the end of the last

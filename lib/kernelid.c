@@ -186,9 +186,11 @@ int kct_kernel_id_symbols(const char *path, uint8_t *id, size_t size)
 	free(line);
 	fclose(f);
 	if (!err && lines && !nonzero)
-		err = -EPERM; /* kptr_restrict hides the addresses */
-	else if (!err && (!have_text || !nr))
-		err = -ENOENT;
+		err = -KCT_ERR_HIDDEN; /* kptr_restrict hides the addresses */
+	else if (!err && !have_text)
+		err = -KCT_ERR_NO_TEXT;
+	else if (!err && !nr)
+		err = -KCT_ERR_NOSYMS;
 	if (err) {
 		free_syms(syms, nr);
 		return err;

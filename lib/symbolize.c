@@ -71,7 +71,7 @@ int symbolizer_add_string(struct kct_symbolizer *sym, const char *s, size_t len,
 		while (cap < sym->str_len + len + 1)
 			cap *= 2;
 		if (cap > UINT32_MAX)
-			return -E2BIG;
+			return -EOVERFLOW;
 		grown = realloc(sym->strings, cap);
 		if (!grown)
 			return -ENOMEM;
@@ -199,8 +199,8 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 	if (err)
 		return err;
 	if (runtime && lineno && !nonzero)
-		return -EPERM; /* kptr_restrict hides the addresses */
-	return loaded ? 0 : -ENOENT;
+		return -KCT_ERR_HIDDEN; /* kptr_restrict hides the addresses */
+	return loaded ? 0 : -KCT_ERR_NOSYMS;
 }
 
 int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path)

@@ -231,11 +231,11 @@ int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path)
 	dwfl_report_end(dwfl, NULL, NULL);
 	if (!mod) {
 		close(fd);
-		return -ENOEXEC;
+		return -KCT_ERR_ELF;
 	}
 	n = dwfl_module_getsymtab(mod);
 	if (n <= 0)
-		return -ENOEXEC;
+		return -KCT_ERR_ELF;
 	for (int i = 1; i < n && !err; i++) {
 		GElf_Sym s;
 		GElf_Addr addr;

@@ -95,19 +95,19 @@ static int parse_items(struct kct_trace *t, const char *p, size_t len)
 			const char *data = p + off + sizeof(item);
 
 			if (len - off < sizeof(item))
-				return -EBADMSG;
+				return -KCT_ERR_CORRUPT;
 			memcpy(&item, p + off, sizeof(item));
 			if (item.size > len - off - sizeof(item))
-				return -EBADMSG;
+				return -KCT_ERR_CORRUPT;
 			off += sizeof(item) + ((item.size + 7ULL) & ~7ULL);
 			if (item.type == KCT_ITEM_NOTE) {
 				size_t key_len = strnlen(data, item.size), value_len;
 
 				if (key_len == item.size || !key_len)
-					return -EBADMSG;
+					return -KCT_ERR_CORRUPT;
 				value_len = strnlen(data + key_len + 1, item.size - key_len - 1);
 				if (key_len + 1 + value_len == item.size)
-					return -EBADMSG;
+					return -KCT_ERR_CORRUPT;
 				if (pass)
 					t->notes[nr_notes] = (struct note){ data, data + key_len + 1 };
 				nr_notes++;
@@ -116,7 +116,7 @@ static int parse_items(struct kct_trace *t, const char *p, size_t len)
 
 				if (item.size < sizeof(kind) ||
 				    item.size - sizeof(kind) > KCT_KERNEL_ID_MAX)
-					return -EBADMSG;
+					return -KCT_ERR_CORRUPT;
 				memcpy(&kind, data, sizeof(kind));
 				t->info.kernel_id_kind = kind;
 				t->info.kernel_id_len = item.size - sizeof(kind);
@@ -150,7 +150,7 @@ static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t
 	if (err)
 		return err;
 	if (size < KCT_DISK_STREAM_MIN_SIZE || size > KCT_DISK_STREAM_MAX || size % 8)
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	if (file_size - *off < size)
 		return 1;
 	/* A shorter header (an older writer's) leaves the rest unknown; the
@@ -195,23 +195,23 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 	int err, cut = 0;
 
 	if (file_size < sizeof(start))
-		return -ENODATA;
+		return -KCT_ERR_TRUNC;
 	err = read_full(t->fd, start, sizeof(start), 0);
 	if (err)
 		return err;
 	if (start[2] == 0)
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	if (start[2] > KCT_TRACE_VERSION)
-		return -EPROTO;
+		return -KCT_ERR_NEWER;
 	/* Version 1 stored resync records where EESUM records are now, and
 	 * version 2 lacks what version 3 tells of streams: refused, not
 	 * misread. */
 	if (start[2] < KCT_TRACE_VERSION)
-		return -EPROTONOSUPPORT;
+		return -KCT_ERR_OLDER;
 	if (start[3] < KCT_DISK_TRACE_SIZE || start[3] > KCT_DISK_HEADER_MAX || start[3] % 8)
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	if (file_size < start[3])
-		return -ENODATA;
+		return -KCT_ERR_TRUNC;
 	t->header = malloc(start[3]);
 	if (!t->header)
 		return -ENOMEM;
@@ -222,11 +222,11 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 	/* A longer fixed header (a newer writer's) has fields this reader
 	 * skips. */
 	if (h.fixed_size < KCT_DISK_TRACE_SIZE || h.fixed_size > h.header_size || h.fixed_size % 8)
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	if (h.mode != KCT_MODE_TRACE_PC && h.mode != KCT_MODE_TRACE_PC_EXT)
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	if (h.nr_streams > KCT_DISK_MAX_STREAMS || h.file_size < h.header_size)
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	t->info.version = h.version;
 	t->info.mode = h.mode;
 	t->info.flags = h.flags & ~KCT_TRACE_F_TRUNCATED;
@@ -267,9 +267,9 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 	/* Cut short only if the file is shorter than written: a file of its
 	 * full length whose streams do not add up is corrupt. */
 	if (cut && file_size >= h.file_size)
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	if (!cut && (records != h.records || off != h.file_size || file_size != h.file_size))
-		return -EBADMSG;
+		return -KCT_ERR_CORRUPT;
 	if (cut)
 		t->info.flags |= KCT_TRACE_F_TRUNCATED;
 	order_streams(t);
@@ -279,20 +279,17 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 /* A raw kcov buffer: the count, then the records.  The kernel never lets the
  * count reach the buffer size, so a count equal to the room left means the
  * buffer filled up. */
-static int parse_raw(struct kct_trace *t, uint64_t file_size)
+static int parse_raw(struct kct_trace *t, uint64_t file_size, const void *head)
 {
 	struct kct_stream_info *info;
 	uint64_t count, room;
-	int err;
 
 	if (file_size < 8 || file_size % 8)
-		return -EBADMSG;
-	err = read_full(t->fd, &count, sizeof(count), 0);
-	if (err)
-		return err;
+		return -KCT_ERR_FORMAT;
+	memcpy(&count, head, sizeof(count));
 	room = file_size / 8 - 1;
 	if (count > room)
-		return -ENODATA;
+		return -KCT_ERR_FORMAT;
 	t->streams = calloc(1, sizeof(*t->streams));
 	t->notes = calloc(1, sizeof(*t->notes));
 	if (!t->streams || !t->notes)
@@ -321,11 +318,32 @@ static int parse_raw(struct kct_trace *t, uint64_t file_size)
 	return 0;
 }
 
+/*
+ * What a file that is neither a trace nor a raw buffer is, by its first len
+ * bytes: an ELF file, a text file (no raw buffer starts with a count of
+ * eight printable bytes, 2^61 and more), or something else.
+ */
+static int foreign_file(const unsigned char *head, size_t len)
+{
+	if (len >= 4 && !memcmp(head, "\x7f" "ELF", 4))
+		return -KCT_ERR_ELF_FILE;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = head[i];
+
+		/* Control characters but white space: binary.  UTF-8 is
+		 * text. */
+		if ((c < 0x20 && (c < '\t' || c > '\r')) || c == 0x7f)
+			return -KCT_ERR_FORMAT;
+	}
+	return -KCT_ERR_TEXT_FILE;
+}
+
 int kct_trace_open(const char *path, struct kct_trace **out)
 {
 	struct kct_trace *t;
 	struct stat st;
-	char magic[8];
+	unsigned char head[256];
+	size_t len;
 	int err;
 
 	*out = NULL;
@@ -344,15 +362,24 @@ int kct_trace_open(const char *path, struct kct_trace **out)
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err = S_ISDIR(st.st_mode) ? -EISDIR : -EBADMSG;
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -KCT_ERR_FORMAT;
 		goto fail;
 	}
-	if (st.st_size >= 8 && (err = read_full(t->fd, magic, sizeof(magic), 0)))
+	if (!st.st_size) {
+		err = -KCT_ERR_EMPTY;
 		goto fail;
-	if (st.st_size >= 8 && !memcmp(magic, KCT_TRACE_MAGIC, sizeof(magic)))
-		err = parse_header(t, st.st_size);
-	else
-		err = parse_raw(t, st.st_size);
+	}
+	len = (uint64_t)st.st_size < sizeof(head) ? (size_t)st.st_size : sizeof(head);
+	if ((err = read_full(t->fd, head, len, 0)))
+		goto fail;
+	if (!memcmp(head, KCT_TRACE_MAGIC, len < 8 ? len : 8))
+		/* A trace, or one cut within its magic. */
+		err = len < 8 ? -KCT_ERR_TRUNC : parse_header(t, st.st_size);
+	else if ((err = parse_raw(t, st.st_size, head)) == -KCT_ERR_FORMAT)
+		err = foreign_file(head, len);
+	/* The file shrank while it was read. */
+	if (err == -ENODATA)
+		err = -KCT_ERR_TRUNC;
 	if (err)
 		goto fail;
 	*out = t;
@@ -438,24 +465,34 @@ void kct_trace_close(struct kct_trace *trace)
 	free(trace);
 }
 
+/* The messages of the library's own codes, KCT_ERR_START on. */
+static const char *const kct_errors[KCT_ERR_END - KCT_ERR_START] = {
+	[KCT_ERR_FORMAT - KCT_ERR_START] = "not a kcov trace, nor a whole kcov buffer",
+	[KCT_ERR_CORRUPT - KCT_ERR_START] = "corrupt kcov trace: its headers do not add up",
+	[KCT_ERR_TRUNC - KCT_ERR_START] = "truncated trace: its header is cut",
+	[KCT_ERR_NEWER - KCT_ERR_START] = "trace format is newer than this program",
+	[KCT_ERR_OLDER - KCT_ERR_START] = "trace format older than version 3; record it again",
+	[KCT_ERR_EMPTY - KCT_ERR_START] = "an empty file, not a kcov trace",
+	[KCT_ERR_ELF_FILE - KCT_ERR_START] = "an ELF file, not a kcov trace",
+	[KCT_ERR_TEXT_FILE - KCT_ERR_START] = "a text file, not a kcov trace",
+	[KCT_ERR_SYMFILE - KCT_ERR_START] = "not a symbol list of ADDR TYPE NAME [MODULE] lines",
+	[KCT_ERR_NOSYMS - KCT_ERR_START] = "lists no functions",
+	[KCT_ERR_NO_TEXT - KCT_ERR_START] = "lists no _text: not a kernel's symbols",
+	[KCT_ERR_HIDDEN - KCT_ERR_START] = "addresses hidden by kptr_restrict (run as root)",
+	[KCT_ERR_ELF - KCT_ERR_START] = "not a usable ELF file",
+	[KCT_ERR_DEPTH - KCT_ERR_START] = "calls nest deeper than the decoder's max_depth",
+};
+
 const char *kct_strerror(int err)
 {
-	switch (err < 0 ? -err : err) {
-	case EBADMSG:
-		return "not a kcov trace or buffer";
-	case EPROTO:
-		return "trace format is newer than this program";
-	case EPROTONOSUPPORT:
-		return "trace format older than version 3; record it again";
-	case ENODATA:
-		return "truncated trace: its header is cut";
-	case E2BIG:
-		return "call depth too large";
-	case ENOEXEC:
-		return "not a usable ELF file";
+	if (err < 0 && err != INT_MIN)
+		err = -err;
+	if (err >= KCT_ERR_START && err < KCT_ERR_END && kct_errors[err - KCT_ERR_START])
+		return kct_errors[err - KCT_ERR_START];
+	switch (err) {
 	case 524: /* the kernel's ENOTSUPP */
 		return "not supported by this kernel";
 	default:
-		return strerror(err < 0 ? -err : err);
+		return strerror(err);
 	}
 }

@@ -213,11 +213,11 @@ static void check_depth_limit(void)
 	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
 		;
 	tests++;
-	if (err != -E2BIG) {
+	if (err != -KCT_ERR_DEPTH) {
 		failures++;
 		printf("not ok %d - depth limit: got %d\n", tests, err);
 	} else {
-		printf("ok %d - a stream deeper than max_depth is refused with E2BIG\n", tests);
+		printf("ok %d - a stream deeper than max_depth is refused with KCT_ERR_DEPTH\n", tests);
 	}
 	kct_decoder_free(dec);
 }

@@ -105,17 +105,24 @@ static void test_kallsyms(void)
 	kct_symbolizer_free(sym);
 
 	kct_symbolizer_new(&sym);
-	CHECK(kct_symbolizer_add_kallsyms(sym, hidden) == -EPERM,
-	      "addresses hidden by kptr_restrict: EPERM");
-	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("garbage\n")) == -EBADMSG,
-	      "a file that is not a symbol list: EBADMSG");
+	CHECK(kct_symbolizer_add_kallsyms(sym, hidden) == -KCT_ERR_HIDDEN,
+	      "addresses hidden by kptr_restrict: KCT_ERR_HIDDEN");
+	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("garbage\n")) == -KCT_ERR_SYMFILE,
+	      "a file that is not a symbol list: KCT_ERR_SYMFILE");
+	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("")) == -KCT_ERR_NOSYMS &&
+	      kct_symbolizer_add_system_map(sym, write_tmp("ffffffff82000000 D data\n")) ==
+	      -KCT_ERR_NOSYMS,
+	      "a symbol list of no function (empty, or data only): KCT_ERR_NOSYMS, not ENOENT");
+	CHECK(kct_symbolizer_add_elf(sym, write_tmp("ffffffff81000000 T f\n")) == -KCT_ERR_ELF,
+	      "a text file as an ELF file: KCT_ERR_ELF");
 	CHECK(kct_symbolizer_add_system_map(sym, "/no/such/map") == -ENOENT, "a missing file: ENOENT");
 	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("1ffffffff81000000 T wide\n")) ==
-	      -EBADMSG, "an address of 17 hex digits, beyond 64 bits: EBADMSG");
+	      -KCT_ERR_SYMFILE, "an address of 17 hex digits, beyond 64 bits: KCT_ERR_SYMFILE");
 	CHECK(kct_symbolizer_add_system_map(sym, write_tmp("0xffffffff81000000 T hex\n")) ==
-	      -EBADMSG &&
-	      kct_symbolizer_add_system_map(sym, write_tmp(" ffffffff81000000 T sp\n")) == -EBADMSG,
-	      "an address with 0x or a space before it, as no symbol list has: EBADMSG");
+	      -KCT_ERR_SYMFILE &&
+	      kct_symbolizer_add_system_map(sym, write_tmp(" ffffffff81000000 T sp\n")) ==
+	      -KCT_ERR_SYMFILE,
+	      "an address with 0x or a space before it, as no symbol list has: KCT_ERR_SYMFILE");
 	kct_symbolizer_free(sym);
 
 	kct_symbolizer_new(&sym);
@@ -548,15 +555,17 @@ static void test_kernel_id(void)
 		    "ffffffff81000200 t helper\n"
 		    "ffffffff81000200 T alias\n", moved) && memcmp(map, moved, sizeof(map)),
 	      "another kernel (a function moved): another identity");
-	CHECK(kct_kernel_id_symbols(hidden, map, sizeof(map)) == -EPERM,
-	      "kernel identity: addresses hidden by kptr_restrict: EPERM");
+	CHECK(kct_kernel_id_symbols(hidden, map, sizeof(map)) == -KCT_ERR_HIDDEN,
+	      "kernel identity: addresses hidden by kptr_restrict: KCT_ERR_HIDDEN");
 	CHECK(kct_kernel_id_symbols(write_tmp("ffffffff81000100 T do_one\n"), map, sizeof(map)) ==
-	      -ENOENT, "kernel identity: no _text: ENOENT");
-	CHECK(kct_kernel_id_symbols(write_tmp("garbage\n"), map, sizeof(map)) == -EBADMSG,
-	      "kernel identity: not a symbol list: EBADMSG");
+	      -KCT_ERR_NO_TEXT, "kernel identity: no _text: KCT_ERR_NO_TEXT");
+	CHECK(kct_kernel_id_symbols("/no/such/map", map, sizeof(map)) == -ENOENT,
+	      "kernel identity: a missing file: ENOENT");
+	CHECK(kct_kernel_id_symbols(write_tmp("garbage\n"), map, sizeof(map)) == -KCT_ERR_SYMFILE,
+	      "kernel identity: not a symbol list: KCT_ERR_SYMFILE");
 	CHECK(kct_kernel_id_symbols(write_tmp("ffffffff81000000 T _text\n"
 					      "1ffffffff81000100 T wide\n"), map, sizeof(map)) ==
-	      -EBADMSG, "kernel identity: an address beyond 64 bits: EBADMSG");
+	      -KCT_ERR_SYMFILE, "kernel identity: an address beyond 64 bits: KCT_ERR_SYMFILE");
 	CHECK(kct_kernel_id_symbols(hidden, map, 16) == -EINVAL,
 	      "kernel identity: too small a buffer: EINVAL");
 }

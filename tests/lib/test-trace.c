@@ -541,8 +541,8 @@ static void test_versions(void)
 	static const struct {
 		uint32_t version;
 		int err;
-	} cases[] = { { 0, -EBADMSG }, { 1, -EPROTONOSUPPORT }, { 2, -EPROTONOSUPPORT },
-		      { KCT_TRACE_VERSION + 1, -EPROTO } };
+	} cases[] = { { 0, -KCT_ERR_CORRUPT }, { 1, -KCT_ERR_OLDER }, { 2, -KCT_ERR_OLDER },
+		      { KCT_TRACE_VERSION + 1, -KCT_ERR_NEWER } };
 	char *data, other[80];
 	size_t len;
 	struct kct_trace *t;
@@ -555,8 +555,8 @@ static void test_versions(void)
 		CHECK(kct_trace_open(other, &t) == cases[i].err && !t,
 		      "version %u: %s", cases[i].version, kct_strerror(cases[i].err));
 	}
-	CHECK(!strcmp(kct_strerror(-EPROTONOSUPPORT), "trace format older than version 3; record it again"),
-	      "older versions: \"%s\"", kct_strerror(-EPROTONOSUPPORT));
+	CHECK(!strcmp(kct_strerror(-KCT_ERR_OLDER), "trace format older than version 3; record it again"),
+	      "older versions: \"%s\"", kct_strerror(-KCT_ERR_OLDER));
 	unlink(other);
 	free(data);
 }
@@ -603,10 +603,11 @@ static void test_cut(void)
 		write_file(cut, data, l);
 		err = kct_trace_open(cut, &t);
 		if (l < header_size) {
-			/* Raw-buffer look-alikes aside, the header is cut. */
-			if (l >= 8 && err != -ENODATA)
+			/* Empty, or the header is cut: even before the
+			 * end of the magic. */
+			if (err != (l ? -KCT_ERR_TRUNC : -KCT_ERR_EMPTY))
 				wrong = (int)l;
-			refused += err == -ENODATA;
+			refused += err == -KCT_ERR_TRUNC;
 			if (!err)
 				kct_trace_close(t);
 			continue;
@@ -646,8 +647,9 @@ static void test_cut(void)
 		}
 		kct_trace_close(t);
 	}
-	CHECK(wrong < 0 && refused == (int)header_size - 8,
-	      "a trace cut at each of its %llu lengths: its header cut, ENODATA; past it, the "
+	CHECK(wrong < 0 && refused == (int)header_size - 1,
+	      "a trace cut at each of its %llu lengths: empty, KCT_ERR_EMPTY; its header cut (its "
+	      "magic too), KCT_ERR_TRUNC; past it, the "
 	      "intact streams and records, decoded (first wrong at %d)", (unsigned long long)full,
 	      wrong);
 	unlink(cut);
@@ -781,22 +783,87 @@ static void test_other_writers(void)
 	/* Each a corrupt file, not a cut one. */
 	f.s1.size = 12;
 	write_file(p, &f, sizeof(f));
-	CHECK(kct_trace_open(p, &t) == -EBADMSG, "a stream header smaller than the smallest: EBADMSG");
+	CHECK(kct_trace_open(p, &t) == -KCT_ERR_CORRUPT, "a stream header smaller than the smallest: KCT_ERR_CORRUPT");
 	f.s1.size = KCT_DISK_STREAM_MIN_SIZE;
 	f.note.size = 3;	/* "k\0v" without its NUL */
 	write_file(p, &f, sizeof(f));
-	CHECK(kct_trace_open(p, &t) == -EBADMSG, "a note without its end: EBADMSG");
+	CHECK(kct_trace_open(p, &t) == -KCT_ERR_CORRUPT, "a note without its end: KCT_ERR_CORRUPT");
 	f.note.size = 4;
 	f.h.records = 4;
 	write_file(p, &f, sizeof(f));
-	CHECK(kct_trace_open(p, &t) == -EBADMSG, "a record count that does not add up: EBADMSG");
+	CHECK(kct_trace_open(p, &t) == -KCT_ERR_CORRUPT, "a record count that does not add up: KCT_ERR_CORRUPT");
 	f.h.records = 3;
 	f.s1.records = 2;
 	write_file(p, &f, sizeof(f));
-	CHECK(kct_trace_open(p, &t) == -EBADMSG,
-	      "a stream longer than a file of its full length: corrupt, not cut (EBADMSG)");
+	CHECK(kct_trace_open(p, &t) == -KCT_ERR_CORRUPT,
+	      "a stream longer than a file of its full length: corrupt, not cut (KCT_ERR_CORRUPT)");
 	unlink(p);
 	test_cut_after_smallest_streams();
+}
+
+/*
+ * Files that are no trace, each refused for what it is (issue 19, item 4):
+ * any file whose size is a multiple of 8 once passed for a raw buffer whose
+ * "header is cut".
+ */
+static void test_foreign(void)
+{
+	static char elf[4096] = "\x7f" "ELF\x02\x01\x01";
+	static const char text[] = "#!/usr/bin/env python3\nimport sys\n\tprint(\"kcov\")\r\n";
+	static const uint64_t binary[4] = { 0x0123456789abcdefULL, 1, 2, 3 };
+	static const struct {
+		const char *what;
+		const void *data;
+		size_t len;
+		int err;
+	} cases[] = {
+		{ "the first 4 KB of an ELF file", elf, sizeof(elf), -KCT_ERR_ELF_FILE },
+		{ "an ELF file of an odd size", elf, 1001, -KCT_ERR_ELF_FILE },
+		{ "a text file", text, sizeof(text) - 1, -KCT_ERR_TEXT_FILE },
+		{ "a text file of 48 bytes, a multiple of 8", text, 48, -KCT_ERR_TEXT_FILE },
+		{ "an empty file", "", 0, -KCT_ERR_EMPTY },
+		{ "a binary file, a raw buffer of a count larger than it", binary, sizeof(binary),
+		  -KCT_ERR_FORMAT },
+		{ "a binary file of an odd size", binary, 13, -KCT_ERR_FORMAT },
+	};
+	struct kct_trace *t;
+	char p[80];
+
+	snprintf(p, sizeof(p), "%s/foreign", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int err;
+
+		write_file(p, cases[i].data, cases[i].len);
+		err = kct_trace_open(p, &t);
+		CHECK(err == cases[i].err && !t, "%s: \"%s\" (got \"%s\")", cases[i].what,
+		      kct_strerror(cases[i].err), kct_strerror(err));
+		if (!err)
+			kct_trace_close(t);
+	}
+	unlink(p);
+}
+
+/* Each of the library's own codes has a message of its own, and an errno
+ * value keeps strerror()'s. */
+static void test_strerror(void)
+{
+	int bad = 0;
+
+	for (int i = KCT_ERR_START; i < KCT_ERR_END; i++) {
+		const char *m = kct_strerror(-i);
+
+		if (!m || !*m || !strncmp(m, "Unknown error", 13) || strcmp(m, kct_strerror(i)))
+			bad = i;
+		for (int j = KCT_ERR_START; j < i; j++)
+			if (!strcmp(m, kct_strerror(-j)))
+				bad = i;
+	}
+	CHECK(!bad, "every KCT_ERR_* code has a message of its own (first wrong: %d)", bad);
+	CHECK(!strcmp(kct_strerror(-EBADMSG), strerror(EBADMSG)) &&
+	      !strcmp(kct_strerror(-E2BIG), strerror(E2BIG)) &&
+	      !strcmp(kct_strerror(-ENOEXEC), strerror(ENOEXEC)) &&
+	      !strcmp(kct_strerror(-ENODATA), strerror(ENODATA)),
+	      "errno values the library once overloaded are strerror()'s again");
 }
 
 static void test_raw(void)
@@ -947,6 +1014,8 @@ int main(void)
 	test_versions();
 	test_cut();
 	test_other_writers();
+	test_foreign();
+	test_strerror();
 	test_raw();
 	test_shrinking();
 	test_session_opts();

@@ -567,7 +567,7 @@ static struct kct_symbolizer *record_symbols(const struct symbol_opts *so, bool 
 	err = kct_symbolizer_add_kallsyms(sym, "/proc/kallsyms");
 	if (err && need)
 		die("record: --suppress: /proc/kallsyms: %s; give --system-map or --vmlinux",
-		    err == -EPERM ? "addresses hidden by kptr_restrict (run as root)" :
+		    err == -KCT_ERR_HIDDEN ? "addresses hidden by kptr_restrict (run as root)" :
 		    kct_strerror(err));
 	if (err) {
 		kct_symbolizer_free(sym);

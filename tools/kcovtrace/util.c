@@ -214,7 +214,7 @@ static void add_system_map(struct kct_symbolizer *sym, const char *path)
 	int err = kct_symbolizer_add_system_map(sym, path);
 
 	if (err)
-		die("%s: %s", path, err == -EBADMSG ? "not a System.map" : kct_strerror(err));
+		die("%s: %s", path, err == -KCT_ERR_SYMFILE ? "not a System.map" : kct_strerror(err));
 }
 
 static void add_kallsyms(struct kct_symbolizer *sym, const char *path)
@@ -223,8 +223,8 @@ static void add_kallsyms(struct kct_symbolizer *sym, const char *path)
 
 	if (err)
 		die("%s: %s", path,
-		    err == -EPERM ? "addresses hidden by kptr_restrict (run as root)" :
-		    err == -EBADMSG ? "not a kallsyms file" : kct_strerror(err));
+		    err == -KCT_ERR_HIDDEN ? "addresses hidden by kptr_restrict (run as root)" :
+		    err == -KCT_ERR_SYMFILE ? "not a kallsyms file" : kct_strerror(err));
 }
 
 /*
@@ -253,7 +253,7 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 	      kct_kernel_id_symbols(path, id, sizeof(id)) : 0;
 	if (info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
 		why = "the trace does not say which kernel it is of";
-	else if (len == -EPERM)
+	else if (len == -KCT_ERR_HIDDEN)
 		why = "its addresses are hidden (kptr_restrict; run as root)";
 	else if (len < 0)
 		why = kct_strerror(len);
