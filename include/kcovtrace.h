@@ -9,7 +9,7 @@
  * callers:
  *   - option structs (the library reads them) start with size_t sz, set to
  *     their sizeof by the caller, who zero-initializes the rest
- *     (struct kct_x_opts opts = { .sz = sizeof(opts), ... }).  A field the
+ *     (KCT_OPTS(kct_x_opts, opts, ...) does both).  A field the
  *     caller's struct lacks takes its default; a field the library does not
  *     know must be zero, or the call fails with -EINVAL.  A NULL opts takes
  *     every default.
@@ -24,12 +24,31 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #pragma GCC visibility push(default)
+
+/*
+ * Declares struct TYPE NAME, its sz set and the fields given set, every
+ * other byte (padding too, which a longer struct's check reads) zero; for
+ * option structs and the structs the library fills alike, as libbpf's
+ * LIBBPF_OPTS() (a GNU C statement expression):
+ *
+ *	KCT_OPTS(kct_decoder_opts, opts, .max_depth = 64);
+ *	KCT_OPTS(kct_trace_info, info);
+ */
+#define KCT_OPTS(TYPE, NAME, ...)					\
+	struct TYPE NAME = ({						\
+		memset(&NAME, 0, sizeof(struct TYPE));			\
+		(struct TYPE){						\
+			.sz = sizeof(struct TYPE),			\
+			__VA_ARGS__					\
+		};							\
+	})
 
 /*
  * Record encoding of KCOV_TRACE_PC_EXT, identical to <linux/kcov.h>.  The top

@@ -29,9 +29,9 @@ static void __attribute__((noreturn)) fail(const char *what, int err)
 
 int main(int argc, char **argv)
 {
-	struct kct_filter_opts fo = { .sz = sizeof(fo), .pc_fill = KCT_PC_FILL_KERNEL };
-	struct kct_trace_info info = { .sz = sizeof(info) };
-	struct kct_trace_writer_opts wo = { .sz = sizeof(wo) };
+	KCT_OPTS(kct_filter_opts, fo, .pc_fill = KCT_PC_FILL_KERNEL);
+	KCT_OPTS(kct_trace_info, info);
+	KCT_OPTS(kct_trace_writer_opts, wo);
 	struct kct_symbolizer *sym = NULL;
 	struct kct_range *ranges = NULL;
 	struct kct_trace_writer *w;
@@ -73,8 +73,8 @@ int main(int argc, char **argv)
 	if ((err = kct_trace_writer_open(argv[2], &wo, &w)))
 		fail(argv[2], err);
 	for (uint32_t i = 0; i < info.nr_streams; i++) {
-		struct kct_stream_info si = { .sz = sizeof(si) };
-		struct kct_stream_opts so = { .sz = sizeof(so) };
+		KCT_OPTS(kct_stream_info, si);
+		KCT_OPTS(kct_stream_opts, so);
 		struct kct_filter *f = NULL;
 		uint64_t *rec, start = 0;
 		int64_t n;

@@ -155,8 +155,8 @@ static void exec_streams(struct kct_trace_writer *w, int how)
 
 int main(int argc, char **argv)
 {
-	struct kct_trace_writer_opts opts = { .sz = sizeof(opts), .buffer_words = 1024,
-					      .pc_fill = KCT_PC_FILL_KERNEL };
+	KCT_OPTS(kct_trace_writer_opts, opts, .buffer_words = 1024,
+		 .pc_fill = KCT_PC_FILL_KERNEL);
 	struct kct_trace_writer *w;
 
 	static const char *const scenarios[] = { "tasks", "classic", "unknown", "full",

@@ -164,10 +164,10 @@ static int no_symbols(void *ctx, uint64_t pc)
 static void check_task(const char *name, uint64_t words, uint32_t max_depth, int filter_err,
 		       bool syscalls, const char *chunks, const char *want)
 {
-	struct kct_filter_opts fo = { .sz = sizeof(fo), .max_depth = max_depth };
+	KCT_OPTS(kct_filter_opts, fo, .max_depth = max_depth);
 	char path[] = "/tmp/kcovtrace-test-cut.XXXXXX", *copy = strdup(chunks), *save = NULL;
 	int fd = mkstemp(path);
-	struct kct_session_opts so = { .sz = sizeof(so), .buffer_words = words, .device = path };
+	KCT_OPTS(kct_session_opts, so, .buffer_words = words, .device = path);
 	bool wanted[64] = { [39] = true };
 	uint64_t matched[64] = { 0 };
 	struct streams s = {

@@ -135,7 +135,7 @@ static void decode_stats(const char *spec, struct kct_decoder_stats *st)
 
 static void check_stats(void)
 {
-	struct kct_decoder_stats st = { .sz = sizeof(st) };
+	KCT_OPTS(kct_decoder_stats, st);
 
 	decode_stats("X1 B2 ?3 E4 E5 X5", &st);
 	tests++;
@@ -201,7 +201,7 @@ static void check_indexes(const char *name, const char *records, const char *wan
 static void check_depth_limit(void)
 {
 	uint64_t recs[64];
-	struct kct_decoder_opts opts = { .sz = sizeof(opts), .max_depth = 8 };
+	KCT_OPTS(kct_decoder_opts, opts, .max_depth = 8);
 	struct kct_decoder *dec;
 	struct kct_event ev;
 	int err;
@@ -609,9 +609,39 @@ static void check_model(void)
 	}
 }
 
+/* Leaves the stack below the caller's frame full of 0xff bytes. */
+static void __attribute__((noinline)) dirty_stack(void)
+{
+	volatile unsigned char junk[4096];
+
+	memset((void *)junk, 0xff, sizeof(junk));
+}
+
+/* KCT_OPTS() sets sz and the fields given, and zeroes every other byte:
+ * the padding after max_depth too, which a caller's struct of this size
+ * must have zero (the library reads it as a newer field). */
+static void __attribute__((noinline)) check_opts_macro(void)
+{
+	static const uint64_t recs[] = { KCT_RECORD_TYPE_ENTRY | 1, KCT_RECORD_TYPE_EXIT | 2 };
+	KCT_OPTS(kct_decoder_opts, opts, .max_depth = 8);
+	const unsigned char *p = (const unsigned char *)&opts;
+	size_t end = offsetof(struct kct_decoder_opts, max_depth) + sizeof(opts.max_depth);
+	struct kct_decoder *dec = NULL;
+	bool zero = true;
+
+	for (size_t i = end; i < sizeof(opts); i++)
+		zero = zero && !p[i];
+	CHECK(opts.sz == sizeof(opts) && opts.max_depth == 8 && !opts.pc_fill && zero &&
+	      !kct_decoder_new_mem(recs, 2, &opts, &dec),
+	      "KCT_OPTS: sz and the fields given set, the rest, padding too, zero");
+	kct_decoder_free(dec);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	dirty_stack();
+	check_opts_macro();
 	check_case("empty stream", "", "");
 	check_case("one call", "E10 B11 X12", "0:E:10 1:B:11 0:X:12");
 	check_case("nested calls",

@@ -42,8 +42,8 @@ static void format_records(const uint64_t *recs, size_t n, char *buf, size_t siz
 static void check(const char *name, uint32_t max_depth, const struct kct_range *ranges,
 		  uint32_t nr, const char *in, const char *want)
 {
-	struct kct_filter_opts opts = { .sz = sizeof(opts), .max_depth = max_depth,
-					.ranges = ranges, .nr_ranges = nr };
+	KCT_OPTS(kct_filter_opts, opts, .max_depth = max_depth,
+		 .ranges = ranges, .nr_ranges = nr);
 	uint64_t recs[256], out[256];
 	char got[4096];
 	struct kct_filter *f;
@@ -143,8 +143,8 @@ static void test_eesum(void)
 static void test_pc_fill(void)
 {
 	const struct kct_range kernel = { 0xffffffff81000100ULL, 0xffffffff81000200ULL };
-	struct kct_filter_opts opts = { .sz = sizeof(opts), .ranges = &kernel, .nr_ranges = 1,
-					.pc_fill = KCT_PC_FILL_KERNEL };
+	KCT_OPTS(kct_filter_opts, opts, .ranges = &kernel, .nr_ranges = 1,
+		 .pc_fill = KCT_PC_FILL_KERNEL);
 	uint64_t recs[] = { KCT_RECORD(KCT_RECORD_KIND_ENTRY, 0xffffffff81000180ULL),
 			    KCT_RECORD(KCT_RECORD_KIND_NORMAL, 0xffffffff81000188ULL) };
 	struct kct_filter *f;
@@ -156,8 +156,8 @@ static void test_pc_fill(void)
 
 static int new_err(uint32_t max_depth, const struct kct_range *r, uint32_t nr)
 {
-	struct kct_filter_opts opts = { .sz = sizeof(opts), .max_depth = max_depth, .ranges = r,
-					.nr_ranges = nr };
+	KCT_OPTS(kct_filter_opts, opts, .max_depth = max_depth, .ranges = r,
+		 .nr_ranges = nr);
 	struct kct_filter *f = NULL;
 	int err = kct_filter_new(&opts, &f);
 
@@ -211,10 +211,8 @@ static void test_chunks(void)
 	bool same = true;
 
 	for (int round = 0; round < 8; round++) {
-		struct kct_filter_opts opts = {
-			.sz = sizeof(opts), .max_depth = round % 4, .ranges = two_ranges,
-			.nr_ranges = round % 3 ? 2 : 0,
-		};
+		KCT_OPTS(kct_filter_opts, opts, .max_depth = round % 4, .ranges = two_ranges,
+			 .nr_ranges = round % 3 ? 2 : 0);
 		struct kct_filter *a, *b, *c;
 		int64_t nw = 0, nc = 0, ni = 0;
 

@@ -107,7 +107,7 @@ static void check(bool cond, const char *fmt, ...)
 
 static struct kct_session *open_fake(const char *path)
 {
-	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = 512, .device = path };
+	KCT_OPTS(kct_session_opts, opts, .buffer_words = 512, .device = path);
 	struct kct_session *s;
 	int err = kct_session_open(&opts, &s);
 
@@ -130,11 +130,9 @@ int main(void)
 	char path[] = "/tmp/kcovtrace-test-session.XXXXXX";
 	int fd = mkstemp(path), err;
 	struct kct_session *s;
-	struct kct_enable_opts classic = { .sz = sizeof(classic), .allow_classic = true };
-	struct kct_remote_enable_opts rclassic = {
-		.sz = sizeof(rclassic), .allow_classic = true, .common_handle = 0x42,
-	};
-	struct kct_remote_enable_opts rstrict = { .sz = sizeof(rstrict), .common_handle = 0x42 };
+	KCT_OPTS(kct_enable_opts, classic, .allow_classic = true);
+	KCT_OPTS(kct_remote_enable_opts, rclassic, .allow_classic = true, .common_handle = 0x42);
+	KCT_OPTS(kct_remote_enable_opts, rstrict, .common_handle = 0x42);
 
 	if (fd < 0 || ftruncate(fd, 512 * sizeof(uint64_t))) {
 		printf("Bail out! %s: %s\n", path, strerror(errno));
@@ -185,9 +183,9 @@ int main(void)
 	{
 		const struct kct_range ranges[] = { { 0x1000, 0x1100 }, { 0x2000, 0x2040 } };
 		const struct kct_range unsorted[] = { { 0x2000, 0x2040 }, { 0x1000, 0x1100 } };
-		struct kct_filter_opts fo = { .sz = sizeof(fo), .max_depth = 3, .ranges = ranges,
-					      .nr_ranges = 2 };
-		struct kct_enable_opts ext = { .sz = sizeof(ext) };
+		KCT_OPTS(kct_filter_opts, fo, .max_depth = 3, .ranges = ranges,
+			 .nr_ranges = 2);
+		KCT_OPTS(kct_enable_opts, ext);
 
 		s = open_fake(path);
 		err = kct_session_set_filter(s, &fo);

@@ -33,7 +33,7 @@ static char *write_tmp(const char *text)
 
 static const char *name_of(struct kct_symbolizer *sym, uint64_t pc)
 {
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 
 	return kct_symbolize(sym, pc, &s) ? "(none)" : s.name;
 }
@@ -47,7 +47,7 @@ static void test_system_map(void)
 				    "ffffffff81000200 t beta_alias\n"
 				    "ffffffff81000300 D some_data\n"
 				    "ffffffff81000400 T gamma\n");
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 	uint64_t start, end;
 
 	kct_symbolizer_new(&sym);
@@ -85,7 +85,7 @@ static void test_kallsyms(void)
 	const char *map = write_tmp("ffffffff80000000 T _text\nffffffff80000100 t alpha\n");
 	const char *hidden = write_tmp("0000000000000000 T _text\n0000000000000000 t alpha\n");
 	struct kct_symbolizer *sym;
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 
 	kct_symbolizer_new(&sym);
 	CHECK(!kct_symbolizer_add_kallsyms(sym, kallsyms), "kallsyms loads");
@@ -202,7 +202,7 @@ static void check_lookups(const char *what, const uint64_t *addrs, int n, bool s
 
 		for (size_t k = 0; k < sizeof(pcs) / sizeof(pcs[0]); k++) {
 			uint64_t pc = pcs[k];
-			struct kct_symbol s = { .sz = sizeof(s) };
+			KCT_OPTS(kct_symbol, s);
 			int lo = 0, hi = n, err = kct_symbolize(sym, pc, &s);
 			uint64_t size;
 			char want[16];
@@ -270,7 +270,7 @@ static void test_lookups(void)
 
 static uint64_t frame_of(struct kct_symbolizer *sym, uint64_t pc)
 {
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 
 	return kct_symbolize(sym, pc, &s) ? 0 : s.frame_addr;
 }
@@ -304,7 +304,7 @@ static void test_cold_parts(void)
 					 "ffffffffc0002000 t mod_fn.cold\t[mymod]\n"
 					 "ffffffffc0002040 t lonely\t[mymod]\n");
 	struct kct_symbolizer *sym;
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 	struct {
 		struct kct_symbol s;
 		uint64_t beyond;
@@ -445,7 +445,7 @@ static void test_dwarf(void)
 	struct kct_symbolizer *sym;
 	struct kct_source src[4];
 	uint64_t start, pc;
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 	int n, found = 0;
 
 	dl_iterate_phdr(main_bias, NULL);

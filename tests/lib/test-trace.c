@@ -87,7 +87,7 @@ static void test_writer_opts(void)
 	char long_release[80];
 	struct kct_trace_writer *w;
 	struct kct_trace *t;
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_trace_info, info);
 
 	big.o.sz = sizeof(big);
 	CHECK(open_fails(&big.o, 0), "writer opts: a newer caller's, zeros beyond: accepted");
@@ -144,7 +144,7 @@ static void test_stream_opts(void)
 		struct kct_stream_opts o;
 		uint64_t newer;
 	} big = { .o = { .sz = sizeof(big), .kind = KCT_STREAM_KIND_TASK }, .newer = 1 };
-	struct kct_stream_opts o = { .sz = sizeof(o), .kind = KCT_STREAM_KIND_TASK };
+	KCT_OPTS(kct_stream_opts, o, .kind = KCT_STREAM_KIND_TASK);
 	uint64_t rec = KCT_RECORD(KCT_RECORD_KIND_NORMAL, 1);
 	struct kct_trace_writer *w;
 
@@ -191,7 +191,7 @@ static void test_round_trip(void)
 		{ .sz = offsetofend(struct kct_stream_opts, kind), .kind = KCT_STREAM_KIND_REMOTE,
 		  .pid = 7, .syscall = 3, .comm = "never read" },
 	};
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_trace_info, info);
 	struct kct_trace_writer *w;
 	struct kct_trace *t;
 	uint64_t *recs[3], *back;
@@ -263,8 +263,9 @@ static void test_round_trip(void)
 	CHECK(same && kct_trace_read_records(t, 3, 0, back, 1) == -ERANGE,
 	      "every stream's records as appended");
 	{
-		struct kct_stream_info a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) },
-				       c = { .sz = sizeof(c) };
+		KCT_OPTS(kct_stream_info, a);
+		KCT_OPTS(kct_stream_info, b);
+		KCT_OPTS(kct_stream_info, c);
 
 		kct_trace_stream(t, at[0], &a);
 		kct_trace_stream(t, at[1], &b);
@@ -302,7 +303,7 @@ static void test_round_trip(void)
 	}
 	{
 		struct kct_decoder *dec;
-		struct kct_decoder_stats st = { .sz = sizeof(st) };
+		KCT_OPTS(kct_decoder_stats, st);
 		struct kct_event ev;
 
 		err = kct_trace_decoder(t, at[2], &dec);
@@ -362,9 +363,9 @@ static void test_stream_order(void)
 /* An existing trace stays as it was until commit replaces it whole. */
 static void test_atomic_commit(void)
 {
-	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	KCT_OPTS(kct_stream_opts, so, .kind = KCT_STREAM_KIND_TASK);
 	uint64_t *recs = make_records(1000, 9);
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_trace_info, info);
 	struct kct_trace_writer *w;
 	struct kct_trace *t;
 	bool old = false;
@@ -427,7 +428,7 @@ static void test_writer_files(void)
 /* The records of the trace at p, or -1 if it cannot be read. */
 static int64_t trace_records(const char *p)
 {
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_trace_info, info);
 	struct kct_trace *t;
 	int64_t n = -1;
 
@@ -443,7 +444,7 @@ static int64_t trace_records(const char *p)
  * commit's result. */
 static int write_backed_up(const char *p, const char *backup, uint64_t n, bool commit)
 {
-	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	KCT_OPTS(kct_stream_opts, so, .kind = KCT_STREAM_KIND_TASK);
 	struct kct_trace_writer_opts wo = base_wopts;
 	uint64_t *recs = make_records(n, 5);
 	struct kct_trace_writer *w;
@@ -493,7 +494,7 @@ static void test_backup(void)
 /* Flags a writer learns as it goes: a recording stopped early. */
 static void test_add_flags(void)
 {
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_trace_info, info);
 	struct kct_trace_writer *w;
 	struct kct_trace *t;
 	char p[80];
@@ -569,7 +570,7 @@ static void test_versions(void)
 static void test_cut(void)
 {
 	static const uint64_t sizes[] = { 5, 0, 9 };
-	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	KCT_OPTS(kct_stream_opts, so, .kind = KCT_STREAM_KIND_TASK);
 	const char *notes[] = { "a=b", NULL };
 	struct kct_trace_writer_opts wo = base_wopts;
 	uint64_t *recs = make_records(14, 3), starts[3], header_size, full;
@@ -595,7 +596,7 @@ static void test_cut(void)
 	}
 	snprintf(cut, sizeof(cut), "%s/cut.trace", dir);
 	for (uint64_t l = 0; l < full && wrong < 0; l++) {
-		struct kct_trace_info info = { .sz = sizeof(info) };
+		KCT_OPTS(kct_trace_info, info);
 		uint32_t want_streams = 0;
 		struct kct_trace *t;
 		int err;
@@ -624,7 +625,7 @@ static void test_cut(void)
 		    info.nr_notes != 1)
 			wrong = (int)l;
 		for (uint32_t s = 0, at = 0; s < info.nr_streams && wrong < 0; at += sizes[s], s++) {
-			struct kct_stream_info si = { .sz = sizeof(si) };
+			KCT_OPTS(kct_stream_info, si);
 			uint64_t intact = l >= starts[s] + 8 * sizes[s] ? sizes[s] : (l - starts[s]) / 8;
 			uint64_t back[16];
 			struct kct_decoder *dec;
@@ -673,8 +674,8 @@ static void test_cut_after_smallest_streams(void)
 			uint64_t records;
 		} s[2];
 	} f;
-	struct kct_trace_info info = { .sz = sizeof(info) };
-	struct kct_stream_info si = { .sz = sizeof(si) };
+	KCT_OPTS(kct_trace_info, info);
+	KCT_OPTS(kct_stream_info, si);
 	struct kct_trace *t;
 	char p[80];
 
@@ -727,8 +728,9 @@ static void test_other_writers(void)
 		} s1;
 		uint64_t r1[1];
 	} f;
-	struct kct_stream_info a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) };
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_stream_info, a);
+	KCT_OPTS(kct_stream_info, b);
+	KCT_OPTS(kct_trace_info, info);
 	struct kct_trace *t;
 	char p[80];
 
@@ -869,8 +871,8 @@ static void test_strerror(void)
 static void test_raw(void)
 {
 	uint64_t buf[512] = { 511 };
-	struct kct_trace_info info = { .sz = sizeof(info) };
-	struct kct_stream_info si = { .sz = sizeof(si) };
+	KCT_OPTS(kct_trace_info, info);
+	KCT_OPTS(kct_stream_info, si);
 	struct kct_trace *t;
 	char p[80];
 
@@ -940,7 +942,7 @@ static void test_shrinking(void)
 		[SHRINK_WHILE_DECODING] = "a trace cut between its decoder's events",
 		[SHRINK_RAW] = "a raw kcov buffer cut between its decoder's events",
 	};
-	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	KCT_OPTS(kct_stream_opts, so, .kind = KCT_STREAM_KIND_TASK);
 	uint64_t *recs = make_records(SHRINK_RECORDS + 1, 11);
 	char p[80];
 

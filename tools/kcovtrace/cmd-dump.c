@@ -556,7 +556,7 @@ int cmd_dump(int argc, char **argv)
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
-	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	KCT_OPTS(kct_stream_info, sh);
 	const struct dump_ops *ops = NULL;
 	struct dump d = { .first_json = true };
 	struct selection sel;

@@ -257,7 +257,7 @@ int cmd_graph(int argc, char **argv)
 	};
 	struct graph g = { 0 };
 	struct symbol_opts symopts = { 0 };
-	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	KCT_OPTS(kct_stream_info, sh);
 	struct out o = { .f = stdout };
 	struct pc_name root = { 0 };
 	struct selection sel;

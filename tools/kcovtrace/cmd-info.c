@@ -150,7 +150,7 @@ int cmd_info(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_trace_info, info);
 	struct kct_trace *trace;
 	const char *path;
 	struct task_count tasks = TASK_COUNT_INIT;
@@ -176,7 +176,7 @@ int cmd_info(int argc, char **argv)
 		       "kind", "pid", "tid", "ppid", "comm", "mode", "syscall", "records",
 		       "overflow", "lost");
 	for (uint32_t i = 0; i < info.nr_streams; i++) {
-		struct kct_stream_info sh = { .sz = sizeof(sh) };
+		KCT_OPTS(kct_stream_info, sh);
 
 		kct_trace_stream(trace, i, &sh);
 		print_stream(i, &sh);

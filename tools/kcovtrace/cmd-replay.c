@@ -185,7 +185,7 @@ int cmd_replay(int argc, char **argv)
 	};
 	struct replay r = { .max_depth = ~0UL, .blocks = true, .lines = true, .out.f = stdout };
 	struct symbol_opts symopts = { 0 };
-	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	KCT_OPTS(kct_stream_info, sh);
 	const char *path;
 	struct reading rd;
 	uint32_t i;

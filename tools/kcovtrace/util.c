@@ -317,7 +317,7 @@ struct kct_symbolizer *load_symbols(const struct symbol_opts *opts)
 struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 				       const struct kct_trace *trace, const char *trace_path)
 {
-	struct kct_trace_info info = { .sz = sizeof(info) };
+	KCT_OPTS(kct_trace_info, info);
 
 	kct_trace_info(trace, &info);
 	memset(&symstate, 0, sizeof(symstate));
@@ -363,7 +363,7 @@ void pc_name_slow(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 	 * 60 % slower, its table too large for the caches.
 	 */
 	struct pc_name_cache *c = &pc_name_cache;
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 
 	if (!pc) {
 		*out = (struct pc_name){ UNKNOWN_FRAME, strlen(UNKNOWN_FRAME), 0 };
@@ -379,7 +379,7 @@ void pc_name_slow(struct kct_symbolizer *sym, uint64_t pc, struct pc_name *out)
 		c->frame = *out;
 		c->size = s.size;
 		if (s.frame_addr != s.addr) {
-			struct kct_symbol f = { .sz = sizeof(f) };
+			KCT_OPTS(kct_symbol, f);
 
 			if (!kct_symbolize(sym, s.frame_addr, &f))
 				c->frame = (struct pc_name){ f.name, f.name_len, f.addr };
@@ -465,8 +465,8 @@ void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 
 struct kct_trace *open_trace(const char *path)
 {
-	struct kct_trace_info info = { .sz = sizeof(info) };
-	struct kct_stream_info last = { .sz = sizeof(last) };
+	KCT_OPTS(kct_trace_info, info);
+	KCT_OPTS(kct_stream_info, last);
 	struct kct_trace *trace;
 	int err = kct_trace_open(path, &trace);
 
@@ -594,7 +594,8 @@ struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
  * from a part of it placed apart, GCC's foo.cold: the same frame). */
 static void check_exits(const struct kct_event *evs, int nr)
 {
-	struct kct_symbol a = { .sz = sizeof(a) }, b = { .sz = sizeof(b) };
+	KCT_OPTS(kct_symbol, a);
+	KCT_OPTS(kct_symbol, b);
 
 	for (int i = 0; i < nr; i++) {
 		const struct kct_event *ev = &evs[i];
@@ -632,7 +633,7 @@ static bool exit_path(uint64_t pc)
 	static const char *const names[] = {
 		"do_exit", "do_group_exit", "get_signal", "arch_do_signal_or_restart",
 	};
-	struct kct_symbol s = { .sz = sizeof(s) };
+	KCT_OPTS(kct_symbol, s);
 
 	if (!pc || kct_symbolize(symstate.sym, pc, &s))
 		return false;
@@ -666,7 +667,7 @@ static void find_exit_path(struct event_reader *r)
 
 bool event_reader_fill(struct event_reader *r)
 {
-	struct kct_decoder_stats st = { .sz = sizeof(st) };
+	KCT_OPTS(kct_decoder_stats, st);
 
 	r->nr = kct_decoder_next_batch(r->dec, r->batch, sizeof(r->batch[0]), 256);
 	r->at = 0;

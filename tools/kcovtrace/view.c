@@ -142,7 +142,7 @@ static bool stream_selected(const struct selection *s, uint32_t i,
 
 void reading_open(struct reading *r, const char *path, const struct selection *sel)
 {
-	struct kct_stream_info sh = { .sz = sizeof(sh) };
+	KCT_OPTS(kct_stream_info, sh);
 	uint32_t selected = 0;
 
 	*r = (struct reading){ .path = path, .sel = sel, .info.sz = sizeof(r->info) };
@@ -210,7 +210,7 @@ struct kct_decoder *reading_decoder(struct reading *r, uint32_t i)
 
 void reading_done(struct reading *r, struct kct_decoder *dec)
 {
-	struct kct_decoder_stats st = { .sz = sizeof(st) };
+	KCT_OPTS(kct_decoder_stats, st);
 
 	kct_decoder_stats(dec, &st);
 	if (st.unknown && !r->unknown++)
