@@ -157,7 +157,7 @@ static inline bool kct_eesum_unbalanceable(uint64_t rec)
  * --version and kcovtrace.pc say it.
  */
 #define KCT_VERSION_MAJOR		1
-#define KCT_VERSION_MINOR		2
+#define KCT_VERSION_MINOR		3
 
 /* ---- Errors ----------------------------------------------------------- */
 
@@ -287,6 +287,8 @@ int kct_decoder_next_batch(struct kct_decoder *dec, struct kct_event *evs, size_
 /* One event: returns 1 and fills *ev, 0 at the end, or a negative errno. */
 int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz);
 /* The counts so far; stats->sz set by the caller. */
+int kct_decoder_get_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats);
+/* kct_decoder_get_stats() by its old name, which the struct shares. */
 int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats);
 void kct_decoder_free(struct kct_decoder *dec);
 
@@ -459,6 +461,14 @@ struct kct_stream_info {
 
 struct kct_trace;
 
+struct kct_trace_opts {
+	size_t sz;		/* sizeof(struct kct_trace_opts) */
+	bool no_raw;		/* a trace file only: a file without the
+				   trace's magic is refused (-KCT_ERR_FORMAT,
+				   or what it is), not read as a raw kcov
+				   buffer */
+};
+
 /*
  * Opens and validates a trace file or raw buffer: -KCT_ERR_CORRUPT for a
  * corrupt trace, -KCT_ERR_NEWER for a newer format version, -KCT_ERR_OLDER
@@ -469,8 +479,13 @@ struct kct_trace;
  * opens: its streams wholly present and the intact records of the one it
  * ends in can be read, and its info says KCT_TRACE_F_TRUNCATED.
  */
+int kct_trace_open_opts(const char *path, const struct kct_trace_opts *opts,
+			struct kct_trace **out);
+/* kct_trace_open_opts() with every default. */
 int kct_trace_open(const char *path, struct kct_trace **out);
 /* The trace's info; info->sz set by the caller. */
+int kct_trace_get_info(const struct kct_trace *trace, struct kct_trace_info *info);
+/* kct_trace_get_info() by its old name, which the struct shares. */
 int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info);
 /* Stream i, 0 <= i < nr_streams, numbered in the order of their seq (then
  * of the file); info->sz set by the caller. */
@@ -480,7 +495,11 @@ int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_strea
  * since it was opened (so do the stream's decoder and its events). */
 int64_t kct_trace_read_records(const struct kct_trace *trace, uint32_t i, uint64_t first,
 			       uint64_t *buf, uint64_t n);
-/* A decoder over stream i, set up for the trace's kind of PCs. */
+/* A decoder over stream i, with opts (NULL: every default); its pc_fill 0
+ * takes the trace's, for the trace's kind of PCs. */
+int kct_trace_decoder_opts(struct kct_trace *trace, uint32_t i,
+			   const struct kct_decoder_opts *opts, struct kct_decoder **out);
+/* kct_trace_decoder_opts() with every default. */
 int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out);
 /* The value of the trace's note key, NULL if it has none. */
 const char *kct_trace_note(const struct kct_trace *trace, const char *key);

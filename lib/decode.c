@@ -630,9 +630,15 @@ int kct_decoder_next(struct kct_decoder *dec, struct kct_event *ev, size_t ev_sz
 	return kct_decoder_next_batch(dec, ev, ev_sz, 1);
 }
 
-int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
+int kct_decoder_get_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
 {
 	return fill_out(stats, &dec->st, sizeof(dec->st));
+}
+
+/* The old name, LIBKCOVTRACE_1's. */
+int kct_decoder_stats(const struct kct_decoder *dec, struct kct_decoder_stats *stats)
+{
+	return kct_decoder_get_stats(dec, stats);
 }
 
 void kct_decoder_free(struct kct_decoder *dec)

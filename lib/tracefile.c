@@ -338,7 +338,8 @@ static int foreign_file(const unsigned char *head, size_t len)
 	return -KCT_ERR_TEXT_FILE;
 }
 
-int kct_trace_open(const char *path, struct kct_trace **out)
+int kct_trace_open_opts(const char *path, const struct kct_trace_opts *opts,
+			struct kct_trace **out)
 {
 	struct kct_trace *t;
 	struct stat st;
@@ -347,6 +348,8 @@ int kct_trace_open(const char *path, struct kct_trace **out)
 	int err;
 
 	*out = NULL;
+	if (!OPTS_VALID(opts, struct kct_trace_opts, no_raw))
+		return -EINVAL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -375,7 +378,8 @@ int kct_trace_open(const char *path, struct kct_trace **out)
 	if (!memcmp(head, KCT_TRACE_MAGIC, len < 8 ? len : 8))
 		/* A trace, or one cut within its magic. */
 		err = len < 8 ? -KCT_ERR_TRUNC : parse_header(t, st.st_size);
-	else if ((err = parse_raw(t, st.st_size, head)) == -KCT_ERR_FORMAT)
+	else if (OPTS_GET(opts, no_raw, false) ||
+		 (err = parse_raw(t, st.st_size, head)) == -KCT_ERR_FORMAT)
 		err = foreign_file(head, len);
 	/* The file shrank while it was read. */
 	if (err == -ENODATA)
@@ -389,9 +393,20 @@ fail:
 	return err;
 }
 
-int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info)
+int kct_trace_open(const char *path, struct kct_trace **out)
+{
+	return kct_trace_open_opts(path, NULL, out);
+}
+
+int kct_trace_get_info(const struct kct_trace *trace, struct kct_trace_info *info)
 {
 	return fill_out(info, &trace->info, sizeof(trace->info));
+}
+
+/* The old name, LIBKCOVTRACE_1's. */
+int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info)
+{
+	return kct_trace_get_info(trace, info);
 }
 
 int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_info *info)
@@ -421,18 +436,26 @@ int64_t kct_trace_read_records(const struct kct_trace *trace, uint32_t i, uint64
 	return err == -ENODATA ? -EIO : err ? err : (int64_t)n;
 }
 
-int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out)
+int kct_trace_decoder_opts(struct kct_trace *trace, uint32_t i,
+			   const struct kct_decoder_opts *opts, struct kct_decoder **out)
 {
-	struct kct_decoder_opts opts = {
-		.sz = sizeof(opts),
-		.pc_fill = trace->info.pc_fill,
-	};
+	uint64_t pc_fill = OPTS_GET(opts, pc_fill, 0);
+	KCT_OPTS(kct_decoder_opts, dopts,
+		 .pc_fill = pc_fill ? pc_fill : trace->info.pc_fill,
+		 .max_depth = OPTS_GET(opts, max_depth, 0));
 
 	*out = NULL;
+	if (!OPTS_VALID(opts, struct kct_decoder_opts, max_depth))
+		return -EINVAL;
 	if (i >= trace->info.nr_streams)
 		return -ERANGE;
 	return kct_decoder_new_fd(trace->fd, trace->streams[i].offset,
-				  trace->streams[i].info.records, &opts, out);
+				  trace->streams[i].info.records, &dopts, out);
+}
+
+int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out)
+{
+	return kct_trace_decoder_opts(trace, i, NULL, out);
 }
 
 const char *kct_trace_note(const struct kct_trace *trace, const char *key)

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 		if ((err = kct_trace_open(argv[1], &t)))
 			return fprintf(stderr, "decode: %s: %s\n", argv[1], kct_strerror(err)), 1;
 		records = 0;
-		kct_trace_info(t, &info);
+		kct_trace_get_info(t, &info);
 		for (uint32_t s = 0; s < info.nr_streams; s++) {
 			if ((err = kct_trace_decoder(t, s, &d)))
 				return fprintf(stderr, "decode: %s\n", kct_strerror(err)), 1;
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 			{
 				struct kct_decoder_stats st = { .sz = sizeof(st) };
 
-				kct_decoder_stats(d, &st);
+				kct_decoder_get_stats(d, &st);
 				records += st.records;
 			}
 			kct_decoder_free(d);

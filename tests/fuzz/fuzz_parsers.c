@@ -133,7 +133,7 @@ static void drain(struct kct_decoder *dec, const uint64_t *recs, uint64_t n, uns
 		}
 	}
 	err = got;
-	kct_decoder_stats(dec, &st);
+	kct_decoder_get_stats(dec, &st);
 	if (!err && st.records != n)
 		abort();
 	if (!err && (depth || events - synthetic != st.records - st.unknown ||
@@ -157,7 +157,7 @@ static int64_t repairs(const uint64_t *recs, uint64_t n, uint64_t *saturated)
 		return -1;
 	while ((got = kct_decoder_next_batch(dec, evs, sizeof(evs[0]), 256)) > 0)
 		;
-	kct_decoder_stats(dec, &st);
+	kct_decoder_get_stats(dec, &st);
 	kct_decoder_free(dec);
 	*saturated = st.saturated;
 	return got ? -1 : (int64_t)(st.orphan_exits + st.unfinished);
@@ -365,7 +365,7 @@ static void write_and_read_back(const uint8_t *data, size_t size)
 	}
 	if (kct_trace_writer_commit(w) || kct_trace_open(path, &trace))
 		abort();
-	kct_trace_info(trace, &info);
+	kct_trace_get_info(trace, &info);
 	if (info.nr_streams != streams || info.records != n || info.flags & KCT_TRACE_F_TRUNCATED ||
 	    info.kernel_id_len != wopts.kernel_id_len || info.kernel_id_kind != wopts.kernel_id_kind ||
 	    memcmp(info.kernel_id, id, info.kernel_id_len) || strcmp(info.kernel_release, "fuzz") ||
@@ -431,7 +431,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct kct_trace_info info = { .sz = sizeof(info) };
 			static uint64_t recs[4096 / 8];
 
-			kct_trace_info(trace, &info);
+			kct_trace_get_info(trace, &info);
 			for (uint32_t i = 0; i < info.nr_streams && i < 64; i++) {
 				struct kct_stream_info si = { .sz = sizeof(si) };
 				int64_t n;

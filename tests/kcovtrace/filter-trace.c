@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	fo.ranges = ranges;
 	if ((err = kct_trace_open(argv[1], &trace)))
 		fail(argv[1], err);
-	kct_trace_info(trace, &info);
+	kct_trace_get_info(trace, &info);
 	wo.mode = info.mode;
 	wo.buffer_words = info.buffer_words;
 	wo.pc_fill = info.pc_fill;

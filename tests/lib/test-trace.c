@@ -130,7 +130,7 @@ static void test_writer_opts(void)
 	o.sz = offsetofend(struct kct_trace_writer_opts, pc_fill);
 	o.notes = bad_key;	/* beyond its size: not read */
 	CHECK(!kct_trace_writer_open(path, &o, &w) && !kct_trace_writer_commit(w) &&
-	      !kct_trace_open(path, &t) && !kct_trace_info(t, &info) && !info.kernel_release[0] &&
+	      !kct_trace_open(path, &t) && !kct_trace_get_info(t, &info) && !info.kernel_release[0] &&
 	      info.mode == KCT_MODE_TRACE_PC_EXT && info.buffer_words == 4096 && !info.nr_notes &&
 	      info.pc_fill == KCT_PC_FILL_KERNEL,
 	      "writer opts: an older caller's shorter struct: its fields, the rest default");
@@ -229,7 +229,7 @@ static void test_round_trip(void)
 	      "three streams written in pieces; the trace is not in place before commit");
 	CHECK(!kct_trace_writer_commit(w) && files_in_dir() == 1 && !kct_trace_open(path, &t),
 	      "commit puts it in place, no temporary file left");
-	kct_trace_info(t, &info);
+	kct_trace_get_info(t, &info);
 	CHECK(info.version == KCT_TRACE_VERSION && !info.raw && info.mode == KCT_MODE_TRACE_PC_EXT &&
 	      info.flags == (KCT_TRACE_F_USER | KCT_TRACE_F_OVERFLOW) && info.buffer_words == 4096 &&
 	      info.pc_fill == KCT_PC_FILL_KERNEL && info.nr_streams == 3 &&
@@ -296,7 +296,7 @@ static void test_round_trip(void)
 		big.info.sz = sizeof(big);
 		memset(&small, 0xa5, sizeof(small));
 		small.sz = offsetofend(struct kct_stream_info, records);
-		CHECK(!kct_trace_info(t, &big.info) && big.info.nr_streams == 3 && !big.newer &&
+		CHECK(!kct_trace_get_info(t, &big.info) && big.info.nr_streams == 3 && !big.newer &&
 		      !kct_trace_stream(t, at[2], &small) && small.records == 100003 &&
 		      small.records_written == 0xa5a5a5a5a5a5a5a5ULL,
 		      "info into a newer caller's struct (its field zeroed) and an older one's");
@@ -309,7 +309,7 @@ static void test_round_trip(void)
 		err = kct_trace_decoder(t, at[2], &dec);
 		while (!err && (err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
 			err = 0;
-		CHECK(!err && !kct_decoder_stats(dec, &st) && st.records == 100003,
+		CHECK(!err && !kct_decoder_get_stats(dec, &st) && st.records == 100003,
 		      "a written stream decodes");
 		kct_decoder_free(dec);
 	}
@@ -374,19 +374,19 @@ static void test_atomic_commit(void)
 	if (kct_trace_writer_open(path, &base_wopts, &w) || kct_trace_writer_add(w, &so, recs, 1000))
 		abort();
 	if (!kct_trace_open(path, &t)) {
-		kct_trace_info(t, &info);
+		kct_trace_get_info(t, &info);
 		old = info.nr_streams == 3 && info.records == 100010;
 		kct_trace_close(t);
 	}
 	CHECK(old && files_in_dir() == 2, "while a trace is written, the old one at its path reads whole");
-	CHECK(!kct_trace_writer_commit(w) && !kct_trace_open(path, &t) && !kct_trace_info(t, &info) &&
+	CHECK(!kct_trace_writer_commit(w) && !kct_trace_open(path, &t) && !kct_trace_get_info(t, &info) &&
 	      info.nr_streams == 1 && info.records == 1000 && files_in_dir() == 1,
 	      "commit replaces it whole");
 	kct_trace_close(t);
 	if (kct_trace_writer_open(path, &base_wopts, &w) || kct_trace_writer_add(w, &so, recs, 10))
 		abort();
 	kct_trace_writer_abort(w);
-	CHECK(!kct_trace_open(path, &t) && !kct_trace_info(t, &info) && info.records == 1000 &&
+	CHECK(!kct_trace_open(path, &t) && !kct_trace_get_info(t, &info) && info.records == 1000 &&
 	      files_in_dir() == 1, "abort leaves the old trace as it was, and nothing else");
 	kct_trace_close(t);
 	free(recs);
@@ -433,7 +433,7 @@ static int64_t trace_records(const char *p)
 	int64_t n = -1;
 
 	if (!kct_trace_open(p, &t)) {
-		if (!kct_trace_info(t, &info))
+		if (!kct_trace_get_info(t, &info))
 			n = (int64_t)info.records;
 		kct_trace_close(t);
 	}
@@ -506,7 +506,7 @@ static void test_add_flags(void)
 	refused = kct_trace_writer_add_flags(w, KCT_TRACE_F_TRUNCATED) == -EINVAL &&
 		  kct_trace_writer_add_flags(w, 1u << 31) == -EINVAL;
 	CHECK(!kct_trace_writer_add_flags(w, KCT_TRACE_F_INTERRUPTED) && refused &&
-	      !kct_trace_writer_commit(w) && !kct_trace_open(p, &t) && !kct_trace_info(t, &info) &&
+	      !kct_trace_writer_commit(w) && !kct_trace_open(p, &t) && !kct_trace_get_info(t, &info) &&
 	      info.flags == KCT_TRACE_F_INTERRUPTED,
 	      "add_flags: KCT_TRACE_F_INTERRUPTED read back; a reader's flag or an unknown one: EINVAL");
 	kct_trace_close(t);
@@ -617,7 +617,7 @@ static void test_cut(void)
 			wrong = (int)l;
 			break;
 		}
-		kct_trace_info(t, &info);
+		kct_trace_get_info(t, &info);
 		for (int s = 0; s < 3; s++)
 			want_streams += l >= starts[s];
 		if (!(info.flags & KCT_TRACE_F_TRUNCATED) || info.nr_streams != want_streams ||
@@ -692,7 +692,7 @@ static void test_cut_after_smallest_streams(void)
 					       .kind = KCT_STREAM_KIND_TASK };
 	snprintf(p, sizeof(p), "%s/smallest.trace", dir);
 	write_file(p, &f, sizeof(f));
-	CHECK(!kct_trace_open(p, &t) && !kct_trace_info(t, &info) &&
+	CHECK(!kct_trace_open(p, &t) && !kct_trace_get_info(t, &info) &&
 	      info.flags & KCT_TRACE_F_TRUNCATED && info.nr_streams == 2 &&
 	      info.nr_streams_written == 3 && !info.records &&
 	      !kct_trace_stream(t, 1, &si) && si.kind == KCT_STREAM_KIND_TASK &&
@@ -764,7 +764,7 @@ static void test_other_writers(void)
 	f.r1[0] = KCT_RECORD(KCT_RECORD_KIND_NORMAL, 3);
 	snprintf(p, sizeof(p), "%s/other.trace", dir);
 	write_file(p, &f, sizeof(f));
-	CHECK(!kct_trace_open(p, &t) && !kct_trace_info(t, &info) && info.nr_streams == 2 &&
+	CHECK(!kct_trace_open(p, &t) && !kct_trace_get_info(t, &info) && info.nr_streams == 2 &&
 	      info.records == 3 && info.nr_notes == 1 && !strcmp(kct_trace_note(t, "k"), "v") &&
 	      !kct_trace_stream(t, 0, &a) && !kct_trace_stream(t, 1, &b),
 	      "a newer writer's longer headers and unknown item are read past");
@@ -878,7 +878,7 @@ static void test_raw(void)
 
 	snprintf(p, sizeof(p), "%s/raw", dir);
 	write_file(p, buf, sizeof(buf));
-	CHECK(!kct_trace_open(p, &t) && !kct_trace_info(t, &info) && info.raw &&
+	CHECK(!kct_trace_open(p, &t) && !kct_trace_get_info(t, &info) && info.raw &&
 	      info.flags == KCT_TRACE_F_OVERFLOW && info.buffer_words == 512 && !info.version &&
 	      !kct_trace_stream(t, 0, &si) && si.kind == KCT_STREAM_KIND_UNKNOWN &&
 	      si.records == 511 && si.flags == KCT_STREAM_F_OVERFLOW && si.lost == KCT_LOST_UNKNOWN &&
@@ -886,6 +886,92 @@ static void test_raw(void)
 	      "a full raw kcov buffer: one stream of unknown kind, overflowed");
 	kct_trace_close(t);
 	unlink(p);
+}
+
+/*
+ * The _opts variants (issue 19, item 20): kct_trace_open_opts() may refuse
+ * a raw buffer, kct_trace_decoder_opts() takes max_depth (and pc_fill);
+ * NULL opts are the plain functions; an unknown non-zero field is -EINVAL.
+ * kct_trace_get_info() and kct_decoder_get_stats() are kct_trace_get_info()
+ * and kct_decoder_get_stats() under names of their own.
+ */
+static void test_opts_variants(void)
+{
+	uint64_t recs[16], buf[4] = { 2, KCT_RECORD_TYPE_ENTRY | 1, KCT_RECORD_TYPE_EXIT | 2, 0 };
+	KCT_OPTS(kct_stream_opts, so, .kind = KCT_STREAM_KIND_TASK);
+	KCT_OPTS(kct_trace_opts, strict, .no_raw = true);
+	KCT_OPTS(kct_decoder_opts, shallow, .max_depth = 4);
+	KCT_OPTS(kct_trace_info, info);
+	KCT_OPTS(kct_trace_info, old);
+	KCT_OPTS(kct_decoder_stats, st);
+	KCT_OPTS(kct_decoder_stats, st_old);
+	struct {
+		struct kct_trace_opts o;
+		uint64_t newer;
+	} big = { .o = { .sz = sizeof(big) }, .newer = 1 };
+	struct kct_trace_writer_opts wo = base_wopts;
+	struct kct_trace_writer *w;
+	struct kct_decoder *dec = NULL;
+	struct kct_event ev;
+	struct kct_trace *t = NULL;
+	char raw[80];
+	int err, n = 0;
+
+	/* Six calls deep, then back. */
+	for (int i = 0; i < 6; i++) {
+		recs[i] = KCT_RECORD_TYPE_ENTRY | (0x100 + i);
+		recs[11 - i] = KCT_RECORD_TYPE_EXIT | (0x200 + i);
+	}
+	if (kct_trace_writer_open(path, &wo, &w) || kct_trace_writer_add(w, &so, recs, 12) ||
+	    kct_trace_writer_commit(w))
+		abort();
+	snprintf(raw, sizeof(raw), "%s/opts.raw", dir);
+	write_file(raw, buf, sizeof(buf));
+
+	CHECK(!kct_trace_open_opts(raw, NULL, &t) && t, "kct_trace_open_opts(NULL opts): a raw buffer opens");
+	kct_trace_close(t);
+	CHECK(kct_trace_open_opts(raw, &strict, &t) == -KCT_ERR_FORMAT && !t,
+	      "kct_trace_open_opts(.no_raw): a raw buffer is refused, KCT_ERR_FORMAT");
+	CHECK(kct_trace_open_opts(path, (struct kct_trace_opts *)&big, &t) == -EINVAL && !t,
+	      "kct_trace_open_opts: an unknown non-zero field, EINVAL");
+	if (kct_trace_open_opts(path, &strict, &t))
+		abort();
+	CHECK(!kct_trace_get_info(t, &info) && !kct_trace_info(t, &old) && info.nr_streams == 1 &&
+	      info.records == 12 && !memcmp(&info, &old, sizeof(info)),
+	      "kct_trace_get_info() fills what kct_trace_get_info() does");
+
+	err = kct_trace_decoder_opts(t, 0, &shallow, &dec);
+	if (!err)
+		while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
+			n++;
+	CHECK(err == -KCT_ERR_DEPTH, "kct_trace_decoder_opts(.max_depth = 4): a stream 6 deep fails, "
+	      "KCT_ERR_DEPTH (got %d after %d events)", err, n);
+	kct_decoder_free(dec);
+	dec = NULL;
+	n = 0;
+	err = kct_trace_decoder_opts(t, 0, NULL, &dec);
+	if (!err)
+		while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0)
+			n += ev.pc >> 56 == 0xff;	/* the trace's pc_fill */
+	CHECK(!err && n == 12 && !kct_decoder_get_stats(dec, &st) &&
+	      !kct_decoder_stats(dec, &st_old) && st.max_depth == 6 &&
+	      !memcmp(&st, &st_old, sizeof(st)),
+	      "kct_trace_decoder_opts(NULL opts): the trace's pc_fill, no limit hit; "
+	      "kct_decoder_get_stats() as kct_decoder_get_stats()");
+	kct_decoder_free(dec);
+	{
+		struct {
+			struct kct_decoder_opts o;
+			uint64_t newer;
+		} bigd = { .o = { .sz = sizeof(bigd) }, .newer = 1 };
+
+		CHECK(kct_trace_decoder_opts(t, 0, &bigd.o, &dec) == -EINVAL && !dec &&
+		      kct_trace_decoder_opts(t, 1, NULL, &dec) == -ERANGE && !dec,
+		      "kct_trace_decoder_opts: an unknown non-zero field, EINVAL; no stream 1, ERANGE");
+	}
+	kct_trace_close(t);
+	unlink(raw);
+	unlink(path);
 }
 
 /*
@@ -1019,6 +1105,7 @@ int main(void)
 	test_foreign();
 	test_strerror();
 	test_raw();
+	test_opts_variants();
 	test_shrinking();
 	test_session_opts();
 	test_stream_order();

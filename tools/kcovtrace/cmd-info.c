@@ -168,7 +168,7 @@ int cmd_info(int argc, char **argv)
 	}
 	path = trace_arg(argc, argv, "info");
 	trace = open_trace(path);
-	kct_trace_info(trace, &info);
+	kct_trace_get_info(trace, &info);
 	print_header(path, trace, &info);
 	/* A table of no stream: no heading. */
 	if (info.nr_streams)

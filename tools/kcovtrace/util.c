@@ -319,7 +319,7 @@ struct kct_symbolizer *open_symbolizer(const struct symbol_opts *opts,
 {
 	KCT_OPTS(kct_trace_info, info);
 
-	kct_trace_info(trace, &info);
+	kct_trace_get_info(trace, &info);
 	memset(&symstate, 0, sizeof(symstate));
 	memset(&pc_name_cache, 0, sizeof(pc_name_cache));
 	if (!opts->elf && !opts->kallsyms && !opts->system_map)
@@ -472,7 +472,7 @@ struct kct_trace *open_trace(const char *path)
 
 	if (err)
 		die("%s: %s", path, kct_strerror(err));
-	kct_trace_info(trace, &info);
+	kct_trace_get_info(trace, &info);
 	if (!(info.flags & KCT_TRACE_F_TRUNCATED))
 		return trace;
 	if (info.nr_streams)
@@ -684,7 +684,7 @@ bool event_reader_fill(struct event_reader *r)
 	}
 	/* The decoder counts such a record before its event comes: look for
 	 * the event only while some are still to come. */
-	kct_decoder_stats(r->dec, &st);
+	kct_decoder_get_stats(r->dec, &st);
 	for (int i = 0; i < r->nr && st.saturated != r->saturated; i++) {
 		const struct kct_event *ev = &r->batch[i];
 		struct unbalanced *u = r->unbalanced;

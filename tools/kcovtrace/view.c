@@ -147,7 +147,7 @@ void reading_open(struct reading *r, const char *path, const struct selection *s
 
 	*r = (struct reading){ .path = path, .sel = sel, .info.sz = sizeof(r->info) };
 	r->trace = open_trace(path);
-	kct_trace_info(r->trace, &r->info);
+	kct_trace_get_info(r->trace, &r->info);
 	if (sel->stream >= (long)r->info.nr_streams)
 		die("%s has %u streams (numbered from 0), no stream %ld", path,
 		    r->info.nr_streams, sel->stream);
@@ -212,7 +212,7 @@ void reading_done(struct reading *r, struct kct_decoder *dec)
 {
 	KCT_OPTS(kct_decoder_stats, st);
 
-	kct_decoder_stats(dec, &st);
+	kct_decoder_get_stats(dec, &st);
 	if (st.unknown && !r->unknown++)
 		r->unknown_stream = r->decoding;
 	r->unknown_records += st.unknown;

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hookcheck: decoding: %s\n", kct_strerror(err));
 		return 1;
 	}
-	kct_decoder_stats(dec, &st);
+	kct_decoder_get_stats(dec, &st);
 	if (summary || (!allow_unbalanced && (st.orphan_exits || st.unfinished)))
 		fprintf(summary ? stdout : stderr,
 			"records=%llu enters=%llu exits=%llu blocks=%llu unknown=%llu "
