@@ -14,7 +14,10 @@
  *     know must be zero, or the call fails with -EINVAL.  A NULL opts takes
  *     every default.
  *   - structs the library fills start with size_t sz too, set by the
- *     caller: the library fills the fields both know and zeroes the rest.
+ *     caller (KCT_OPTS() again): the library fills the fields both know,
+ *     zeroes the rest, and sets sz to the bytes it filled, as libbpf's
+ *     info_len: a caller built against a newer header learns which of its
+ *     fields this library knows (those below sz).
  *   - arrays the library fills (events, source locations) take the size of
  *     an element, sizeof(struct kct_event) and the like.
  */

@@ -9,8 +9,9 @@
  * no field, or the call fails with -EINVAL (libbpf's OPTS_VALID).
  *
  * Structs the library fills (output) start with sz too, set by the caller:
- * the library fills the fields both sides know and zeroes the rest of the
- * caller's struct.  Arrays of them take the size of an element instead.
+ * the library fills the fields both sides know, zeroes the rest of the
+ * caller's struct, and sets sz to the bytes it filled (in/out, as libbpf's
+ * info_len).  Arrays of them take the size of an element instead.
  */
 #ifndef KCT_INTERNAL_H
 #define KCT_INTERNAL_H
@@ -101,7 +102,8 @@ static inline bool opts_valid(const void *opts, size_t known)
 /*
  * Fills the caller's out struct (its sz set by the caller) from the
  * library's src of src_sz bytes: what both know is copied, the rest of out
- * zeroed; out's sz stays.  -EINVAL if out's sz does not even cover sz.
+ * zeroed, and out's sz set to what both know: the bytes filled, src_sz for
+ * a newer caller.  -EINVAL if out's sz does not even cover sz.
  */
 static inline int fill_out(void *out, const void *src, size_t src_sz)
 {
@@ -113,6 +115,7 @@ static inline int fill_out(void *out, const void *src, size_t src_sz)
 	       common - sizeof(size_t));
 	if (sz > common)
 		memset((char *)out + common, 0, sz - common);
+	*(size_t *)out = common;
 	return 0;
 }
 

@@ -242,8 +242,10 @@ int kct_session_write_stream(const struct kct_session *s, struct kct_trace_write
 	if (!OPTS_VALID(opts, struct kct_stream_opts, comm))
 		return -EINVAL;
 	/* The caller's fields, as many as it has; the rest stay 0. */
-	if (opts)
+	if (opts) {
 		fill_out(&copy, opts, opts->sz);
+		copy.sz = sizeof(copy);	/* its zeros are values, not absent */
+	}
 	if (kcov_buffer_full(n, s->words))
 		copy.flags |= KCT_STREAM_F_OVERFLOW;
 	return kct_trace_writer_add(w, &copy, kct_session_records(s), n);

@@ -302,13 +302,16 @@ static void check_struct_sizes(void)
 	memset(&bigst, 0xa5, sizeof(bigst));
 	bigst.st.sz = sizeof(bigst);
 	CHECK(!kct_decoder_get_stats(dec, &bigst.st) && bigst.st.records == 4 && bigst.st.enters == 2 &&
-	      bigst.st.unfinished == 1 && bigst.newer == 0 && bigst.st.sz == sizeof(bigst),
-	      "statistics into a newer caller's struct: filled, its field zeroed, sz kept");
+	      bigst.st.unfinished == 1 && bigst.newer == 0 &&
+	      bigst.st.sz == sizeof(struct kct_decoder_stats),
+	      "statistics into a newer caller's struct: filled, its field zeroed, sz says how much "
+	      "the library filled (in/out, as libbpf's info_len)");
 	memset(&shortst, 0xa5, sizeof(shortst));
 	shortst.sz = offsetofend(struct kct_decoder_stats, enters);
 	CHECK(!kct_decoder_get_stats(dec, &shortst) && shortst.records == 4 && shortst.enters == 2 &&
-	      shortst.exits == 0xa5a5a5a5a5a5a5a5ULL,
-	      "statistics into an older caller's struct: nothing written beyond its size");
+	      shortst.exits == 0xa5a5a5a5a5a5a5a5ULL &&
+	      shortst.sz == offsetofend(struct kct_decoder_stats, enters),
+	      "statistics into an older caller's struct: nothing written beyond its size, sz kept");
 	shortst.sz = 0;
 	CHECK(kct_decoder_get_stats(dec, &shortst) == -EINVAL, "statistics: sz 0 is refused");
 	kct_decoder_free(dec);

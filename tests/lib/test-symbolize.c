@@ -496,7 +496,8 @@ static void test_dwarf(void)
 		memset(&big, 0xa5, sizeof(big));
 		big.s.sz = sizeof(big);
 		CHECK(!kct_symbolize(sym, start + 4, &big.s) && !strcmp(big.s.name, "outer_function") &&
-		      !big.newer, "a symbol into a newer caller's struct: its field zeroed");
+		      !big.newer && big.s.sz == sizeof(struct kct_symbol),
+		      "a symbol into a newer caller's struct: its field zeroed, sz the library's");
 	}
 	CHECK(kct_symbolize_source(sym, 0x10, src, sizeof(src[0]), 4) == -ENOENT, "no line for an address without code");
 	kct_symbolizer_free(sym);

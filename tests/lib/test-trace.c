@@ -297,9 +297,12 @@ static void test_round_trip(void)
 		memset(&small, 0xa5, sizeof(small));
 		small.sz = offsetofend(struct kct_stream_info, records);
 		CHECK(!kct_trace_get_info(t, &big.info) && big.info.nr_streams == 3 && !big.newer &&
+		      big.info.sz == sizeof(struct kct_trace_info) &&
 		      !kct_trace_stream(t, at[2], &small) && small.records == 100003 &&
-		      small.records_written == 0xa5a5a5a5a5a5a5a5ULL,
-		      "info into a newer caller's struct (its field zeroed) and an older one's");
+		      small.records_written == 0xa5a5a5a5a5a5a5a5ULL &&
+		      small.sz == offsetofend(struct kct_stream_info, records),
+		      "info into a newer caller's struct (its field zeroed, sz the library's) and an "
+		      "older one's (sz kept)");
 	}
 	{
 		struct kct_decoder *dec;
