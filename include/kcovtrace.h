@@ -24,6 +24,7 @@
 #ifndef KCOVTRACE_H
 #define KCOVTRACE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -595,6 +596,28 @@ void kct_trace_writer_abort(struct kct_trace_writer *w);
 /* A message for any error the library returns: a KCT_ERR_* code's, or
  * strerror()'s (either sign). */
 const char *kct_strerror(int err);
+
+/* ---- Messages --------------------------------------------------------- */
+
+enum kct_print_level {
+	KCT_PRINT_WARN,		/* why a call fails, or what it could not
+				   use: more than its error code says */
+	KCT_PRINT_INFO,
+	KCT_PRINT_DEBUG,
+};
+
+typedef int (*kct_print_fn_t)(enum kct_print_level level, const char *fmt, va_list ap);
+
+/*
+ * Where the library's messages go, as libbpf_set_print(): fn gets each
+ * message, a printf() format and its arguments, ending in a newline; a
+ * message about a line of a file (a symbol list's bad line: the call fails
+ * with -KCT_ERR_SYMFILE) begins "PATH:LINE: ", as a compiler's do.  The
+ * default, and NULL, is none: the library prints nothing.  Returns the
+ * callback it replaces.  One for the process; fn may be called from any
+ * thread that calls the library.
+ */
+kct_print_fn_t kct_set_print(kct_print_fn_t fn);
 
 /* ---- Recording -------------------------------------------------------- */
 

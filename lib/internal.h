@@ -141,6 +141,17 @@ static inline bool kcov_buffer_full(uint64_t count, uint64_t words)
 	return words && count == words - 1;
 }
 
+/* A message to the caller's print callback, if any (print.c). */
+void lib_print(enum kct_print_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define pr_warn(...)	lib_print(KCT_PRINT_WARN, __VA_ARGS__)
+
+/* A symbol list's line that is not ADDR TYPE NAME [MODULE]: warns, naming
+ * it, and returns -KCT_ERR_SYMFILE. */
+#define symbol_line_bad(path, lineno)					\
+	(pr_warn("%s:%zu: not a symbol list line: ADDR TYPE NAME [MODULE] expected\n", \
+		 (path), (size_t)(lineno)), -KCT_ERR_SYMFILE)
+
 /* kct_filter_new()'s checks of its opts, the kernel's: 0 or a negative
  * errno (filter.c). */
 int filter_opts_check(const struct kct_filter_opts *opts);

@@ -152,8 +152,10 @@ int kct_kernel_id_symbols(const char *path, uint8_t *id, size_t size)
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
 		err = parse_symbol_line(line, &sl);
-		if (err)
+		if (err) {
+			err = symbol_line_bad(path, lines);
 			break;
+		}
 		nonzero += sl.addr != 0;
 		if (sl.name_len == 5 && !memcmp(sl.name, "_text", 5)) {
 			text = sl.addr;

@@ -153,8 +153,10 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
 		err = parse_symbol_line(line, &sl);
-		if (err)
+		if (err) {
+			err = symbol_line_bad(path, lineno);
 			break;
+		}
 		nonzero += sl.addr != 0;
 		if (sl.name_len == 5 && !memcmp(sl.name, "_text", 5))
 			*text = sl.addr;

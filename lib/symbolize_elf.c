@@ -13,6 +13,7 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
+#include "internal.h"
 #include "symbolize.h"
 
 static const Dwfl_Callbacks offline_callbacks = {
@@ -230,12 +231,15 @@ int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path)
 	mod = dwfl_report_elf(dwfl, path, path, fd, 0, true);
 	dwfl_report_end(dwfl, NULL, NULL);
 	if (!mod) {
+		pr_warn("%s: %s\n", path, dwfl_errmsg(-1));
 		close(fd);
 		return -KCT_ERR_ELF;
 	}
 	n = dwfl_module_getsymtab(mod);
-	if (n <= 0)
+	if (n <= 0) {
+		pr_warn("%s: no symbol table\n", path);
 		return -KCT_ERR_ELF;
+	}
 	for (int i = 1; i < n && !err; i++) {
 		GElf_Sym s;
 		GElf_Addr addr;

@@ -110,7 +110,8 @@ check-deps: lab $(KCOVTRACE)
 # ---- fuzzing ----
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_LIB_SRCS := lib/decode.c lib/filter.c lib/tracefile.c lib/tracewrite.c lib/symbolize.c lib/kernelid.c
+FUZZ_LIB_SRCS := lib/decode.c lib/filter.c lib/tracefile.c lib/tracewrite.c lib/symbolize.c lib/kernelid.c \
+	lib/print.c
 $(TESTS_O)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c $(FUZZ_LIB_SRCS) $(wildcard lib/*.h) \
 		include/kcovtrace.h | deps-compiler deps-test
 	@mkdir -p $(@D)

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <link.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -571,6 +572,48 @@ static void test_kernel_id(void)
 	      "kernel identity: too small a buffer: EINVAL");
 }
 
+static char printed[4][256];
+static int nr_printed;
+
+static int print_to_array(enum kct_print_level level, const char *fmt, va_list ap)
+{
+	if (level == KCT_PRINT_WARN && nr_printed < 4)
+		vsnprintf(printed[nr_printed++], sizeof(printed[0]), fmt, ap);
+	return 0;
+}
+
+/* The print callback (issue 19, item 20): a symbol list's bad line is
+ * named, file and line, as a compiler names them. */
+static void test_print(void)
+{
+	const char *bad = write_tmp("ffffffff81000000 T _text\n"
+				    "ffffffff81000100 T do_one\n"
+				    "this is no symbol\n");
+	char want[128];
+	struct kct_symbolizer *sym;
+	uint8_t id[KCT_KERNEL_ID_MAX];
+	kct_print_fn_t old;
+
+	CHECK(kct_set_print(print_to_array) == NULL, "kct_set_print: no callback by default");
+	snprintf(want, sizeof(want), "%s:3: not a symbol list line: ADDR TYPE NAME [MODULE] expected\n",
+		 bad);
+	kct_symbolizer_new(&sym);
+	CHECK(kct_symbolizer_add_system_map(sym, bad) == -KCT_ERR_SYMFILE && nr_printed == 1 &&
+	      !strcmp(printed[0], want),
+	      "a System.map's bad line: a warning names its file and line (\"%.*s\")",
+	      (int)strcspn(printed[0], "\n"), printed[0]);
+	kct_symbolizer_free(sym);
+	nr_printed = 0;
+	CHECK(kct_kernel_id_symbols(bad, id, sizeof(id)) == -KCT_ERR_SYMFILE && nr_printed == 1 &&
+	      !strcmp(printed[0], want), "the kernel identity of it: the same warning");
+	old = kct_set_print(NULL);
+	nr_printed = 0;
+	kct_symbolizer_new(&sym);
+	CHECK(old == print_to_array && kct_symbolizer_add_system_map(sym, bad) == -KCT_ERR_SYMFILE &&
+	      !nr_printed, "kct_set_print(NULL): the old callback returned, nothing printed");
+	kct_symbolizer_free(sym);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -581,6 +624,7 @@ int main(void)
 	test_glob_ranges();
 	test_dwarf();
 	test_kernel_id();
+	test_print();
 	for (int i = 0; i < nr_paths; i++)
 		unlink(paths[i]);
 	printf("1..%d\n", tests);

@@ -12,6 +12,9 @@
 
 void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
 void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
+/* The library's warnings kept, for the messages of its errors to say
+ * more (the bad line of a symbol list): first thing in main(). */
+void messages_init(void);
 /* A usage error: the message, as die()'s, and exit status 2. */
 void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, ...);
 /* A number given as an option's argument; a usage error if it is not one. */

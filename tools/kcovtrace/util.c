@@ -39,6 +39,41 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The library's last warning (kct_set_print()), which says more than its
+ * error code: the line of a symbol list that is none.  Kept for the caller
+ * of the failing call to say, in its own words, as one line.
+ */
+static char lib_msg[1024];
+
+static int lib_print(enum kct_print_level level, const char *fmt, va_list ap)
+{
+	if (level == KCT_PRINT_WARN) {
+		vsnprintf(lib_msg, sizeof(lib_msg), fmt, ap);
+		lib_msg[strcspn(lib_msg, "\n")] = '\0';
+	}
+	return 0;
+}
+
+void messages_init(void)
+{
+	kct_set_print(lib_print);
+}
+
+/* The line of path that the library's last warning since lib_msg was
+ * cleared blames ("PATH:LINE: ..."), 0 for none. */
+static unsigned long lib_line(const char *path)
+{
+	size_t n = strlen(path);
+	unsigned long line;
+	char *end;
+
+	if (strncmp(lib_msg, path, n) || lib_msg[n] != ':')
+		return 0;
+	line = strtoul(lib_msg + n + 1, &end, 10);
+	return end > lib_msg + n + 1 && *end == ':' ? line : 0;
+}
+
 /* A usage error: exit status 2. */
 void usage_die(const char *fmt, ...)
 {
@@ -209,22 +244,36 @@ static void check_identity(const struct kct_trace_info *info, const char *trace_
 		     "its symbols may be wrong", what, path, trace_path);
 }
 
+/* Dies of err, a symbol list's: "PATH:LINE: not a WHAT" where a line is
+ * not a symbol list's. */
+static void symbol_list_die(const char *path, int err, const char *what)
+{
+	unsigned long line = err == -KCT_ERR_SYMFILE ? lib_line(path) : 0;
+
+	if (line)
+		die("%s:%lu: not a %s", path, line, what);
+	die("%s: %s%s", path, err == -KCT_ERR_SYMFILE ? "not a " : "",
+	    err == -KCT_ERR_SYMFILE ? what : kct_strerror(err));
+}
+
 static void add_system_map(struct kct_symbolizer *sym, const char *path)
 {
-	int err = kct_symbolizer_add_system_map(sym, path);
+	int err;
 
+	lib_msg[0] = '\0';
+	err = kct_symbolizer_add_system_map(sym, path);
 	if (err)
-		die("%s: %s", path, err == -KCT_ERR_SYMFILE ? "not a System.map" : kct_strerror(err));
+		symbol_list_die(path, err, "System.map");
 }
 
 static void add_kallsyms(struct kct_symbolizer *sym, const char *path)
 {
-	int err = kct_symbolizer_add_kallsyms(sym, path);
+	int err;
 
+	lib_msg[0] = '\0';
+	err = kct_symbolizer_add_kallsyms(sym, path);
 	if (err)
-		die("%s: %s", path,
-		    err == -KCT_ERR_HIDDEN ? "addresses hidden by kptr_restrict (run as root)" :
-		    err == -KCT_ERR_SYMFILE ? "not a kallsyms file" : kct_strerror(err));
+		symbol_list_die(path, err, "kallsyms file");
 }
 
 /*
@@ -239,6 +288,7 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 	struct kct_symbolizer *sym;
 	uint8_t id[KCT_KERNEL_ID_MAX];
 	int len, err;
+	char bad_line[64];
 
 	/* A user program's trace: kallsyms is of no use, its ELF file is. */
 	if (info->flags & KCT_TRACE_F_USER) {
@@ -249,12 +299,17 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 	if (!path || !*path)
 		path = "/proc/kallsyms";
 	/* Reading kallsyms takes a while: only to compare with the trace's. */
+	lib_msg[0] = '\0';
 	len = info->kernel_id_kind == KCT_KERNEL_ID_SYMBOLS ?
 	      kct_kernel_id_symbols(path, id, sizeof(id)) : 0;
+	snprintf(bad_line, sizeof(bad_line), "its line %lu is not ADDR TYPE NAME [MODULE]",
+		 lib_line(path));
 	if (info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
 		why = "the trace does not say which kernel it is of";
 	else if (len == -KCT_ERR_HIDDEN)
 		why = "its addresses are hidden (kptr_restrict; run as root)";
+	else if (len == -KCT_ERR_SYMFILE && lib_line(path))
+		why = bad_line;
 	else if (len < 0)
 		why = kct_strerror(len);
 	else if ((uint32_t)len != info->kernel_id_len || memcmp(id, info->kernel_id, len))
