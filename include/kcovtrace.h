@@ -20,6 +20,31 @@
  *     fields this library knows (those below sz).
  *   - arrays the library fills (events, source locations) take the size of
  *     an element, sizeof(struct kct_event) and the like.
+ *
+ * Counts: records, and positions in a stream, are uint64_t whatever the
+ * host, as a trace stores them; streams, notes and ranges uint32_t, as the
+ * format and KCOV_FILTER bound them; sizes of the caller's memory (a
+ * struct, an element, a buffer) size_t; a function that fills an array
+ * returns how many as an int, and takes at most that many as an int or
+ * unsigned int, so that the count always fits.  These stay as version 1
+ * has them: a parameter's type changed from int to size_t breaks the ABI.
+ *
+ * Threads: the library keeps no global state but the print callback
+ * (kct_set_print()).  Distinct handles may be used from distinct threads
+ * at once; one handle from one thread at a time, but for these, which only
+ * read it:
+ *   - a struct kct_trace: kct_trace_get_info(), kct_trace_stream(),
+ *     kct_trace_read_records(), kct_trace_note*() and the creation of
+ *     decoders (kct_trace_decoder*()), each decoder then a handle of its
+ *     own; not kct_trace_close();
+ *   - a struct kct_symbolizer: kct_symbolize(), once its table is final.
+ *     kct_symbolize() and the other look-ups finalize the table on their
+ *     first call after a source was added (they write it then): add every
+ *     source and make one look-up (or kct_symbolizer_span()) before
+ *     threads share it.  kct_symbolize_source() (libdw, caches) is one
+ *     thread at a time.
+ * kct_strerror() returns strings that never change, strerror()'s for an
+ * errno value.
  */
 #ifndef KCOVTRACE_H
 #define KCOVTRACE_H
@@ -96,34 +121,6 @@ enum kct_record_kind {
 #define KCT_RECORD(kind, pc)						\
 	((uint64_t)(kind) << KCT_RECORD_TYPE_SHIFT | ((uint64_t)(pc) & KCT_RECORD_IP_MASK))
 
-/*
- * A new record type is handled in each of these places, and nowhere else
- * spells out the encoding (Python takes it from this header through
- * tests/kcovformat.py):
- *   - here: its KCT_RECORD_KIND_*, its accessors, and its event type and
- *     flags if it makes events of its own (enum kct_event_type);
- *   - lib/decode.c: the first pass (find_unknown_callers(), if it changes
- *     the depth), the fast loop's depth_step[] (only if it is as simple as
- *     an entry, exit or block), slow_record() and emit_pending() for its
- *     events, and struct kct_decoder_stats if it is counted;
- *   - lib/filter.c: kct_filter_records() takes it for a block unless told
- *     otherwise, as KCOV_FILTER's rule does any other PC record;
- *   - the writers of such records: compiler/runtime/hookrec.c,
- *     bench/decode/gen.c;
- *   - kcovtrace, for each event type: tools/kcovtrace/cmd-replay.c (tree
- *     lines), cmd-report.c (counts), cmd-dump.c (raw, folded, chrome, pcs),
- *     util.c (event_reader_fill(), out_eesum() and the like), view.c and
- *     kcovtrace-tool.h (frame_filter_pass(), eesum_visible()), and
- *     docs/kcovtrace.1;
- *   - the guest programs that walk records: lab/guest/kcov_stress.c,
- *     kcov_ext_test.c (against the kernel's own UAPI);
- *   - tests: tests/lib/test-decode.c (the notation, the cases and the
- *     reference decoder), tests/fuzz/fuzz_parsers.c (the invariants of
- *     drain() and event_bound()), tests/fuzz/seeds.py,
- *     tests/kcovformat.py and tests/kcovtrace/props.py (the tree rebuilt
- *     from the records), and a fixture that holds one.
- */
-
 #define KCT_EESUM_DELTA_SHIFT		0
 #define KCT_EESUM_MINDELTA_SHIFT	16
 #define KCT_EESUM_FIELD_MASK		0xffffULL
@@ -157,8 +154,8 @@ static inline bool kct_eesum_unbalanceable(uint64_t rec)
 /*
  * The library's version, its one statement: MAJOR is the soname's
  * (libkcovtrace.so.MAJOR), MINOR the newest version node of what it
- * exports (LIBKCOVTRACE_MAJOR.MINOR in lib/libkcovtrace.map).  kcovtrace
- * --version and kcovtrace.pc say it.
+ * exports (LIBKCOVTRACE_MAJOR.MINOR).  kcovtrace --version and
+ * kcovtrace.pc say it.
  */
 #define KCT_VERSION_MAJOR		1
 #define KCT_VERSION_MINOR		3
