@@ -11,6 +11,9 @@ LIBKCOVTRACE_SO := $(LIBDIR)/libkcovtrace.so
 KCT_VERSION_MAJOR := $(shell sed -n 's/^\#define KCT_VERSION_MAJOR[[:space:]]*//p' include/kcovtrace.h)
 KCT_VERSION := $(KCT_VERSION_MAJOR).$(shell sed -n 's/^\#define KCT_VERSION_MINOR[[:space:]]*//p' include/kcovtrace.h)
 LIBKCOVTRACE_SONAME := libkcovtrace.so.$(KCT_VERSION_MAJOR)
+# The file, as libbpf.so.1.3.0 is: named after the version kcovtrace.pc
+# says, behind the soname's link.
+LIBKCOVTRACE_FILE := libkcovtrace.so.$(KCT_VERSION)
 LIBKCOVTRACE_MAP := lib/libkcovtrace.map
 LIB_CFLAGS := -Iinclude -fvisibility=hidden -DKCT_BUILDING_LIB
 LIB_LDLIBS := -ldw -lelf
@@ -27,10 +30,14 @@ $(LIBKCOVTRACE_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBKCOVTRACE_SO): $(LIB_PIC_OBJS) $(LIBKCOVTRACE_MAP)
+$(LIBDIR)/$(LIBKCOVTRACE_FILE): $(LIB_PIC_OBJS) $(LIBKCOVTRACE_MAP)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,$(LIBKCOVTRACE_SONAME) -Wl,--version-script=$(LIBKCOVTRACE_MAP) \
-		-o $(LIBDIR)/$(LIBKCOVTRACE_SONAME) $(LIB_PIC_OBJS) $(LIB_LDLIBS)
+		-o $@ $(LIB_PIC_OBJS) $(LIB_LDLIBS)
+
+$(LIBKCOVTRACE_SO): $(LIBDIR)/$(LIBKCOVTRACE_FILE)
+	rm -f $(LIBDIR)/$(LIBKCOVTRACE_SONAME)
+	ln -sf $(LIBKCOVTRACE_FILE) $(LIBDIR)/$(LIBKCOVTRACE_SONAME)
 	ln -sf $(LIBKCOVTRACE_SONAME) $@
 
 $(LIBDIR)/pkgconfig/kcovtrace.pc: lib/kcovtrace.pc.in include/kcovtrace.h
@@ -45,7 +52,9 @@ install: install-lib
 install-lib: lib
 	install -D -m 0644 include/kcovtrace.h $(DESTDIR)$(PREFIX)/include/kcovtrace.h
 	install -D -m 0644 $(LIBKCOVTRACE_A) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.a
-	install -D -m 0755 $(LIBDIR)/$(LIBKCOVTRACE_SONAME) $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_SONAME)
+	install -D -m 0755 $(LIBDIR)/$(LIBKCOVTRACE_FILE) $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_FILE)
+	rm -f $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_SONAME)
+	ln -sf $(LIBKCOVTRACE_FILE) $(DESTDIR)$(PREFIX)/lib/$(LIBKCOVTRACE_SONAME)
 	ln -sf $(LIBKCOVTRACE_SONAME) $(DESTDIR)$(PREFIX)/lib/libkcovtrace.so
 	@# PREFIX is the installation's, not the build's.
 	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig
