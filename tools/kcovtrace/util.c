@@ -74,6 +74,16 @@ static unsigned long lib_line(const char *path)
 	return end > lib_msg + n + 1 && *end == ':' ? line : 0;
 }
 
+/* What the library's last warning says of path ("PATH: why"), "" if none. */
+static const char *lib_reason(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (strncmp(lib_msg, path, n) || strncmp(lib_msg + n, ": ", 2))
+		return "";
+	return lib_msg + n + 2;
+}
+
 /* A usage error: exit status 2. */
 void usage_die(const char *fmt, ...)
 {
@@ -342,8 +352,13 @@ static struct kct_symbolizer *symbols_of(const struct symbol_opts *opts,
 		die("%s", kct_strerror(err));
 	/* Link-time sources first: kallsyms' KASLR offset is taken against
 	 * them. */
-	if (opts->elf && (err = kct_symbolizer_add_elf(sym, opts->elf)))
-		die("%s: %s", opts->elf, kct_strerror(err));
+	lib_msg[0] = '\0';
+	if (opts->elf && (err = kct_symbolizer_add_elf(sym, opts->elf))) {
+		const char *why = lib_reason(opts->elf);
+
+		die("%s: %s%s%s%s", opts->elf, kct_strerror(err), *why ? " (" : "", why,
+		    *why ? ")" : "");
+	}
 	if (opts->elf && !opts->no_lines && !elf_has_dwarf(opts->elf))
 		warn("--vmlinux %s has no DWARF: no file:line (build with CONFIG_DEBUG_INFO_DWARF5)",
 		     opts->elf);
