@@ -43,6 +43,7 @@ static const char dump_usage[] =
 "  --comm             folded: each stack starts with its task, comm-tid\n"
 SELECT_HELP
 SYMBOL_HELP
+TERMINAL_HELP
 "  -h, --help         this text\n";
 
 /*
@@ -553,6 +554,7 @@ int cmd_dump(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
+		TERMINAL_LONGOPTS,
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
@@ -569,7 +571,8 @@ int cmd_dump(int argc, char **argv)
 	d.o->f = stdout;
 	selection_init(&sel);
 	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "f:h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg) ||
+		    terminal_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'f':
@@ -596,6 +599,7 @@ int cmd_dump(int argc, char **argv)
 	if (d.comm && ops->event != folded_event)
 		usage_die("dump: --comm is for --format folded");
 	d.path = trace_arg(argc, argv, "dump");
+	terminal_start();
 	reading_open(&rd, d.path, &sel);
 	/* A PC list has no names: no symbols, nor a hint that they are missing. */
 	d.sym = ops->event == pcs_event ? NULL : open_symbolizer(&symopts, rd.trace, d.path);

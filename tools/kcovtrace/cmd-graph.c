@@ -24,6 +24,7 @@ static const char graph_usage[] =
 "\n"
 SELECT_HELP
 SYMBOL_HELP
+TERMINAL_HELP
 "  -h, --help         this text\n";
 
 #define NO_NODE UINT32_MAX
@@ -253,6 +254,7 @@ int cmd_graph(int argc, char **argv)
 		SELECT_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		SYMBOL_LONGOPTS,
+		TERMINAL_LONGOPTS,
 		{ 0 }
 	};
 	struct graph g = { 0 };
@@ -268,7 +270,8 @@ int cmd_graph(int argc, char **argv)
 
 	selection_init(&sel);
 	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg) ||
+		    terminal_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'h':
@@ -283,6 +286,7 @@ int cmd_graph(int argc, char **argv)
 			  "function (see kcovtrace graph --help)", DEFAULT_TRACE);
 	path = optind < argc ? argv[optind] : DEFAULT_TRACE;
 	g.func = optind + 1 < argc ? argv[optind + 1] : NULL;
+	terminal_start();
 	reading_open(&rd, path, &sel);
 	g.sym = open_symbolizer(&symopts, rd.trace, path);
 	if (reading_classic(&rd))

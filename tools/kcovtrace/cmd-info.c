@@ -20,6 +20,7 @@ static const char info_usage[] =
 "totals: tasks (the distinct tids of the streams, as record counts them),\n"
 "streams and records.\n"
 "\n"
+TERMINAL_HELP
 "  -h, --help         this text\n";
 
 /* record --max-depth and --suppress, from the notes record wrote of them
@@ -148,6 +149,7 @@ int cmd_info(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		TERMINAL_LONGOPTS,
 		{ 0 }
 	};
 	KCT_OPTS(kct_trace_info, info);
@@ -158,6 +160,8 @@ int cmd_info(int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (terminal_option(c, optarg))
+			continue;
 		switch (c) {
 		case 'h':
 			fputs(info_usage, stdout);
@@ -167,6 +171,7 @@ int cmd_info(int argc, char **argv)
 		}
 	}
 	path = trace_arg(argc, argv, "info");
+	terminal_start();
 	trace = open_trace(path);
 	kct_trace_get_info(trace, &info);
 	print_header(path, trace, &info);

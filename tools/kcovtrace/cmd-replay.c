@@ -29,6 +29,7 @@ static const char replay_usage[] =
 "  --no-lines         no file:line even where DWARF has it\n"
 SELECT_HELP
 SYMBOL_HELP
+TERMINAL_HELP
 "  -h, --help         this text\n";
 
 struct replay {
@@ -45,11 +46,26 @@ struct replay {
 static inline void replay_line(struct replay *r)
 {
 	if (r->heading) {
-		out_str(&r->out, r->shown ? "\n# " : "# ");
+		if (r->shown)
+			out_char(&r->out, '\n');
+		out_str(&r->out, color(COLOR_HEADING));
+		out_str(&r->out, "# ");
 		out_str(&r->out, r->heading);
+		out_str(&r->out, color(COLOR_RESET));
+		out_char(&r->out, '\n');
 		r->heading = NULL;
 	}
 	r->shown++;
+}
+
+/* What the tree says of a line, [in brackets], after two spaces. */
+static void mark(struct replay *r, const char *text, const char *more)
+{
+	out_str(&r->out, "  ");
+	out_str(&r->out, color(COLOR_MARK));
+	out_str(&r->out, text);
+	out_str(&r->out, more);
+	out_str(&r->out, color(COLOR_RESET));
 }
 
 static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
@@ -130,14 +146,15 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			out_str(&r->out, "EESUM ");
 			out_eesum(&r->out, &ev);
 			if (ev.flags & KCT_EVENT_F_SATURATED) {
-				out_str(&r->out, "  [");
-				out_str(&r->out, eesum_problem(&ev));
-				out_str(&r->out, ": the call tree restarts]");
+				char problem[64];
+
+				snprintf(problem, sizeof(problem), "[%s", eesum_problem(&ev));
+				mark(r, problem, ": the call tree restarts]");
 			} else {
 				/* kcov writes one only where the task was
 				 * switched out and back in, and ran code it
 				 * did not record: the tree has a gap here. */
-				out_str(&r->out, "  [switched out]");
+				mark(r, "[switched out]", "");
 			}
 			out_char(&r->out, '\n');
 			continue;
@@ -158,14 +175,18 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 				out_mem(&r->out, n.name, n.len);
 			else if (ev.pc)
 				out_hex(&r->out, ev.pc);
-			out_str(&r->out, ev.pc ? "  " UNKNOWN_FRAME "\n" : UNKNOWN_FRAME "\n");
+			/* No function to set it apart from: no spaces. */
+			if (ev.pc)
+				mark(r, UNKNOWN_FRAME, "");
+			else
+				out_str(&r->out, UNKNOWN_FRAME);
+			out_char(&r->out, '\n');
 			continue;
 		}
 		out_pc(&r->out, &n, ev.pc);
 		if (ev.flags & KCT_EVENT_F_UNFINISHED)
-			out_str(&r->out, ev.index < records ?
-				"  [still running where the call tree restarts]" :
-				"  [still running when the trace ended]");
+			mark(r, ev.index < records ? "[still running where the call tree restarts]" :
+				"[still running when the trace ended]", "");
 		else
 			print_source(r, ev.pc, &n);
 		out_char(&r->out, '\n');
@@ -181,6 +202,7 @@ int cmd_replay(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
+		TERMINAL_LONGOPTS,
 		{ 0 }
 	};
 	struct replay r = { .max_depth = ~0UL, .blocks = true, .lines = true, .out.f = stdout };
@@ -193,7 +215,8 @@ int cmd_replay(int argc, char **argv)
 
 	selection_init(&r.sel);
 	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg) || select_option(&r.sel, c, optarg))
+		if (symbol_option(&symopts, c, optarg) || select_option(&r.sel, c, optarg) ||
+		    terminal_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'd':
@@ -221,6 +244,7 @@ int cmd_replay(int argc, char **argv)
 	}
 
 	path = trace_arg(argc, argv, "replay");
+	terminal_start();
 	reading_open(&rd, path, &r.sel);
 	r.sym = open_symbolizer(&symopts, rd.trace, path);
 	if (reading_classic(&rd))
@@ -236,7 +260,8 @@ int cmd_replay(int argc, char **argv)
 			/* Where records were lost: before it, after it. */
 			if (sh.flags & KCT_STREAM_F_RESUMED)
 				strcat(title, ", after lost records");
-			strcat(title, sh.flags & KCT_STREAM_F_OVERFLOW ? ", buffer full\n" : "\n");
+			if (sh.flags & KCT_STREAM_F_OVERFLOW)
+				strcat(title, ", buffer full");
 			r.heading = title;
 		}
 		dec = reading_decoder(&rd, i);

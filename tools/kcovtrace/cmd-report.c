@@ -24,6 +24,7 @@ static const char report_usage[] =
 "                     with nothing selected\n"
 SELECT_HELP
 SYMBOL_HELP
+TERMINAL_HELP
 "  -h, --help         this text\n";
 
 struct fn_stats {
@@ -258,6 +259,7 @@ int cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
+		TERMINAL_LONGOPTS,
 		{ 0 }
 	};
 	struct symbol_opts symopts = { 0 };
@@ -275,7 +277,8 @@ int cmd_report(int argc, char **argv)
 	sort_key = 'i';
 	selection_init(&sel);
 	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "s:n:h", longopts, NULL)) != -1) {
-		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg))
+		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg) ||
+		    terminal_option(c, optarg))
 			continue;
 		switch (c) {
 		case 's':
@@ -300,6 +303,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	path = trace_arg(argc, argv, "report");
+	terminal_start();
 	reading_open(&rd, path, &sel);
 	sym = open_symbolizer(&symopts, rd.trace, path);
 	if (reading_classic(&rd))
