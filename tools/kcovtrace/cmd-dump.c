@@ -565,10 +565,6 @@ int cmd_dump(int argc, char **argv)
 	struct reading rd;
 	int c, status;
 
-	d.o = calloc(1, sizeof(*d.o));
-	if (!d.o)
-		die("out of memory");
-	d.o->f = stdout;
 	selection_init(&sel);
 	while ((c = getopt_long(argc, argv, SELECT_SHORTOPTS "f:h", longopts, NULL)) != -1) {
 		if (symbol_option(&symopts, c, optarg) || select_option(&sel, c, optarg) ||
@@ -596,6 +592,10 @@ int cmd_dump(int argc, char **argv)
 	}
 	if (!ops)
 		usage_die("dump: --format is required (raw, folded, chrome, pcs)");
+	d.o = calloc(1, sizeof(*d.o));
+	if (!d.o)
+		die("out of memory");
+	d.o->f = stdout;
 	if (d.comm && ops->event != folded_event)
 		usage_die("dump: --comm is for --format folded");
 	d.path = trace_arg(argc, argv, "dump");
