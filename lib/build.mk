@@ -32,7 +32,7 @@ $(LIBKCOVTRACE_A): $(LIB_OBJS)
 
 $(LIBDIR)/$(LIBKCOVTRACE_FILE): $(LIB_PIC_OBJS) $(LIBKCOVTRACE_MAP)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,$(LIBKCOVTRACE_SONAME) -Wl,--version-script=$(LIBKCOVTRACE_MAP) \
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIBKCOVTRACE_SONAME) -Wl,--version-script=$(LIBKCOVTRACE_MAP) \
 		-o $@ $(LIB_PIC_OBJS) $(LIB_LDLIBS)
 
 $(LIBKCOVTRACE_SO): $(LIBDIR)/$(LIBKCOVTRACE_FILE)

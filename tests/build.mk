@@ -148,3 +148,18 @@ $(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c tests/lib/testlib.h $(
 		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-symbolize
 check-deps: $(TESTS_O)/lib/test-symbolize
+
+# ---- the host suites under ASan and UBSan ----
+# The library, the tool and their unit tests built again with the
+# sanitizers in $(O)/asan; tests/asan/run runs them, leaks included.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_TARGETS := bin/kcovtrace lib tests/lib/test-decode tests/lib/test-filter \
+	tests/lib/test-session tests/lib/test-trace tests/lib/test-symbolize tests/tools/test-cut
+check-asan-deps: | deps-lib deps-test
+	@$(MAKE) -s O=$(O)/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
+		$(addprefix $(O)/asan/,$(filter-out lib,$(ASAN_TARGETS))) lib
+check-asan: check-asan-deps
+	@O=$(O) tests/run tests/asan/run
+SUITES += tests/asan/run
+check-deps: check-asan-deps
+.PHONY: check-asan check-asan-deps

@@ -21,7 +21,7 @@ $(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c $(wildcard tools/kcovtrace/*.h) 
 	$(CC) $(CFLAGS) -Iinclude -I$(OBJ)/tools/kcovtrace -c -o $@ $<
 
 $(KCOVTRACE): $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) | $(BIN)/.dir
-	$(CC) -o $@ $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 
 tools: $(KCOVTRACE)
 all: tools
