@@ -3,7 +3,8 @@
  * Output to a terminal, as perf and uftrace do it: a reader's output goes
  * through a pager ($KCOVTRACE_PAGER, else $PAGER, else less; LESS=FRX
  * unless the user set LESS: one screen is printed as it is, colour passes
- * through), and replay colours what is not the tree itself.  Neither
+ * through), and replay colours what is not the tree itself (on a
+ * terminal whose TERM is not dumb, unless NO_COLOR is set).  Neither
  * happens when the output is not a terminal, so pipes and files get the
  * same bytes as ever.
  */
@@ -114,8 +115,13 @@ static void pager_start(void)
 void terminal_start(void)
 {
 	bool tty = isatty(STDOUT_FILENO);
+	const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
 
-	color_on = color_when == 1 || (color_when < 0 && tty);
+	/* auto, as git has it: a terminal that can show colour, unless the
+	 * user said NO_COLOR (no-color.org). */
+	color_on = color_when == 1 ||
+		   (color_when < 0 && tty && term && strcmp(term, "dumb") &&
+		    !(no_color && *no_color));
 	if (tty && !no_pager)
 		pager_start();
 }
