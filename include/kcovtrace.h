@@ -406,6 +406,7 @@ enum kct_stream_kind {
 					     buffer filled up */
 #define KCT_LOST_UNKNOWN	0xffffffffffffffffULL
 #define KCT_COMM_LEN		16	/* a task's comm, as the kernel keeps it */
+#define KCT_ARG_STRING_MAX	256	/* bytes kept of a string argument */
 
 /* A kernel's identity, to tell whether two traces (or a trace and a symbol
  * source) are of the same kernel: compare kind, length and bytes. */
@@ -491,6 +492,14 @@ int kct_trace_info(const struct kct_trace *trace, struct kct_trace_info *info);
 /* Stream i, 0 <= i < nr_streams, numbered in the order of their seq (then
  * of the file); info->sz set by the caller. */
 int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_stream_info *info);
+/*
+ * The string arg (0 to 5) of stream i pointed to in the task, as its
+ * writer read it at the syscall's entry (kct_stream_opts.arg_strings), or
+ * NULL if it has none; *cut (if cut is not NULL) says whether it was cut
+ * at KCT_ARG_STRING_MAX bytes.  Owned by the trace.  (Version 1.3.)
+ */
+const char *kct_trace_stream_string(const struct kct_trace *trace, uint32_t i, unsigned int arg,
+				    bool *cut);
 /* Up to n records of stream i from record first into buf; returns how many
  * (0 past its end), or a negative errno: -EIO where the file has shrunk
  * since it was opened (so do the stream's decoder and its events). */
@@ -567,6 +576,10 @@ struct kct_stream_opts {
 				   unknown; or a count, or KCT_LOST_UNKNOWN */
 	uint64_t remote_handle;
 	const char *comm;	/* at most KCT_COMM_LEN - 1 characters */
+	/* With KCT_STREAM_F_ARGS: the string arg n points to in the task
+	 * (a path), NULL if none; longer than KCT_ARG_STRING_MAX, it is cut
+	 * there, and said to be.  (Version 1.3.) */
+	const char *arg_strings[6];
 };
 
 struct kct_trace_writer;

@@ -239,7 +239,7 @@ int kct_session_write_stream(const struct kct_session *s, struct kct_trace_write
 	struct kct_stream_opts copy = { .sz = sizeof(copy) };
 	uint64_t n = kct_session_count(s);
 
-	if (!OPTS_VALID(opts, struct kct_stream_opts, comm))
+	if (!OPTS_VALID(opts, struct kct_stream_opts, arg_strings))
 		return -EINVAL;
 	/* The caller's fields, as many as it has; the rest stay 0. */
 	if (opts) {

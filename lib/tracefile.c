@@ -22,6 +22,10 @@
 struct stream_index {
 	uint64_t offset;	/* of the first record */
 	struct kct_stream_info info;
+	/* Its arg strings, each with its NUL, in arg order, as the header's
+	 * arg_strings says (NULL: none). */
+	char *strings;
+	uint32_t arg_strings;
 };
 
 struct note {
@@ -32,6 +36,7 @@ struct kct_trace {
 	int fd;
 	struct kct_trace_info info;
 	struct stream_index *streams;
+	uint32_t nr_index;	/* entries of streams */
 	char *header;		/* the header's bytes, which notes point into */
 	struct note *notes;
 };
@@ -134,6 +139,36 @@ static int parse_items(struct kct_trace *t, const char *p, size_t len)
 	return 0;
 }
 
+/* After a stream's header, the strings its arg_strings says: each whole,
+ * within the size the header says it has. */
+static int read_strings(struct kct_trace *t, struct stream_index *s,
+			const struct kct_disk_stream *sh, uint64_t off, uint32_t size)
+{
+	uint32_t len = size > sizeof(*sh) ? size - sizeof(*sh) : 0;
+	uint32_t at = 0;
+	int err;
+
+	s->strings = malloc(len + 1);
+	if (!s->strings)
+		return -ENOMEM;
+	err = read_full(t->fd, s->strings, len, off + sizeof(*sh));
+	if (err)
+		return err;
+	s->strings[len] = '\0';
+	for (int n = 0; n < 6; n++) {
+		char *nul;
+
+		if (!(sh->arg_strings >> n & 1))
+			continue;
+		nul = memchr(s->strings + at, '\0', len - at);
+		if (at >= len || !nul || nul - (s->strings + at) > KCT_ARG_STRING_MAX)
+			return -KCT_ERR_CORRUPT;
+		at = nul - s->strings + 1;
+	}
+	s->arg_strings = sh->arg_strings;
+	return 0;
+}
+
 /* Stream i's header at off; 1 if the file ends within it. */
 static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t file_size)
 {
@@ -160,6 +195,13 @@ static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t
 		return err;
 	if (size < offsetofend(struct kct_disk_stream, mode))
 		sh.mode = t->info.mode;
+	if (size < offsetofend(struct kct_disk_stream, arg_strings))
+		sh.arg_strings = 0;
+	if (sh.arg_strings & 0x3f) {
+		err = read_strings(t, s, &sh, *off, size);
+		if (err)
+			return err;
+	}
 	*off += size;
 	s->offset = *off;
 	info->sz = sizeof(*info);
@@ -247,6 +289,7 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 	t->streams = calloc(room ? room : 1, sizeof(*t->streams));
 	if (!t->streams)
 		return -ENOMEM;
+	t->nr_index = room;
 	off = h.header_size;
 	for (uint32_t i = 0; i < h.nr_streams && !cut; i++) {
 		/* Past room the file ends before stream i's header: streams[i]
@@ -416,6 +459,27 @@ int kct_trace_stream(const struct kct_trace *trace, uint32_t i, struct kct_strea
 	return fill_out(info, &trace->streams[i].info, sizeof(trace->streams[i].info));
 }
 
+const char *kct_trace_stream_string(const struct kct_trace *trace, uint32_t i, unsigned int arg,
+				    bool *cut)
+{
+	const struct stream_index *s;
+	const char *p;
+
+	if (i >= trace->info.nr_streams || arg >= 6)
+		return NULL;
+	s = &trace->streams[i];
+	if (!(s->arg_strings >> arg & 1))
+		return NULL;
+	/* The strings before it, as many as bits below its. */
+	p = s->strings;
+	for (unsigned int n = 0; n < arg; n++)
+		if (s->arg_strings >> n & 1)
+			p += strlen(p) + 1;
+	if (cut)
+		*cut = s->arg_strings >> (8 + arg) & 1;
+	return p;
+}
+
 int64_t kct_trace_read_records(const struct kct_trace *trace, uint32_t i, uint64_t first,
 			       uint64_t *buf, uint64_t n)
 {
@@ -482,6 +546,8 @@ void kct_trace_close(struct kct_trace *trace)
 		return;
 	if (trace->fd >= 0)
 		close(trace->fd);
+	for (uint32_t i = 0; i < trace->nr_index; i++)
+		free(trace->streams[i].strings);
 	free(trace->streams);
 	free(trace->notes);
 	free(trace->header);

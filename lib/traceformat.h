@@ -73,9 +73,18 @@ struct kct_disk_stream {
 	uint64_t lost;		/* records lost, or KCT_LOST_UNKNOWN */
 	uint64_t remote_handle;	/* KCOV_REMOTE_ENABLE's, 0 for none */
 	char comm[16];		/* the task's name at exec, NUL-padded */
+	uint32_t arg_strings;	/* which args' strings follow (see below) */
+	uint32_t pad;
 };
 
-#define KCT_DISK_STREAM_SIZE	128
+/*
+ * After a stream's header, for each bit n < 6 of arg_strings, the string
+ * arg n points to, and a NUL: KCT_ARG_STRING_MAX bytes of it at most, and
+ * bit 8 + n set if it was longer.  Then zeros to a multiple of 8 bytes;
+ * size counts them all.
+ */
+
+#define KCT_DISK_STREAM_SIZE	136
 /* The smallest stream header a reader takes: up to records.  Fields a
  * shorter header lacks are unknown. */
 #define KCT_DISK_STREAM_MIN_SIZE	16

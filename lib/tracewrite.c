@@ -288,13 +288,16 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 	uint32_t kind = OPTS_GET(opts, kind, KCT_STREAM_KIND_UNKNOWN);
 	uint32_t mode = OPTS_GET(opts, mode, KCT_MODE_TRACE_PC);
 	struct kct_disk_stream *sh = &w->sh;
+	/* Six strings of the most kept, with their NULs, padded. */
+	char strings[6 * (KCT_ARG_STRING_MAX + 1) + 8] = { 0 };
+	size_t tail = 0;
 	int err;
 
 	if (w->err)
 		return w->err;
 	if (w->in_stream)
 		return -EBUSY;
-	if (!OPTS_VALID(opts, struct kct_stream_opts, comm) || kind > KCT_STREAM_KIND_REMOTE ||
+	if (!OPTS_VALID(opts, struct kct_stream_opts, arg_strings) || kind > KCT_STREAM_KIND_REMOTE ||
 	    (OPTS_GET(opts, flags, 0) & ~STREAM_FLAGS) || (comm && strlen(comm) >= KCT_COMM_LEN) ||
 	    (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT))
 		return -EINVAL;
@@ -322,9 +325,29 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 	sh->remote_handle = OPTS_GET(opts, remote_handle, 0);
 	if (comm)
 		memcpy(sh->comm, comm, strlen(comm));
+	if ((sh->flags & KCT_STREAM_F_ARGS) && OPTS_HAS(opts, arg_strings)) {
+		for (int n = 0; n < 6; n++) {
+			const char *s = opts->arg_strings[n];
+			size_t len = s ? strnlen(s, KCT_ARG_STRING_MAX + 1) : 0;
+
+			if (!s)
+				continue;
+			if (len > KCT_ARG_STRING_MAX) {
+				len = KCT_ARG_STRING_MAX;
+				sh->arg_strings |= 1u << (8 + n);
+			}
+			sh->arg_strings |= 1u << n;
+			memcpy(strings + tail, s, len);
+			tail += len + 1;
+		}
+		tail = (tail + 7) & ~(size_t)7;
+		sh->size += tail;
+	}
 	w->stream_off = w->off + w->len;
 	/* Its record count is written again by end_stream. */
 	err = put(w, sh, sizeof(*sh));
+	if (!err)
+		err = put(w, strings, tail);
 	if (err)
 		return w->err = err;
 	w->in_stream = true;

@@ -13,6 +13,8 @@
  *   gen-tasks joined FILE    the same exec as one stream that overflowed
  *                            (as kcovtrace 1.2 wrote it)
  *   gen-tasks whole FILE     the same records, nothing lost said
+ *   gen-tasks strings FILE   two openat calls with the paths they opened,
+ *                            one with a quote and a newline, one too long
  *
  * Functions: a at 0xffffffff81000000, b at ...100, c at ...200, d at ...300.
  */
@@ -153,6 +155,24 @@ static void exec_streams(struct kct_trace_writer *w, int how)
 	add(w, o, s, 6);
 }
 
+static void strings(struct kct_trace_writer *w)
+{
+	static const uint64_t s[] = { ENTER(A), EXIT(A) };
+	char longer[300];
+	struct kct_stream_opts o = { .kind = KCT_STREAM_KIND_SYSCALL, .pid = 10, .tid = 10,
+				     .mode = KCT_MODE_TRACE_PC_EXT, .syscall = 257,
+				     .flags = KCT_STREAM_F_ARGS,
+				     .args = { 0xffffff9c, 0x7ffc0000, 0x80000 }, .comm = "sh" };
+
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	o.arg_strings[1] = "/tmp/a \"b\"\n\x01";
+	add(w, o, s, 2);
+	o.seq = 1;
+	o.arg_strings[1] = longer;
+	add(w, o, s, 2);
+}
+
 int main(int argc, char **argv)
 {
 	KCT_OPTS(kct_trace_writer_opts, opts, .buffer_words = 1024,
@@ -160,15 +180,15 @@ int main(int argc, char **argv)
 	struct kct_trace_writer *w;
 
 	static const char *const scenarios[] = { "tasks", "classic", "unknown", "full",
-						 "full-trace", "lost", "joined", "whole" };
+						 "full-trace", "lost", "joined", "whole", "strings" };
 	size_t k;
 
 	for (k = 0; argc == 3 && k < sizeof(scenarios) / sizeof(scenarios[0]); k++)
 		if (!strcmp(argv[1], scenarios[k]))
 			break;
 	if (argc != 3 || k == sizeof(scenarios) / sizeof(scenarios[0])) {
-		fputs("usage: gen-tasks tasks|classic|unknown|full|full-trace|lost|joined|whole "
-		      "FILE\n", stderr);
+		fputs("usage: gen-tasks tasks|classic|unknown|full|full-trace|lost|joined|whole|"
+		      "strings FILE\n", stderr);
 		return 2;
 	}
 	opts.mode = k == 1 ? KCT_MODE_TRACE_PC : KCT_MODE_TRACE_PC_EXT;
@@ -184,8 +204,10 @@ int main(int argc, char **argv)
 		unknown(w);
 	else if (k <= 4)
 		full(w, k == 3);
-	else
+	else if (k <= 7)
 		exec_streams(w, k - 5);
+	else
+		strings(w);
 	check(kct_trace_writer_commit(w), argv[2]);
 	return 0;
 }

@@ -363,6 +363,61 @@ static void test_stream_order(void)
 	kct_trace_close(t);
 }
 
+/*
+ * A syscall's string arguments, as read at its entry: kept after its
+ * header, each of them whole up to KCT_ARG_STRING_MAX bytes and cut there,
+ * said to be; none for a stream without arguments.
+ */
+static void test_arg_strings(void)
+{
+	char longer[400];
+	const char *st[6] = { NULL, "/etc/passwd", NULL, "", NULL, longer };
+	struct kct_trace_writer *w;
+	struct kct_trace *t;
+	const char *s1, *s3, *s5;
+	bool cut1 = true, cut5 = false;
+	uint64_t rec = 0;
+
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	if (kct_trace_writer_open(path, &base_wopts, &w))
+		abort();
+	{
+		KCT_OPTS(kct_stream_opts, so, .kind = KCT_STREAM_KIND_SYSCALL, .syscall = 257,
+			 .flags = KCT_STREAM_F_ARGS, .args = { 1, 2, 3, 4, 5, 6 });
+
+		memcpy(so.arg_strings, st, sizeof(st));
+		if (kct_trace_writer_add(w, &so, &rec, 1))
+			abort();
+		/* Strings without KCT_STREAM_F_ARGS: no arguments, none. */
+		so.seq = 1;
+		so.flags = 0;
+		if (kct_trace_writer_add(w, &so, &rec, 1))
+			abort();
+	}
+	if (kct_trace_writer_commit(w) || kct_trace_open(path, &t))
+		abort();
+	s1 = kct_trace_stream_string(t, 0, 1, &cut1);
+	s3 = kct_trace_stream_string(t, 0, 3, NULL);
+	s5 = kct_trace_stream_string(t, 0, 5, &cut5);
+	CHECK(s1 && !strcmp(s1, "/etc/passwd") && !cut1 && s3 && !*s3 &&
+	      !kct_trace_stream_string(t, 0, 0, NULL) && !kct_trace_stream_string(t, 0, 2, NULL) &&
+	      !kct_trace_stream_string(t, 0, 6, NULL),
+	      "a syscall's string arguments read back, none where it had none");
+	CHECK(s5 && strlen(s5) == KCT_ARG_STRING_MAX && !strncmp(s5, longer, KCT_ARG_STRING_MAX) &&
+	      cut5, "a string longer than KCT_ARG_STRING_MAX: cut there, and said to be");
+	CHECK(!kct_trace_stream_string(t, 1, 1, NULL) && !kct_trace_stream_string(t, 2, 1, NULL),
+	      "no strings without arguments, none past the last stream");
+	{
+		uint64_t back[2];
+
+		CHECK(kct_trace_read_records(t, 0, 0, back, 2) == 1 && back[0] == rec &&
+		      kct_trace_read_records(t, 1, 0, back, 2) == 1,
+		      "the records after the strings, as written");
+	}
+	kct_trace_close(t);
+}
+
 /* An existing trace stays as it was until commit replaces it whole. */
 static void test_atomic_commit(void)
 {
@@ -1112,6 +1167,7 @@ int main(void)
 	test_shrinking();
 	test_session_opts();
 	test_stream_order();
+	test_arg_strings();
 	unlink(path);
 	rmdir(dir);
 	printf("1..%d\n", tests);

@@ -386,6 +386,7 @@ static void add_stream(void *ctx, const struct stream_meta *m, const uint64_t *r
 	if (m->kind == KCT_STREAM_KIND_SYSCALL) {
 		opts.flags |= KCT_STREAM_F_ARGS;
 		memcpy(opts.args, m->args, sizeof(opts.args));
+		memcpy(opts.arg_strings, m->strings, sizeof(opts.arg_strings));
 	}
 	if (m->overflow) {
 		/* The kernel does not say how many records it dropped. */
@@ -774,6 +775,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		st.matched = r.matched;
 		st.is_syscall = is_syscall_pc;
 		st.is_syscall_ctx = &r;
+		st.string_args = syscall_string_args;
 	}
 	check_output(&r);
 	/* The kernel's identity, for replay to compare with its symbols;

@@ -256,7 +256,7 @@ int cmd_replay(int argc, char **argv)
 		/* Out with the stream's first line, if it has one. */
 		r.heading = NULL;
 		if (rd.info.nr_streams > 1 && r.sel.stream < 0) {
-			stream_title(i, &sh, title, STREAM_TITLE_MAX);
+			stream_title(rd.trace, i, &sh, title, STREAM_TITLE_MAX);
 			/* Where records were lost: before it, after it. */
 			if (sh.flags & KCT_STREAM_F_RESUMED)
 				strcat(title, ", after lost records");

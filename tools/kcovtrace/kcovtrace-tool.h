@@ -292,13 +292,16 @@ const char *kcov_mode_name(uint32_t mode);
  * The heading of stream i, for commands that print several: its number,
  * what it is of (nothing more for a task's whole run) and whose it is, where
  * known, e.g. "stream 4: syscall read (0) args 0x3, 0x7ffc0000, 0x1000, 0x0,
- * 0x0, 0x0: task 12 (pid 10, comm sh)".  Cut short if size is too small.
+ * 0x0, 0x0: task 12 (pid 10, comm sh)"; an argument that points to a path
+ * as the path, quoted (args 0xffffff9c, "/etc/passwd", ...).  Cut short if
+ * size is too small.
  */
-#define STREAM_TITLE_MAX 256
+#define STREAM_TITLE_MAX 2048
 /* Whose stream sh is: "task 12 (pid 10, comm sh)", "pid 10", or "no known
  * task". */
 const char *task_title(const struct kct_stream_info *sh, char *buf, size_t size);
-const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size);
+const char *stream_title(const struct kct_trace *trace, uint32_t i,
+			 const struct kct_stream_info *sh, char *buf, size_t size);
 /* The decoder of a trace's stream; dies with a one-line error. */
 struct kct_decoder *open_stream(struct kct_trace *trace, uint32_t stream,
 				const char *path);
@@ -595,6 +598,8 @@ void warn_classic_coverage(const struct reading *r);
 
 int syscall_number(const char *name_or_number);
 const char *syscall_name(int nr);
+/* Bit n: the syscall's argument n points to a string (a path). */
+uint32_t syscall_string_args(int nr);
 /* Up to max names of the table close to name (not name itself). */
 size_t similar_syscalls(const char *name, const char **out, size_t max);
 

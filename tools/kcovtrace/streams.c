@@ -40,8 +40,11 @@
  * call is pending, so that it does not fill up between the calls asked for
  * and cost the filter its count.)
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "streams.h"
 
@@ -232,6 +235,7 @@ struct task_state {
 	bool exec_overflow;
 	int syscall;		/* --syscalls: the call in progress, or -1 */
 	uint64_t args[6];
+	char *strings[6];	/* what they point to, where they are paths */
 	/* The userspace filter, or NULL; the buffer's records it took, and
 	 * what it kept of them. */
 	struct kct_filter *filter;
@@ -405,6 +409,47 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 	return 0;
 }
 
+/*
+ * At a syscall's entry stop, the strings its arguments point to, where
+ * they are paths, as strace shows them: read from the task's memory, up
+ * to a byte more than a trace keeps (so that the writer knows to say it
+ * cut one).  Through /proc/TID/mem, which the tracer of a stopped task may
+ * read, rather than process_vm_readv(), which a kernel without
+ * CONFIG_CROSS_MEMORY_ATTACH (the lab's) lacks; it reads up to the first
+ * page that is not mapped.  A string that cannot be read (a bad pointer)
+ * is none.
+ */
+static void read_strings(const struct streams *s, struct task_state *st,
+			 const struct follow_task *t, int nr, const uint64_t *args)
+{
+	uint32_t which = s->string_args ? s->string_args(nr) : 0;
+	char path[64];
+	int fd = -1;
+
+	for (int n = 0; n < 6; n++) {
+		free(st->strings[n]);
+		st->strings[n] = NULL;
+	}
+	if (!which)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)t->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	for (int n = 0; fd >= 0 && n < 6; n++) {
+		char buf[KCT_ARG_STRING_MAX + 2];
+		ssize_t got;
+
+		if (!(which >> n & 1) || !args[n] || args[n] > INT64_MAX)
+			continue;
+		got = pread(fd, buf, sizeof(buf) - 1, (off_t)args[n]);
+		if (got <= 0)
+			continue;
+		buf[got] = '\0';
+		st->strings[n] = strdup(buf);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 static bool wanted(const struct streams *s, int nr)
 {
 	return s->all_syscalls || (nr >= 0 && nr < s->nr_wanted && s->wanted[nr]);
@@ -427,6 +472,7 @@ static int emit_syscall(struct streams *s, const struct follow_task *t, struct t
 	task_meta(&m, t, KCT_STREAM_KIND_SYSCALL, t->comm, st->since);
 	m.syscall = st->syscall;
 	memcpy(m.args, st->args, sizeof(m.args));
+	memcpy(m.strings, st->strings, sizeof(m.strings));
 	m.overflow = buffer_full(t) && to == count;
 	if (st->syscall < s->nr_wanted)
 		s->matched[st->syscall]++;
@@ -467,6 +513,7 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 		if ((!t->main || t->execs) && wanted(s, ev->nr)) {
 			st->syscall = ev->nr;
 			memcpy(st->args, ev->args, sizeof(st->args));
+			read_strings(s, st, t, ev->nr, ev->args);
 		}
 		err = task_reset(s, st, t);
 		break;
@@ -483,6 +530,8 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 			err = emit_syscall(s, t, st, false);
 		free(st->exec);
 		free(st->kept);
+		for (int n = 0; n < 6; n++)
+			free(st->strings[n]);
 		kct_filter_free(st->filter);
 		free(st);
 		t->data = NULL;

@@ -22,6 +22,8 @@ struct stream_meta {
 				   stream: the new program's) */
 	int syscall;		/* EXEC, SYSCALL: its number; else -1 */
 	uint64_t args[6];	/* SYSCALL: its arguments */
+	const char *strings[6];	/* SYSCALL: the strings they point to, as
+				   read at its entry, or NULL */
 	uint32_t mode;		/* KCT_MODE_* the buffer was in */
 	bool overflow;		/* the buffer filled up: records were lost,
 				   how many the kernel does not say */
@@ -83,6 +85,9 @@ struct streams {
 	uint64_t *matched;	/* by number: calls written */
 	syscall_pc_fn is_syscall;
 	void *is_syscall_ctx;
+	/* Bit n: the syscall's argument n points to a string, to read at its
+	 * entry (NULL: none is read). */
+	uint32_t (*string_args)(int nr);
 	/* record --max-depth, --suppress: the filter to apply in userspace
 	 * to the records of tasks whose kernel did not take KCOV_FILTER
 	 * (filter_err), or NULL */

@@ -619,7 +619,30 @@ const char *task_title(const struct kct_stream_info *sh, char *buf, size_t size)
 	return buf;
 }
 
-const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf, size_t size)
+/* A string argument as strace shows it: quoted, escaped, "..." after the
+ * quote where it was cut. */
+static void append_string(char *buf, size_t size, size_t *n, const char *s, bool cut)
+{
+	append(buf, size, n, "\"");
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			append(buf, size, n, "\\%c", c);
+		else if (c == '\n')
+			append(buf, size, n, "\\n");
+		else if (c == '\t')
+			append(buf, size, n, "\\t");
+		else if (c < 0x20 || c >= 0x7f)
+			append(buf, size, n, "\\x%02x", c);
+		else
+			append(buf, size, n, "%c", c);
+	}
+	append(buf, size, n, cut ? "\"..." : "\"");
+}
+
+const char *stream_title(const struct kct_trace *trace, uint32_t i,
+			 const struct kct_stream_info *sh, char *buf, size_t size)
 {
 	const char *name = syscall_name(sh->syscall);
 	char task[64];
@@ -634,10 +657,16 @@ const char *stream_title(uint32_t i, const struct kct_stream_info *sh, char *buf
 			append(buf, size, &n, "%s (%d)", name, sh->syscall);
 		else
 			append(buf, size, &n, "%d", sh->syscall);
-		if (sh->flags & KCT_STREAM_F_ARGS)
-			for (int a = 0; a < 6; a++)
-				append(buf, size, &n, "%s0x%llx", a ? ", " : " args ",
-				       (unsigned long long)sh->args[a]);
+		for (int a = 0; (sh->flags & KCT_STREAM_F_ARGS) && a < 6; a++) {
+			bool cut;
+			const char *s = kct_trace_stream_string(trace, i, a, &cut);
+
+			append(buf, size, &n, a ? ", " : " args ");
+			if (s)
+				append_string(buf, size, &n, s, cut);
+			else
+				append(buf, size, &n, "0x%llx", (unsigned long long)sh->args[a]);
+		}
 	} else if (sh->kind == KCT_STREAM_KIND_REMOTE) {
 		append(buf, size, &n, ": remote section, handle 0x%llx",
 		       (unsigned long long)sh->remote_handle);
@@ -797,6 +826,51 @@ int syscall_number(const char *s)
 		if (!strcmp(syscall_table[i].name, s))
 			return syscall_table[i].nr;
 	return -1;
+}
+
+/*
+ * The arguments of a syscall that point to a path (or another string), as
+ * strace shows them: bit n for argument n.  x86-64's calls that take one.
+ */
+static const struct {
+	const char *name;
+	uint32_t args;
+} string_args[] = {
+	{ "open", 1 << 0 }, { "creat", 1 << 0 }, { "openat", 1 << 1 }, { "openat2", 1 << 1 },
+	{ "stat", 1 << 0 }, { "lstat", 1 << 0 }, { "newfstatat", 1 << 1 }, { "statx", 1 << 1 },
+	{ "access", 1 << 0 }, { "faccessat", 1 << 1 }, { "faccessat2", 1 << 1 },
+	{ "execve", 1 << 0 }, { "execveat", 1 << 1 }, { "chdir", 1 << 0 }, { "chroot", 1 << 0 },
+	{ "mkdir", 1 << 0 }, { "mkdirat", 1 << 1 }, { "rmdir", 1 << 0 }, { "mknod", 1 << 0 },
+	{ "mknodat", 1 << 1 }, { "unlink", 1 << 0 }, { "unlinkat", 1 << 1 },
+	{ "rename", 1 << 0 | 1 << 1 }, { "renameat", 1 << 1 | 1 << 3 },
+	{ "renameat2", 1 << 1 | 1 << 3 }, { "link", 1 << 0 | 1 << 1 },
+	{ "linkat", 1 << 1 | 1 << 3 }, { "symlink", 1 << 0 | 1 << 1 },
+	{ "symlinkat", 1 << 0 | 1 << 2 }, { "readlink", 1 << 0 }, { "readlinkat", 1 << 1 },
+	{ "chmod", 1 << 0 }, { "fchmodat", 1 << 1 }, { "chown", 1 << 0 }, { "lchown", 1 << 0 },
+	{ "fchownat", 1 << 1 }, { "truncate", 1 << 0 }, { "utime", 1 << 0 },
+	{ "utimes", 1 << 0 }, { "utimensat", 1 << 1 }, { "futimesat", 1 << 1 },
+	{ "mount", 1 << 0 | 1 << 1 | 1 << 2 }, { "umount2", 1 << 0 }, { "swapon", 1 << 0 },
+	{ "swapoff", 1 << 0 }, { "acct", 1 << 0 }, { "pivot_root", 1 << 0 | 1 << 1 },
+	{ "statfs", 1 << 0 }, { "getxattr", 1 << 0 | 1 << 1 }, { "lgetxattr", 1 << 0 | 1 << 1 },
+	{ "setxattr", 1 << 0 | 1 << 1 }, { "lsetxattr", 1 << 0 | 1 << 1 },
+	{ "listxattr", 1 << 0 }, { "llistxattr", 1 << 0 }, { "removexattr", 1 << 0 | 1 << 1 },
+	{ "lremovexattr", 1 << 0 | 1 << 1 }, { "fgetxattr", 1 << 1 }, { "fsetxattr", 1 << 1 },
+	{ "fremovexattr", 1 << 1 }, { "inotify_add_watch", 1 << 1 }, { "memfd_create", 1 << 0 },
+	{ "sethostname", 1 << 0 }, { "setdomainname", 1 << 0 }, { "init_module", 1 << 2 },
+	{ "finit_module", 1 << 1 }, { "delete_module", 1 << 0 }, { "open_tree", 1 << 1 },
+	{ "move_mount", 1 << 1 | 1 << 3 }, { "fsopen", 1 << 0 }, { "fspick", 1 << 1 },
+	{ "mount_setattr", 1 << 1 }, { "name_to_handle_at", 1 << 1 }, { "fanotify_mark", 1 << 4 },
+	{ "quotactl", 1 << 1 },
+};
+
+uint32_t syscall_string_args(int nr)
+{
+	const char *name = syscall_name(nr);
+
+	for (size_t i = 0; name && i < sizeof(string_args) / sizeof(string_args[0]); i++)
+		if (!strcmp(string_args[i].name, name))
+			return string_args[i].args;
+	return 0;
 }
 
 const char *syscall_name(int nr)
