@@ -42,7 +42,12 @@ $(O)/bench/decode/%: bench/decode/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 
-bench-decode: $(O)/bench/decode/gen $(O)/bench/decode/decode $(KCOVTRACE)
+# opentrace counts the library's pread() calls through --wrap.
+$(O)/bench/decode/opentrace: bench/decode/opentrace.c $(LIBKCOVTRACE_A) include/kcovtrace.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -Wl,--wrap=pread -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+
+bench-decode: $(O)/bench/decode/gen $(O)/bench/decode/decode $(O)/bench/decode/opentrace $(KCOVTRACE)
 	@O=$(O) bench/decode/run
 
 # The fuzzer, for longer than make check runs it.
