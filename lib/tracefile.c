@@ -139,29 +139,26 @@ static int parse_items(struct kct_trace *t, const char *p, size_t len)
 	return 0;
 }
 
-/* After a stream's header, the strings its arg_strings says: each whole,
- * within the size the header says it has. */
-static int read_strings(struct kct_trace *t, struct stream_index *s,
-			const struct kct_disk_stream *sh, uint64_t off, uint32_t size)
+/* After a stream's header, in the size bytes of it at p, the strings its
+ * arg_strings says: each whole, within that size. */
+static int read_strings(struct stream_index *s, const struct kct_disk_stream *sh, const char *p,
+			uint32_t size)
 {
 	uint32_t len = size > sizeof(*sh) ? size - sizeof(*sh) : 0;
 	uint32_t at = 0;
-	int err;
 
 	s->strings = malloc(len + 1);
 	if (!s->strings)
 		return -ENOMEM;
-	err = read_full(t->fd, s->strings, len, off + sizeof(*sh));
-	if (err)
-		return err;
+	memcpy(s->strings, p + sizeof(*sh), len);
 	s->strings[len] = '\0';
 	for (int n = 0; n < 6; n++) {
 		char *nul;
 
 		if (!(sh->arg_strings >> n & 1))
 			continue;
-		nul = memchr(s->strings + at, '\0', len - at);
-		if (at >= len || !nul || nul - (s->strings + at) > KCT_ARG_STRING_MAX)
+		nul = at < len ? memchr(s->strings + at, '\0', len - at) : NULL;
+		if (!nul || nul - (s->strings + at) > KCT_ARG_STRING_MAX)
 			return -KCT_ERR_CORRUPT;
 		at = nul - s->strings + 1;
 	}
@@ -169,36 +166,109 @@ static int read_strings(struct kct_trace *t, struct stream_index *s,
 	return 0;
 }
 
-/* Stream i's header at off; 1 if the file ends within it. */
-static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t file_size)
+/*
+ * The stream headers, read through a window of the file: a header found in
+ * the bytes last read costs no read of its own.  A trace of many short
+ * streams (kcovtrace record --syscalls all) has a million headers a few
+ * hundred bytes apart, which two pread() calls each took seconds to open;
+ * one read of 256 KiB covers hundreds of them.  Where streams are long,
+ * such a read would copy mostly records, so the window is then one
+ * header's most (KCT_DISK_STREAM_MAX), read where the header starts.
+ */
+#define WINDOW_BIG	(256u << 10)
+/* Above this mean distance between headers a read per header costs less
+ * than copying the records between them (a system call costs about what
+ * copying 8 to 16 KiB does). */
+#define WINDOW_STRIDE	(8u << 10)
+
+_Static_assert(WINDOW_BIG >= KCT_DISK_STREAM_MAX, "a header fits the window");
+
+struct window {
+	char *buf;		/* WINDOW_BIG bytes */
+	uint64_t start;		/* file offset of buf[0] */
+	size_t len;		/* bytes read there */
+};
+
+/* Up to len bytes at off, fewer only where the file ends first. */
+static ssize_t read_upto(int fd, void *buf, size_t len, off_t off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = pread(fd, (char *)buf + got, len - got, off + got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		got += r;
+	}
+	return got;
+}
+
+/*
+ * need bytes at off into *p, which the caller checked the file has (by its
+ * size at open): a read of chunk bytes or up to the end, unless the window
+ * holds them.  A file that shrank since is -ENODATA only if need bytes are
+ * not there, as one read of need bytes would be.
+ */
+static int window_get(int fd, struct window *w, uint64_t off, size_t need, size_t chunk,
+		      uint64_t file_size, const char **p)
+{
+	ssize_t got;
+
+	if (off < w->start || off - w->start > w->len || w->len - (off - w->start) < need) {
+		if (chunk > file_size - off)
+			chunk = file_size - off;
+		got = read_upto(fd, w->buf, chunk, off);
+		if (got < 0)
+			return got;
+		w->start = off;
+		w->len = got;
+		if ((size_t)got < need)
+			return -ENODATA;
+	}
+	*p = w->buf + (off - w->start);
+	return 0;
+}
+
+/* Stream i's header at off; 1 if the file ends within it.  chunk: how much
+ * to read where the window lacks it. */
+static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t file_size,
+			struct window *w, size_t chunk)
 {
 	struct stream_index *s = &t->streams[i];
 	struct kct_disk_stream sh = { .syscall = KCT_STREAM_NO_SYSCALL, .lost = KCT_LOST_UNKNOWN };
 	struct kct_stream_info *info = &s->info;
+	const char *p;
 	uint32_t size;
 	uint64_t room;
 	int err;
 
 	if (file_size - *off < KCT_DISK_STREAM_MIN_SIZE)
 		return 1;
-	err = read_full(t->fd, &size, sizeof(size), *off);
+	err = window_get(t->fd, w, *off, KCT_DISK_STREAM_MIN_SIZE, chunk, file_size, &p);
 	if (err)
 		return err;
+	memcpy(&size, p, sizeof(size));
 	if (size < KCT_DISK_STREAM_MIN_SIZE || size > KCT_DISK_STREAM_MAX || size % 8)
 		return -KCT_ERR_CORRUPT;
 	if (file_size - *off < size)
 		return 1;
-	/* A shorter header (an older writer's) leaves the rest unknown; the
-	 * fields of a longer one (a newer writer's) are skipped. */
-	err = read_full(t->fd, &sh, size < sizeof(sh) ? size : sizeof(sh), *off);
+	err = window_get(t->fd, w, *off, size, chunk, file_size, &p);
 	if (err)
 		return err;
+	/* A shorter header (an older writer's) leaves the rest unknown; the
+	 * fields of a longer one (a newer writer's) are skipped. */
+	memcpy(&sh, p, size < sizeof(sh) ? size : sizeof(sh));
 	if (size < offsetofend(struct kct_disk_stream, mode))
 		sh.mode = t->info.mode;
 	if (size < offsetofend(struct kct_disk_stream, arg_strings))
 		sh.arg_strings = 0;
 	if (sh.arg_strings & 0x3f) {
-		err = read_strings(t, s, &sh, *off, size);
+		err = read_strings(s, &sh, p, size);
 		if (err)
 			return err;
 	}
@@ -232,6 +302,7 @@ static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t
 static int parse_header(struct kct_trace *t, uint64_t file_size)
 {
 	struct kct_disk_trace h = { 0 };
+	struct window w = { 0 };
 	uint32_t start[4];	/* magic, version, header_size */
 	uint64_t off, records = 0, room;
 	int err, cut = 0;
@@ -290,22 +361,32 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 	if (!t->streams)
 		return -ENOMEM;
 	t->nr_index = room;
+	w.buf = malloc(WINDOW_BIG);
+	if (!w.buf)
+		return -ENOMEM;
 	off = h.header_size;
 	for (uint32_t i = 0; i < h.nr_streams && !cut; i++) {
+		/* The streams so far as a guess at the next one's length. */
+		uint64_t stride = i ? (off - h.header_size) / i : 0;
+
 		/* Past room the file ends before stream i's header: streams[i]
 		 * does not exist. */
 		if (i >= room) {
 			cut = 1;
 			break;
 		}
-		cut = parse_stream(t, i, &off, file_size);
-		if (cut < 0)
+		cut = parse_stream(t, i, &off, file_size, &w,
+				   stride <= WINDOW_STRIDE ? WINDOW_BIG : KCT_DISK_STREAM_MAX);
+		if (cut < 0) {
+			free(w.buf);
 			return cut;
+		}
 		if (!cut || t->streams[i].info.flags & KCT_STREAM_F_TRUNCATED) {
 			records += t->streams[i].info.records;
 			t->info.nr_streams++;
 		}
 	}
+	free(w.buf);
 	t->info.records = records;
 	/* Cut short only if the file is shorter than written: a file of its
 	 * full length whose streams do not add up is corrupt. */

@@ -123,10 +123,11 @@ check-deps: $(TESTS_O)/fuzz/fuzz_parsers
 SUITES += tests/kcovtrace/run
 check-deps: $(KCOVTRACE) lib
 
-# test-trace makes files of other writers with the library's private layout.
+# test-trace makes files of other writers with the library's private layout,
+# and counts the library's reads.
 $(TESTS_O)/lib/test-trace: tests/lib/test-trace.c tests/lib/testlib.h lib/traceformat.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -Ilib -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+	$(CC) $(CFLAGS) -Iinclude -Ilib -Wl,--wrap=pread -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-trace
 check-deps: $(TESTS_O)/lib/test-trace
 

@@ -4,8 +4,9 @@
  * pieces, abort, atomic commit), what a trace says of itself and of its
  * streams read back as written, notes, the versions refused, traces cut
  * short read up to the cut, and headers of older and newer writers (made
- * here with the library's private layout, lib/traceformat.h); a trace that
- * shrinks while it is read.
+ * here with the library's private layout, lib/traceformat.h); a trace of
+ * many streams, its headers read in few reads; a trace that shrinks while
+ * it is read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,18 @@
 #define offsetofend(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
 static char dir[] = "/tmp/kct-trace-XXXXXX";
+
+/* The library's pread() calls, counted (built with -Wl,--wrap=pread). */
+static unsigned long long preads;
+
+ssize_t __real_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t __wrap_pread(int fd, void *buf, size_t len, off_t off);
+
+ssize_t __wrap_pread(int fd, void *buf, size_t len, off_t off)
+{
+	preads++;
+	return __real_pread(fd, buf, len, off);
+}
 static char path[64];
 
 /* Files in the test's directory, temporary ones included. */
@@ -926,6 +939,114 @@ static void test_strerror(void)
 	      "errno values the library once overloaded are strerror()'s again");
 }
 
+/*
+ * Many streams, whose headers the reader takes from reads of many at once
+ * where streams are short, and reads a header each where they are long:
+ * first 200 long streams, then 2,800 short ones (0 to 40 records).  Every
+ * stream reads back as written, in few reads; cut inside a header or
+ * inside records near the windows' edges, the trace is read up to the cut.
+ */
+enum { MANY_LONG = 200, MANY_STREAMS = 3000 };
+
+static uint64_t many_length(uint32_t s)
+{
+	return s < MANY_LONG ? 2000 + s : (s * 7919) % 41;
+}
+
+static void test_many_streams(void)
+{
+	static const uint32_t cut_at[] = { 0, 1, 150, 199, 200, 201, 260, 420, 421, 1500,
+					   2998, 2999 };
+	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_SYSCALL };
+	uint64_t *starts = malloc(MANY_STREAMS * sizeof(*starts)), total = 0, header_size, at = 0;
+	struct kct_trace_info info = { .sz = sizeof(info) };
+	struct kct_trace_writer *w;
+	unsigned long long reads;
+	struct kct_trace *t;
+	uint64_t *recs, back[2200];
+	int wrong = -1, wrong_cut = -1;
+	char cut[80], *data;
+	size_t len;
+
+	for (uint32_t s = 0; s < MANY_STREAMS; s++)
+		total += many_length(s);
+	recs = make_records(total, 5);
+	if (!starts || kct_trace_writer_open(path, &base_wopts, &w))
+		abort();
+	for (uint32_t s = 0; s < MANY_STREAMS; at += many_length(s), s++) {
+		so.seq = s;
+		so.tid = (int32_t)s + 1;
+		so.syscall = (int32_t)(s % 300);
+		if (kct_trace_writer_add(w, &so, recs + at, many_length(s)))
+			abort();
+	}
+	if (kct_trace_writer_commit(w))
+		abort();
+	reads = preads;
+	CHECK(!kct_trace_open(path, &t) && !kct_trace_info(t, &info) &&
+	      info.nr_streams == MANY_STREAMS && info.records == total && !info.flags,
+	      "%d streams, %d long ones first: all read", MANY_STREAMS, MANY_LONG);
+	reads = preads - reads;
+	/* A read a header for the long streams; for the short ones, a read
+	 * of 4 KiB (a dozen headers) each until their mean length is short,
+	 * then reads of 256 KiB: the 2,800 take about 800 KB. */
+	CHECK(reads < MANY_LONG + 50, "opening them took %llu reads, not two a stream", reads);
+	at = 0;
+	for (uint32_t s = 0; s < info.nr_streams && wrong < 0; at += many_length(s), s++) {
+		struct kct_stream_info si = { .sz = sizeof(si) };
+		uint64_t n = many_length(s);
+
+		if (kct_trace_stream(t, s, &si) || si.records != n || si.seq != s ||
+		    si.tid != (int32_t)s + 1 || si.syscall != (int32_t)(s % 300) ||
+		    si.kind != KCT_STREAM_KIND_SYSCALL ||
+		    kct_trace_read_records(t, s, 0, back, 2200) != (int64_t)n ||
+		    memcmp(back, recs + at, n * 8))
+			wrong = (int)s;
+	}
+	CHECK(wrong < 0, "every stream's header and records as written (first wrong: %d)", wrong);
+	kct_trace_close(t);
+
+	data = read_file(path, &len);
+	header_size = *(uint32_t *)(data + offsetof(struct kct_disk_trace, header_size));
+	starts[0] = header_size;
+	for (uint32_t s = 1; s < MANY_STREAMS; s++)
+		starts[s] = starts[s - 1] + sizeof(struct kct_disk_stream) + 8 * many_length(s - 1);
+	snprintf(cut, sizeof(cut), "%s/many-cut.trace", dir);
+	for (size_t c = 0; c < sizeof(cut_at) / sizeof(cut_at[0]) && wrong_cut < 0; c++) {
+		uint32_t s = cut_at[c];
+
+		/* In stream s's header, then in its records (if any). */
+		for (int in_records = 0; in_records < 2 && wrong_cut < 0; in_records++) {
+			uint64_t l = starts[s] + (in_records ? sizeof(struct kct_disk_stream) +
+						  8 * (many_length(s) / 2) + 3 : 20);
+			uint32_t want = s + (in_records && many_length(s));
+			struct kct_stream_info si = { .sz = sizeof(si) };
+
+			if (in_records && !many_length(s))
+				continue;
+			write_file(cut, data, l);
+			if (kct_trace_open(cut, &t)) {
+				wrong_cut = (int)s;
+				break;
+			}
+			kct_trace_info(t, &info);
+			if (!(info.flags & KCT_TRACE_F_TRUNCATED) || info.nr_streams != want ||
+			    (in_records && (kct_trace_stream(t, s, &si) ||
+					    si.records != many_length(s) / 2 ||
+					    !(si.flags & KCT_STREAM_F_TRUNCATED))))
+				wrong_cut = (int)s;
+			kct_trace_close(t);
+		}
+	}
+	CHECK(wrong_cut < 0, "cut in a header or in the records of a stream among many: the "
+	      "streams before it, and its intact records (first wrong: %d)", wrong_cut);
+	unlink(cut);
+	unlink(path);
+	free(data);
+	free(recs);
+	free(starts);
+}
+
 static void test_raw(void)
 {
 	uint64_t buf[512] = { 511 };
@@ -1162,6 +1283,7 @@ int main(void)
 	test_other_writers();
 	test_foreign();
 	test_strerror();
+	test_many_streams();
 	test_raw();
 	test_opts_variants();
 	test_shrinking();
