@@ -47,7 +47,8 @@ $(O)/bench/decode/opentrace: bench/decode/opentrace.c $(LIBKCOVTRACE_A) include/
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -Wl,--wrap=pread -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 
-bench-decode: $(O)/bench/decode/gen $(O)/bench/decode/decode $(O)/bench/decode/opentrace $(KCOVTRACE)
+bench-decode: $(O)/bench/decode/gen $(O)/bench/decode/decode $(O)/bench/decode/opentrace \
+		$(O)/bench/decode/usergen $(KCOVTRACE)
 	@O=$(O) bench/decode/run
 
 # The fuzzer, for longer than make check runs it.
