@@ -441,6 +441,46 @@ static unsigned int line_of(const char *marker)
 	return 0;
 }
 
+/* Whether a and b (n entries each) name the same locations. */
+static bool same_sources(const struct kct_source *a, const struct kct_source *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i].function != b[i].function || a[i].file != b[i].file ||
+		    a[i].line != b[i].line || a[i].column != b[i].column)
+			return false;
+	return true;
+}
+
+/*
+ * The symbolizer keeps what it found for each PC: every PC of
+ * outer_function (size bytes from start) and a PC without code, asked with
+ * max 1, 2 and 4, twice, get what a look-up of more than the cache keeps
+ * (max 64, not cached) finds first: the same locations, cut at max.
+ */
+static void test_source_cache(struct kct_symbolizer *sym, uint64_t start, uint64_t size)
+{
+	static const int maxes[] = { 4, 1, 2, 4, 2, 1 };
+	struct kct_source full[64], src[4];
+	int wrong = 0, asked = 0;
+
+	for (uint64_t pc = start; pc <= start + size + 1; pc++) {
+		uint64_t p = pc == start + size + 1 ? 0x10 : pc;
+		int n = kct_symbolize_source(sym, p, full, sizeof(full[0]), 64);
+
+		for (size_t m = 0; m < sizeof(maxes) / sizeof(maxes[0]); m++) {
+			int k = kct_symbolize_source(sym, p, src, sizeof(src[0]), maxes[m]);
+			int want = n < 0 ? n : n < maxes[m] ? n : maxes[m];
+
+			asked++;
+			if (k != want || (k > 0 && !same_sources(src, full, k)))
+				wrong++;
+		}
+	}
+	CHECK(!wrong && asked > 6 * 8,
+	      "DWARF: each PC's locations asked again, with another max: as found, cut at max "
+	      "(%d of %d wrong)", wrong, asked);
+}
+
 static void test_dwarf(void)
 {
 	struct kct_symbolizer *sym;
@@ -501,6 +541,7 @@ static void test_dwarf(void)
 		      "a symbol into a newer caller's struct: its field zeroed, sz the library's");
 	}
 	CHECK(kct_symbolize_source(sym, 0x10, src, sizeof(src[0]), 4) == -ENOENT, "no line for an address without code");
+	test_source_cache(sym, start, s.size);
 	kct_symbolizer_free(sym);
 }
 
