@@ -223,9 +223,11 @@ static int note_lower(struct kct_decoder *dec, int64_t depth, uint64_t pc)
  * First pass over one tree: the records from start up to the next EESUM
  * record that cannot be balanced, or the end.  Finds the lowest depth they
  * reach relative to start, and the PC of the exit that first reaches each
- * level below zero (0 where an EESUM record pops it).
+ * level below zero (0 where an EESUM record pops it).  Stops at depth
+ * stop_low, where a trace's header says the tree goes no lower (INT64_MIN:
+ * nothing said).
  */
-static int find_unknown_callers(struct kct_decoder *dec, uint64_t start)
+static int find_unknown_callers(struct kct_decoder *dec, uint64_t start, int64_t stop_low)
 {
 	int64_t depth = 0, low = 0;
 	uint64_t pos = start;
@@ -255,12 +257,16 @@ static int find_unknown_callers(struct kct_decoder *dec, uint64_t start)
 					if ((err = note_lower(dec, low - 1, 0)))
 						return err;
 				depth += KCT_EESUM_DELTA(rec) - KCT_EESUM_MINDELTA(rec);
+				if (low <= stop_low)
+					goto done;
 				continue;
 			}
 			low = depth;
 			err = note_lower(dec, depth, record_pc(dec, rec));
 			if (err)
 				return err;
+			if (low <= stop_low)
+				goto done;
 		}
 	}
 	if (err < 0)
@@ -282,7 +288,8 @@ done:
 }
 
 static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t count,
-		       const struct kct_decoder_opts *opts, struct kct_decoder **out)
+		       const struct kct_decoder_opts *opts, uint64_t unknown_callers,
+		       struct kct_decoder **out)
 {
 	struct kct_decoder *dec;
 	int err;
@@ -313,7 +320,16 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 			return -ENOMEM;
 		}
 	}
-	err = find_unknown_callers(dec, 0);
+	/*
+	 * The header said the first tree exits no frame it did not enter: no
+	 * first pass (its state is that of a pass that found none).  Else the
+	 * pass, up to the depth the header says, if it says one.
+	 */
+	if (unknown_callers == 1)
+		err = 0;
+	else
+		err = find_unknown_callers(dec, 0, unknown_callers && unknown_callers - 1 <= INT64_MAX ?
+					   -(int64_t)(unknown_callers - 1) : INT64_MIN);
 	if (!err)
 		err = stack_grow(dec, dec->nr_unknown + 1);
 	if (err) {
@@ -331,7 +347,7 @@ int kct_decoder_new_mem(const uint64_t *records, uint64_t count,
 	if (!out || (!records && count))
 		return -EINVAL;
 	/* A non-NULL mem marks memory mode even for an empty stream. */
-	return decoder_new(records ? records : (const uint64_t *)"", -1, 0, count, opts, out);
+	return decoder_new(records ? records : (const uint64_t *)"", -1, 0, count, opts, 0, out);
 }
 
 int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
@@ -339,7 +355,16 @@ int kct_decoder_new_fd(int fd, uint64_t offset, uint64_t count,
 {
 	if (!out || fd < 0)
 		return -EINVAL;
-	return decoder_new(NULL, fd, offset, count, opts, out);
+	return decoder_new(NULL, fd, offset, count, opts, 0, out);
+}
+
+int decoder_new_fd_hinted(int fd, uint64_t offset, uint64_t count,
+			  const struct kct_decoder_opts *opts, uint64_t unknown_callers,
+			  struct kct_decoder **out)
+{
+	if (!out || fd < 0)
+		return -EINVAL;
+	return decoder_new(NULL, fd, offset, count, opts, unknown_callers, out);
 }
 
 static void push_frame(struct kct_decoder *dec, uint64_t pc)
@@ -403,7 +428,7 @@ static int emit_pending(struct kct_decoder *dec, struct kct_event *ev)
 		}
 		/* The next tree, as at the start of a stream.  If the first
 		 * pass moved the window on, the second loads its own again. */
-		err = find_unknown_callers(dec, dec->pos);
+		err = find_unknown_callers(dec, dec->pos, INT64_MIN);
 		if (!err)
 			err = stack_grow(dec, dec->nr_unknown + 1);
 		if (err)

@@ -156,4 +156,16 @@ void lib_print(enum kct_print_level level, const char *fmt, ...)
  * errno (filter.c). */
 int filter_opts_check(const struct kct_filter_opts *opts);
 
+/*
+ * kct_decoder_new_fd() for a trace's stream whose header says how many
+ * frames its first tree exits without having entered them, plus 1
+ * (unknown_callers, lib/traceformat.h; 0: not known).  The decoder's first
+ * pass is then skipped where there are none, and stops where it has found
+ * them all otherwise.  A header that claims too few makes the decoding fail
+ * with -EIO where the records go lower, as for a file that changed.
+ */
+int decoder_new_fd_hinted(int fd, uint64_t offset, uint64_t count,
+			  const struct kct_decoder_opts *opts, uint64_t unknown_callers,
+			  struct kct_decoder **out);
+
 #endif

@@ -21,6 +21,7 @@
 
 struct stream_index {
 	uint64_t offset;	/* of the first record */
+	uint64_t unknown_callers; /* the header's, 0 if it has none */
 	struct kct_stream_info info;
 	/* Its arg strings, each with its NUL, in arg order, as the header's
 	 * arg_strings says (NULL: none). */
@@ -265,6 +266,8 @@ static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t
 	memcpy(&sh, p, size < sizeof(sh) ? size : sizeof(sh));
 	if (size < offsetofend(struct kct_disk_stream, mode))
 		sh.mode = t->info.mode;
+	if (size >= offsetofend(struct kct_disk_stream, unknown_callers))
+		s->unknown_callers = sh.unknown_callers;
 	if (size < offsetofend(struct kct_disk_stream, arg_strings))
 		sh.arg_strings = 0;
 	if (sh.arg_strings & 0x3f) {
@@ -594,8 +597,9 @@ int kct_trace_decoder_opts(struct kct_trace *trace, uint32_t i,
 		return -EINVAL;
 	if (i >= trace->info.nr_streams)
 		return -ERANGE;
-	return kct_decoder_new_fd(trace->fd, trace->streams[i].offset,
-				  trace->streams[i].info.records, &dopts, out);
+	return decoder_new_fd_hinted(trace->fd, trace->streams[i].offset,
+				     trace->streams[i].info.records, &dopts,
+				     trace->streams[i].unknown_callers, out);
 }
 
 int kct_trace_decoder(struct kct_trace *trace, uint32_t i, struct kct_decoder **out)

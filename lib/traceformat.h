@@ -73,18 +73,25 @@ struct kct_disk_stream {
 	uint64_t lost;		/* records lost, or KCT_LOST_UNKNOWN */
 	uint64_t remote_handle;	/* KCOV_REMOTE_ENABLE's, 0 for none */
 	char comm[16];		/* the task's name at exec, NUL-padded */
+	uint64_t unknown_callers; /* see below; 0: not known */
 	uint32_t arg_strings;	/* which args' strings follow (see below) */
 	uint32_t pad;
 };
 
 /*
+ * unknown_callers, added in version 3 (a stream header of 128 bytes lacks
+ * it, as other writers' may leave it 0): how many frames the stream's
+ * records exit without having entered them, up to its first EESUM record
+ * that cannot be balanced, plus 1.  The writer counts them as it writes,
+ * so that a reader's decoder need not look for them in a first pass over
+ * the records.
+ *
  * After a stream's header, for each bit n < 6 of arg_strings, the string
  * arg n points to, and a NUL: KCT_ARG_STRING_MAX bytes of it at most, and
  * bit 8 + n set if it was longer.  Then zeros to a multiple of 8 bytes;
  * size counts them all.
  */
-
-#define KCT_DISK_STREAM_SIZE	136
+#define KCT_DISK_STREAM_SIZE	144
 /* The smallest stream header a reader takes: up to records.  Fields a
  * shorter header lacks are unknown. */
 #define KCT_DISK_STREAM_MIN_SIZE	16

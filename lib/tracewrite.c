@@ -39,6 +39,11 @@ struct kct_trace_writer {
 	bool in_stream;
 	uint64_t stream_off;	/* of the open stream's header */
 	struct kct_disk_stream sh;
+	/* The open stream's depth so far and the lowest it went, from its
+	 * start to the first EESUM record that cannot be balanced (then
+	 * tree_ended), for sh.unknown_callers. */
+	int64_t depth, low;
+	bool tree_ended;
 	int err;		/* the first error: every later call fails */
 	unsigned char buf[1 << 16];
 };
@@ -344,6 +349,8 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 		sh->size += tail;
 	}
 	w->stream_off = w->off + w->len;
+	w->depth = w->low = 0;
+	w->tree_ended = false;
 	/* Its record count is written again by end_stream. */
 	err = put(w, sh, sizeof(*sh));
 	if (!err)
@@ -352,6 +359,36 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 		return w->err = err;
 	w->in_stream = true;
 	return 0;
+}
+
+/*
+ * The depth of the records of the stream's first tree, as the decoder's
+ * first pass (lib/decode.c, find_unknown_callers()) follows it: entries and
+ * exits, and the frames an EESUM record pops and pushes, up to one that
+ * cannot be balanced.  A pass over records the caller just had in hand,
+ * which spares every reader of the trace a pass over the file.
+ */
+static void follow_depth(struct kct_trace_writer *w, const uint64_t *records, uint64_t n)
+{
+	int64_t depth = w->depth, low = w->low;
+
+	for (uint64_t i = 0; i < n && !w->tree_ended; i++) {
+		unsigned int t = KCT_RECORD_KIND(records[i]);
+
+		depth += (t == KCT_RECORD_KIND_ENTRY) - (t == KCT_RECORD_KIND_EXIT);
+		if (t == KCT_RECORD_KIND_EESUM) {
+			if (kct_eesum_unbalanceable(records[i])) {
+				w->tree_ended = true;
+				break;
+			}
+			depth += KCT_EESUM_MINDELTA(records[i]);
+			low = depth < low ? depth : low;
+			depth += KCT_EESUM_DELTA(records[i]) - KCT_EESUM_MINDELTA(records[i]);
+		}
+		low = depth < low ? depth : low;
+	}
+	w->depth = depth;
+	w->low = low;
 }
 
 int kct_trace_writer_append(struct kct_trace_writer *w, const uint64_t *records, uint64_t n)
@@ -367,6 +404,7 @@ int kct_trace_writer_append(struct kct_trace_writer *w, const uint64_t *records,
 	err = put(w, records, n * sizeof(uint64_t));
 	if (err)
 		return w->err = err;
+	follow_depth(w, records, n);
 	w->sh.records += n;
 	return 0;
 }
@@ -380,6 +418,7 @@ int kct_trace_writer_end_stream(struct kct_trace_writer *w)
 	if (!w->in_stream)
 		return -EINVAL;
 	w->in_stream = false;
+	w->sh.unknown_callers = (uint64_t)-w->low + 1;
 	if (w->stream_off >= w->off) {
 		/* Still in the buffer. */
 		memcpy(w->buf + (w->stream_off - w->off), &w->sh, sizeof(w->sh));

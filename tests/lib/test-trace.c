@@ -1047,6 +1047,135 @@ static void test_many_streams(void)
 	free(starts);
 }
 
+/* Whether the n events of a and b are the same, field by field. */
+static bool same_events(const struct kct_event *a, const struct kct_event *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i].type != b[i].type || a[i].flags != b[i].flags || a[i].depth != b[i].depth ||
+		    a[i].index != b[i].index || a[i].pc != b[i].pc ||
+		    a[i].entry_pc != b[i].entry_pc || a[i].delta != b[i].delta ||
+		    a[i].mindelta != b[i].mindelta)
+			return false;
+	return true;
+}
+
+/* Every event of a decoder, up to max; how many, or a negative errno. */
+static int all_events(struct kct_decoder *dec, struct kct_event *evs, int max)
+{
+	int n = 0, k;
+
+	while (n < max && (k = kct_decoder_next_batch(dec, evs + n, sizeof(*evs), max - n)) > 0)
+		n += k;
+	kct_decoder_free(dec);
+	return k < 0 ? k : n;
+}
+
+/*
+ * The writer counts the frames a stream's first tree exits without having
+ * entered them (its header's unknown_callers, plus 1), so that a reader's
+ * decoder need not look for them in a first pass: none, three, three before
+ * an EESUM record that cannot be balanced and more after it (which the
+ * decoder's pass finds), records written in pieces.  Decoded from the
+ * trace, the events are those of a decoder on the same records in memory,
+ * which takes its first pass.  A header that claims more is read as
+ * well; one that claims fewer fails with EIO where the records go lower,
+ * never with wrong events.
+ */
+static void test_unknown_callers(void)
+{
+	static const struct {
+		const char *records;
+		uint64_t unknown_callers;
+	} cases[] = {
+		{ "E100 B104 E200 X2f0 X1f0", 1 },
+		{ "B104 X1f0 B304 X3f0 E100 X1f0 D-1/-2 X4f0 B504", 5 },
+		{ "X1f0 D1/-1 X2f0 B304 E100 Dsat X3f0 X4f0 E500", 3 },
+	};
+	struct kct_stream_opts so = { .sz = sizeof(so), .kind = KCT_STREAM_KIND_TASK };
+	struct kct_event want[64], got[64];
+	uint64_t recs[3][32];
+	size_t nrec[3];
+	struct kct_trace_writer *w;
+	struct kct_trace *t;
+	int wrong = -1;
+
+	if (kct_trace_writer_open(path, &base_wopts, &w))
+		abort();
+	for (int c = 0; c < 3; c++) {
+		nrec[c] = parse_records(cases[c].records, recs[c]);
+		/* In pieces of one, then the rest. */
+		if (kct_trace_writer_begin_stream(w, &so) ||
+		    kct_trace_writer_append(w, recs[c], 1) ||
+		    kct_trace_writer_append(w, recs[c] + 1, nrec[c] - 1) ||
+		    kct_trace_writer_end_stream(w))
+			abort();
+	}
+	if (kct_trace_writer_commit(w) || kct_trace_open(path, &t))
+		abort();
+	for (int c = 0; c < 3 && wrong < 0; c++) {
+		struct kct_decoder *dec;
+		int n, m;
+
+		if (kct_decoder_new_mem(recs[c], nrec[c], &(struct kct_decoder_opts){
+					.sz = sizeof(struct kct_decoder_opts),
+					.pc_fill = KCT_PC_FILL_KERNEL }, &dec))
+			abort();
+		n = all_events(dec, want, 64);
+		if (kct_trace_decoder(t, c, &dec))
+			abort();
+		m = all_events(dec, got, 64);
+		if (n <= 0 || n != m || !same_events(want, got, n))
+			wrong = c;
+	}
+	kct_trace_close(t);
+	CHECK(wrong < 0, "streams with unknown callers, before and after a restart: decoded from "
+	      "the trace as from memory (first wrong: %d)", wrong);
+	{
+		size_t len, off;
+		char *data = read_file(path, &len);
+		struct kct_disk_stream sh;
+		bool said = true;
+		int n, m;
+
+		off = *(uint32_t *)(data + offsetof(struct kct_disk_trace, header_size));
+		for (int c = 0; c < 3; c++) {
+			memcpy(&sh, data + off, sizeof(sh));
+			said &= sh.size == sizeof(sh) && sh.unknown_callers == cases[c].unknown_callers;
+			off += sh.size + 8 * sh.records;
+		}
+		CHECK(said, "the headers say the frames of unknown callers of each first tree, plus 1");
+
+		/* Stream 1 (four unknown callers) claiming ten, then none. */
+		off = *(uint32_t *)(data + offsetof(struct kct_disk_trace, header_size));
+		memcpy(&sh, data + off, sizeof(sh));
+		off += sh.size + 8 * sh.records;
+		for (int claim = 0; claim < 2; claim++) {
+			struct kct_decoder *dec;
+
+			((struct kct_disk_stream *)(data + off))->unknown_callers = claim ? 1 : 11;
+			write_file(path, data, len);
+			if (kct_trace_open(path, &t) || kct_trace_decoder(t, 1, &dec))
+				abort();
+			m = all_events(dec, got, 64);
+			kct_trace_close(t);
+			if (kct_decoder_new_mem(recs[1], nrec[1], &(struct kct_decoder_opts){
+						.sz = sizeof(struct kct_decoder_opts),
+						.pc_fill = KCT_PC_FILL_KERNEL }, &dec))
+				abort();
+			n = all_events(dec, want, 64);
+			if (!claim)
+				CHECK(n > 0 && n == m && same_events(want, got, n),
+				      "a header that claims more unknown callers: the same events");
+			else
+				CHECK(m == -EIO || (m > 0 && m < n),
+				      "a header that claims none where there are: EIO (%d), never "
+				      "wrong events", m);
+		}
+		free(data);
+	}
+	unlink(path);
+}
+
 static void test_raw(void)
 {
 	uint64_t buf[512] = { 511 };
@@ -1284,6 +1413,7 @@ int main(void)
 	test_foreign();
 	test_strerror();
 	test_many_streams();
+	test_unknown_callers();
 	test_raw();
 	test_opts_variants();
 	test_shrinking();
