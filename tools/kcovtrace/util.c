@@ -750,14 +750,21 @@ static bool exit_path(uint64_t pc)
  */
 static void find_exit_path(struct event_reader *r)
 {
-	for (int i = 0; i < r->nr; i++) {
+	int i = r->nr;
+
+	/* The batch's last run of such exits, from its end back: any other
+	 * event before it ends the runs before (nearly every batch ends
+	 * with another event, and this loop then with none). */
+	while (i > 0 && r->batch[i - 1].type == KCT_EVENT_EXIT &&
+	       (r->batch[i - 1].flags & KCT_EVENT_F_UNFINISHED))
+		i--;
+	if (i > 0) {
+		r->unfinished = 0;
+		r->unbalanced->exit_path = 0;
+	}
+	for (; i < r->nr; i++) {
 		const struct kct_event *ev = &r->batch[i];
 
-		if (ev->type != KCT_EVENT_EXIT || !(ev->flags & KCT_EVENT_F_UNFINISHED)) {
-			r->unfinished = 0;
-			r->unbalanced->exit_path = 0;
-			continue;
-		}
 		r->unfinished++;
 		if (!ev->depth && exit_path(ev->entry_pc))
 			r->unbalanced->exit_path = r->unfinished;
