@@ -35,6 +35,21 @@ struct fn_stats {
 	uint32_t active;	/* frames of it open now */
 };
 
+/*
+ * An ENTER's PC, its function's name and its index in the table: the entry
+ * records of a trace are at the few PCs of its functions' entry hooks, and
+ * one slot, picked by the PC's hash, spares the look-up of the name and
+ * then of the function in the map, two reads each in tables larger than
+ * the caches.  Only PCs with a name are kept.
+ */
+#define ENTER_CACHE_BITS 12
+
+struct enter_slot {
+	uint64_t pc;		/* 0: empty */
+	struct pc_name n;
+	uint32_t fn;
+};
+
 /* Functions, in the order first seen: fn index i is entry i of map, keyed
  * by the function's start.  The frame stack holds indexes, which stay valid
  * as the tables grow. */
@@ -42,6 +57,7 @@ struct fn_table {
 	struct fn_stats *v;
 	size_t cap;
 	struct hashmap map;
+	struct enter_slot *enters;	/* 1 << ENTER_CACHE_BITS */
 };
 
 static uint32_t fn_get(struct fn_table *t, const struct pc_name *n)
@@ -104,10 +120,24 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 	while ((evp = next_event(&events))) {
 		struct kct_event ev = *evp;
 		bool real = !(ev.flags & KCT_EVENT_F_SYNTHETIC);
+		struct enter_slot *slot = NULL;
 		struct fn_stats *fn;
 
-		if (ev.type == KCT_EVENT_ENTER)
-			frame_name(sym, ev.pc, &n);
+		if (ev.type == KCT_EVENT_ENTER) {
+			/* Fibonacci hashing: the top bits mix every bit of
+			 * the PC. */
+			slot = &t->enters[(ev.pc * 0x9e3779b97f4a7c15ULL) >> (64 - ENTER_CACHE_BITS)];
+			if (ev.pc && slot->pc == ev.pc) {
+				/* What frame_name() gives, and counts. */
+				n = slot->n;
+				pc_name_cache.lookups++;
+			} else {
+				frame_name(sym, ev.pc, &n);
+				slot = n.name ? slot : NULL;
+				if (slot)
+					slot->pc = 0;
+			}
+		}
 		/* From here on, depth counts from the -F frame. */
 		if (!frame_filter_pass(&filter, &ev, &n, &ev.depth))
 			continue;
@@ -132,7 +162,13 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 				stack[ev.depth].pending = 0;
 				break;
 			}
-			stack[ev.depth].fn = fn_get(t, &n); /* may move t->v */
+			if (!slot || !slot->pc) {
+				stack[ev.depth].fn = fn_get(t, &n); /* may move t->v */
+				if (slot)
+					*slot = (struct enter_slot){ ev.pc, n, stack[ev.depth].fn };
+			} else {
+				stack[ev.depth].fn = slot->fn;
+			}
 			fn = &t->v[stack[ev.depth].fn];
 			fn->calls++;
 			fn->excl += real;
@@ -214,6 +250,9 @@ static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 	struct fn_stats *sorted;
 	uint64_t records = 0;
 
+	t.enters = calloc(1u << ENTER_CACHE_BITS, sizeof(*t.enters));
+	if (!t.enters)
+		die("out of memory");
 	for (size_t i = 0; i < n; i++) {
 		struct kct_decoder *dec = reading_decoder(rd, v[i].stream);
 
@@ -221,6 +260,7 @@ static void report_table(struct reading *rd, struct kct_symbolizer *sym,
 			      &rd->unbalanced);
 		reading_done(rd, dec);
 	}
+	free(t.enters);
 	if (!records && !t.map.nr) {
 		free(t.v);
 		hashmap_free(&t.map);
