@@ -427,6 +427,9 @@ COLLAPSE_HELP
 struct globs {
 	const char **v;
 	int n;
+	/* Whether each function matched, by its start and name: value 1 no,
+	 * 2 yes (0: not yet asked).  Made with the first pattern. */
+	struct hashmap *matched;
 };
 
 /* Whether the function n is of matches one of g's patterns. */

@@ -16,19 +16,43 @@ static void globs_add(struct globs *g, const char *pattern)
 	if (!g->v)
 		die("out of memory");
 	g->v[g->n++] = pattern;
+	if (!g->matched && !(g->matched = calloc(1, sizeof(*g->matched))))
+		die("out of memory");
 }
 
+static void globs_free(struct globs *g)
+{
+	free(g->v);
+	if (g->matched)
+		hashmap_free(g->matched);
+	free(g->matched);
+}
+
+/*
+ * The patterns are matched once per function, not at every ENTER (a
+ * snprintf() and an fnmatch() per pattern each time): by the function's
+ * start and its name's address, one name per start in the symbolizer,
+ * and the function's first answer kept.
+ */
 bool globs_match(const struct globs *g, const struct pc_name *n)
 {
+	struct hashmap_entry *e;
 	char name[512];
+	bool added;
 
-	if (!n->name)
+	if (!n->name || !g->n)
 		return false;
+	e = hashmap_get(g->matched, n->addr, (uint64_t)(uintptr_t)n->name, &added);
+	if (!added)
+		return e->value == 2;
 	snprintf(name, sizeof(name), "%.*s", (int)n->len, n->name);
+	e->value = 1;
 	for (int i = 0; i < g->n; i++)
-		if (!fnmatch(g->v[i], name, 0))
-			return true;
-	return false;
+		if (!fnmatch(g->v[i], name, 0)) {
+			e->value = 2;
+			break;
+		}
+	return e->value == 2;
 }
 
 /* "task,exec": the kinds as a mask of 1 << KCT_STREAM_KIND_*. */
@@ -112,9 +136,9 @@ bool select_option(struct selection *s, int c, const char *arg)
 
 void selection_free(struct selection *s)
 {
-	free(s->filter.v);
-	free(s->exclude.v);
-	free(s->collapse.v);
+	globs_free(&s->filter);
+	globs_free(&s->exclude);
+	globs_free(&s->collapse);
 	free(s->given);
 }
 
