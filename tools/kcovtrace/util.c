@@ -5,8 +5,12 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kcovtrace-tool.h"
 #include "syscalls.h"	/* generated: { "name", nr } pairs */
@@ -238,6 +242,52 @@ out:
 	return found;
 }
 
+/*
+ * The file to read for the symbol list at path: path itself if it is a
+ * plain file, else (/proc/kallsyms, which the kernel makes anew, slowly, at
+ * every read; a pipe) a copy of it in memory, made at the first call and
+ * read by the later ones, so that the kernel identity check and the
+ * symbolizer read it once between them, and the same lines.  path where it
+ * cannot be copied: its readers then say why.
+ */
+static const char *read_once(const char *path)
+{
+	static char *copied, copy[32];
+	char buf[65536];
+	struct stat st;
+	ssize_t n = 0;
+	int in, fd;
+
+	if (copied && !strcmp(copied, path))
+		return copy;
+	if (stat(path, &st) || (S_ISREG(st.st_mode) && st.st_size > 0))
+		return path;
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return path;
+	fd = memfd_create("kcovtrace-symbols", MFD_CLOEXEC);
+	while (fd >= 0 && ((n = read(in, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))) {
+		for (ssize_t done = 0, w; n > 0 && done < n; done += w) {
+			w = write(fd, buf + done, n - done);
+			if (w <= 0) {
+				n = -1;
+				break;
+			}
+		}
+		if (n < 0)
+			break;
+	}
+	close(in);
+	if (fd < 0 || n < 0 || !(copied = strdup(path))) {
+		if (fd >= 0)
+			close(fd);
+		return path;
+	}
+	/* Each open of it reads from the start. */
+	snprintf(copy, sizeof(copy), "/proc/self/fd/%d", fd);
+	return copy;
+}
+
 /* Warns if the trace says its kernel's identity and the symbol list at
  * path is of another kernel. */
 static void check_identity(const struct kct_trace_info *info, const char *trace_path,
@@ -248,17 +298,17 @@ static void check_identity(const struct kct_trace_info *info, const char *trace_
 
 	if (!info || info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
 		return;
-	len = kct_kernel_id_symbols(path, id, sizeof(id));
+	len = kct_kernel_id_symbols(read_once(path), id, sizeof(id));
 	if (len > 0 && ((uint32_t)len != info->kernel_id_len || memcmp(id, info->kernel_id, len)))
 		warn("%s %s is of another kernel than %s (their kernel identities differ): "
 		     "its symbols may be wrong", what, path, trace_path);
 }
 
 /* Dies of err, a symbol list's: "PATH:LINE: not a WHAT" where a line is
- * not a symbol list's. */
-static void symbol_list_die(const char *path, int err, const char *what)
+ * not a symbol list's (src: the file the library read, path or its copy). */
+static void symbol_list_die(const char *path, const char *src, int err, const char *what)
 {
-	unsigned long line = err == -KCT_ERR_SYMFILE ? lib_line(path) : 0;
+	unsigned long line = err == -KCT_ERR_SYMFILE ? lib_line(src) : 0;
 
 	if (line)
 		die("%s:%lu: not a %s", path, line, what);
@@ -273,17 +323,19 @@ static void add_system_map(struct kct_symbolizer *sym, const char *path)
 	lib_msg[0] = '\0';
 	err = kct_symbolizer_add_system_map(sym, path);
 	if (err)
-		symbol_list_die(path, err, "System.map");
+		symbol_list_die(path, path, err, "System.map");
 }
 
 static void add_kallsyms(struct kct_symbolizer *sym, const char *path)
 {
+	/* The library's messages name the file it read, the copy. */
+	const char *src = read_once(path);
 	int err;
 
 	lib_msg[0] = '\0';
-	err = kct_symbolizer_add_kallsyms(sym, path);
+	err = kct_symbolizer_add_kallsyms(sym, src);
 	if (err)
-		symbol_list_die(path, err, "kallsyms file");
+		symbol_list_die(path, src, err, "kallsyms file");
 }
 
 /*
@@ -311,14 +363,14 @@ static struct kct_symbolizer *default_symbolizer(const struct kct_trace_info *in
 	/* Reading kallsyms takes a while: only to compare with the trace's. */
 	lib_msg[0] = '\0';
 	len = info->kernel_id_kind == KCT_KERNEL_ID_SYMBOLS ?
-	      kct_kernel_id_symbols(path, id, sizeof(id)) : 0;
+	      kct_kernel_id_symbols(read_once(path), id, sizeof(id)) : 0;
 	snprintf(bad_line, sizeof(bad_line), "its line %lu is not ADDR TYPE NAME [MODULE]",
-		 lib_line(path));
+		 lib_line(read_once(path)));
 	if (info->kernel_id_kind != KCT_KERNEL_ID_SYMBOLS)
 		why = "the trace does not say which kernel it is of";
 	else if (len == -KCT_ERR_HIDDEN)
 		why = "its addresses are hidden (kptr_restrict; run as root)";
-	else if (len == -KCT_ERR_SYMFILE && lib_line(path))
+	else if (len == -KCT_ERR_SYMFILE && lib_line(read_once(path)))
 		why = bad_line;
 	else if (len < 0)
 		why = kct_strerror(len);
