@@ -5,6 +5,7 @@
  * call depth, an EESUM line where kcov summed up an untraced stretch.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kcovtrace-tool.h"
@@ -32,8 +33,23 @@ SYMBOL_HELP
 TERMINAL_HELP
 "  -h, --help         this text\n";
 
+/*
+ * The function of an open frame's entry, found at its ENTER: the blocks
+ * and the exit of the frame are named from it where their PC is in its
+ * range (as pc_name() takes a PC in the range of the last function it
+ * found), not looked up again after every call the frame makes.
+ */
+struct frame_fn {
+	uint64_t entry_pc;	/* 0: none */
+	uint64_t size;
+	struct pc_name n;	/* of entry_pc's code (not a .cold part's
+				   frame: pc_name()'s) */
+};
+
 struct replay {
 	struct kct_symbolizer *sym;
+	struct frame_fn *frames;	/* by depth */
+	size_t frames_cap;
 	struct out out;
 	struct selection sel;
 	unsigned long max_depth;
@@ -66,6 +82,41 @@ static void mark(struct replay *r, const char *text, const char *more)
 	out_str(&r->out, text);
 	out_str(&r->out, more);
 	out_str(&r->out, color(COLOR_RESET));
+}
+
+/* The frame at depth d was entered at pc, of the function pc_name() found
+ * last. */
+static void frame_entered(struct replay *r, uint32_t d, uint64_t pc)
+{
+	if (d >= r->frames_cap) {
+		size_t cap = r->frames_cap ? r->frames_cap * 2 : 256;
+
+		while (cap <= d)
+			cap *= 2;
+		r->frames = realloc(r->frames, cap * sizeof(*r->frames));
+		if (!r->frames)
+			die("out of memory");
+		memset(r->frames + r->frames_cap, 0, (cap - r->frames_cap) * sizeof(*r->frames));
+		r->frames_cap = cap;
+	}
+	r->frames[d] = (struct frame_fn){ pc, pc_name_cache.size, pc_name_cache.last };
+}
+
+/* pc_name() of a block's or an exit's PC in the frame at depth d: the
+ * frame's function if the PC is in it, with the look-up counted as
+ * pc_name() counts it. */
+static inline void name_in_frame(struct replay *r, const struct kct_event *ev, uint32_t d,
+				 struct pc_name *n)
+{
+	const struct frame_fn *f = d < r->frames_cap ? &r->frames[d] : NULL;
+
+	if (f && ev->pc && ev->entry_pc && f->entry_pc == ev->entry_pc &&
+	    ev->pc - f->n.addr < f->size) {
+		pc_name_cache.lookups++;
+		*n = f->n;
+		return;
+	}
+	pc_name(r->sym, ev->pc, n);
 }
 
 static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
@@ -107,8 +158,11 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 		/* An ENTER's record is at the function's start; a frame
 		 * entered before the trace is named after its function, which
 		 * its first record may be in a .cold part of. */
-		if (ev.type == KCT_EVENT_ENTER)
+		if (ev.type == KCT_EVENT_ENTER) {
 			frame_name(r->sym, ev.pc, &n);
+			if (ev.pc && n.name)
+				frame_entered(r, ev.depth, ev.pc);
+		}
 		if (!frame_filter_pass(&filter, &ev, &n, &depth))
 			continue;
 		/*
@@ -132,13 +186,18 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			break;
 		case KCT_EVENT_EXIT:
 			what = "EXIT  ";
-			pc_name(r->sym, ev.pc, &n);
+			/* The decoder's depth of its frame. */
+			name_in_frame(r, evp, evp->depth, &n);
 			break;
 		case KCT_EVENT_BLOCK:
 			if (!r->blocks)
 				continue;
 			what = "BB    ";
-			pc_name(r->sym, ev.pc, &n);
+			/* A block at depth 0 is in no frame. */
+			if (evp->depth)
+				name_in_frame(r, evp, evp->depth - 1, &n);
+			else
+				pc_name(r->sym, ev.pc, &n);
 			break;
 		case KCT_EVENT_EESUM:
 			replay_line(r);
@@ -247,6 +306,9 @@ int cmd_replay(int argc, char **argv)
 	terminal_start();
 	reading_open(&rd, path, &r.sel);
 	r.sym = open_symbolizer(&symopts, rd.trace, path);
+	/* Only an ELF file has lines: no call per line to learn there are
+	 * none. */
+	r.lines = r.lines && symopts.elf;
 	if (reading_classic(&rd))
 		warn_classic_coverage(&rd);
 	while (reading_next(&rd, &i, &sh)) {
@@ -274,6 +336,7 @@ int cmd_replay(int argc, char **argv)
 		die("write error");
 	reading_close(&rd);
 	close_symbolizer(r.sym);
+	free(r.frames);
 	status = reading_status(&rd, "replay", r.shown, "records");
 	selection_free(&r.sel);
 	return status;
