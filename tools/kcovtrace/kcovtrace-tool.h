@@ -256,8 +256,20 @@ static inline void out_hex(struct out *o, uint64_t v)
 }
 void out_dec(struct out *o, uint64_t v);
 void out_int(struct out *o, int64_t v);		/* signed decimal */
-/* "name+0xoff", or the bare address; UNKNOWN_FRAME for pc 0. */
-void out_pc(struct out *o, const struct pc_name *n, uint64_t pc);
+/* "name+0xoff", or the bare address; UNKNOWN_FRAME for pc 0.  Inline: a
+ * line per record of replay and dump. */
+static inline void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
+{
+	if (!pc) {
+		out_str(o, UNKNOWN_FRAME);
+	} else if (n->name) {
+		out_mem(o, n->name, n->len);
+		out_char(o, '+');
+		out_hex(o, pc - n->addr);
+	} else {
+		out_hex(o, pc);
+	}
+}
 
 /* ---- traces ---- */
 

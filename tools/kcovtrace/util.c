@@ -572,19 +572,6 @@ void out_eesum(struct out *o, const struct kct_event *ev)
 	out_int(o, ev->mindelta);
 }
 
-void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
-{
-	if (!pc) {
-		out_str(o, UNKNOWN_FRAME);
-	} else if (n->name) {
-		out_mem(o, n->name, n->len);
-		out_char(o, '+');
-		out_hex(o, pc - n->addr);
-	} else {
-		out_hex(o, pc);
-	}
-}
-
 struct kct_trace *open_trace(const char *path)
 {
 	KCT_OPTS(kct_trace_info, info);
