@@ -98,7 +98,9 @@ static void index_cus(struct elf_state *st)
 			st->ranges[st->nr++] = (struct cu_range){ lo + bias, hi + bias, *cu, bias };
 		}
 	}
-	qsort(st->ranges, st->nr, sizeof(*st->ranges), cmp_range);
+	/* None (no DWARF) is a NULL table, which qsort() may not be given. */
+	if (st->nr)
+		qsort(st->ranges, st->nr, sizeof(*st->ranges), cmp_range);
 }
 
 static const struct cu_range *find_cu(struct elf_state *st, uint64_t addr)
