@@ -38,12 +38,12 @@ bench-filter: lab
 bench: bench-filter
 .PHONY: bench-filter
 
-$(O)/bench/decode/%: bench/decode/%.c $(LIBKCOVTRACE_A) include/kcovtrace.h
+$(O)/bench/decode/%: bench/decode/%.c bench/decode/rnd.h $(LIBKCOVTRACE_A) include/kcovtrace.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 
 # opentrace counts the library's pread() calls through --wrap.
-$(O)/bench/decode/opentrace: bench/decode/opentrace.c $(LIBKCOVTRACE_A) include/kcovtrace.h
+$(O)/bench/decode/opentrace: bench/decode/opentrace.c bench/decode/rnd.h $(LIBKCOVTRACE_A) include/kcovtrace.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -Wl,--wrap=pread -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 

@@ -71,7 +71,8 @@ static void order_streams(struct kct_trace *t)
 	}
 }
 
-static int read_full(int fd, void *buf, size_t len, off_t off)
+/* Up to len bytes at off, fewer only where the file ends first. */
+static ssize_t read_upto(int fd, void *buf, size_t len, off_t off)
 {
 	size_t got = 0;
 
@@ -83,10 +84,20 @@ static int read_full(int fd, void *buf, size_t len, off_t off)
 		if (r < 0)
 			return -errno;
 		if (r == 0)
-			return -ENODATA;
+			break;
 		got += r;
 	}
-	return 0;
+	return got;
+}
+
+/* len bytes at off; -ENODATA where the file ends first. */
+static int read_full(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t got = read_upto(fd, buf, len, off);
+
+	if (got < 0)
+		return got;
+	return (size_t)got < len ? -ENODATA : 0;
 }
 
 /* The items after the fixed header: the kernel's identity, notes; others
@@ -190,24 +201,6 @@ struct window {
 	size_t len;		/* bytes read there */
 };
 
-/* Up to len bytes at off, fewer only where the file ends first. */
-static ssize_t read_upto(int fd, void *buf, size_t len, off_t off)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = pread(fd, (char *)buf + got, len - got, off + got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		got += r;
-	}
-	return got;
-}
 
 /*
  * need bytes at off into *p, which the caller checked the file has (by its

@@ -18,20 +18,12 @@
 #include <stdlib.h>
 
 #include "kcovtrace.h"
+#include "rnd.h"
 
 #define FUNCS 40000
 #define HOT 2000
 #define MAX_DEPTH 40
 
-static uint64_t state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rnd(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
 
 int main(int argc, char **argv)
 {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kcovtrace.h"
+#include "rnd.h"
 
 static unsigned long long preads;
 
@@ -31,15 +32,6 @@ ssize_t __wrap_pread(int fd, void *buf, size_t len, off_t off)
 	return __real_pread(fd, buf, len, off);
 }
 
-static uint64_t state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rnd(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
 
 static double now(void)
 {

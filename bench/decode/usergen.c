@@ -19,19 +19,11 @@
 #include <string.h>
 
 #include "kcovtrace.h"
+#include "rnd.h"
 
 #define MAX_FUNCS 100000
 #define MAX_DEPTH 40
 
-static uint64_t state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rnd(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
 
 int main(int argc, char **argv)
 {
