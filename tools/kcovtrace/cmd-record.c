@@ -442,7 +442,6 @@ static void enable_remote(struct recorder *r, uint64_t words)
 
 	if (err)
 		return;	/* follow_start() says why, as for any task */
-	follow_dontfork(r->remote_kcov);
 	/* A common handle is kcovtrace's choice: unique while it is enabled. */
 	for (uint64_t id = getpid();; id += 1u << 22) {
 		r->common_handle = kct_remote_handle(KCT_REMOTE_SUBSYSTEM_COMMON,

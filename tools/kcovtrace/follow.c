@@ -17,8 +17,8 @@
  * Each is injected the way a debugger calls a function: the registers are
  * saved, the instruction pointer set back onto the syscall instruction the
  * task stopped after (a new task stops on its way out of clone(), fork() or
- * vfork(); the main task after raise(SIGSTOP)), with orig_rax -1 so that no
- * syscall restart logic applies, and the task is run from its syscall-entry
+ * vfork(); the main task after its kill(SIGSTOP)), with orig_rax -1 so that
+ * no syscall restart logic applies, and the task is run from its syscall-entry
  * stop to its syscall-exit stop, where the result is read.  Signals are
  * blocked meanwhile (PTRACE_SETSIGMASK), so none is delivered or lost
  * while the task runs code that is not its own; registers and mask are
@@ -38,6 +38,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,6 +74,19 @@ struct ftask {
 	int resume_sig;		/* the signal to pass on when resuming */
 };
 
+/* The command's first task until its exec: its stack, and what it reads
+ * (see child()). */
+#define CHILD_STACK	(64 * 1024)
+
+struct child_args {
+	const char *prog;
+	char **argv, **envp;
+	pid_t tracer;
+	int go;			/* EOF: the tracer has seized it */
+	int go_w, err_r;	/* the tracer's ends, copied: closed */
+	int errfd;		/* its execve()'s errno if it fails */
+};
+
 struct follow {
 	struct follow_opts opts;
 	pid_t self, main_pid;
@@ -88,6 +102,10 @@ struct follow {
 	bool stopping;		/* follow_stop(): every task killed */
 	int exec_failed;	/* follow_start(): 127, no such command; 126,
 				   one that cannot run; 0 */
+	const char *argv0;	/* the command's name */
+	struct child_args child; /* what the command's first task reads */
+	void *stack;		/* and its stack, until it execs */
+	bool main_reaped;	/* the command's first task is gone */
 	char err[512];
 };
 
@@ -218,8 +236,10 @@ static int wait_stop(struct follow *f, struct ftask *t, int *status)
 		if (r < 0)
 			return fail(f, -errno, "waitpid: %s", strerror(errno));
 		if (WIFEXITED(*status) || WIFSIGNALED(*status)) {
-			if (r == f->main_pid)
+			if (r == f->main_pid) {
 				f->status = *status;
+				f->main_reaped = true;
+			}
 			t->reaped = true;
 			return -ESRCH;
 		}
@@ -424,22 +444,6 @@ static int new_task(struct follow *f, pid_t tid, int status, struct kct_session 
 
 /* ---- starting the command ---- */
 
-/* kcovtrace's buffers, which its child unmaps (MADV_DONTFORK would need
- * CONFIG_ADVISE_SYSCALLS, which the lab's kernel lacks). */
-static struct {
-	void *addr;
-	size_t len;
-} private_areas[4];
-static int nr_private_areas;
-
-void follow_dontfork(const struct kct_session *kcov)
-{
-	if (nr_private_areas == sizeof(private_areas) / sizeof(private_areas[0]))
-		return;
-	private_areas[nr_private_areas].addr = (void *)(kct_session_records(kcov) - 1);
-	private_areas[nr_private_areas++].len = kct_session_buffer_words(kcov) * sizeof(uint64_t);
-}
-
 /* Finds a program the way execvp() would; NULL if there is none. */
 static char *find_program(const char *name)
 {
@@ -462,46 +466,85 @@ static char *find_program(const char *name)
 }
 
 /*
+ * The command's first task is started with clone(CLONE_VM): it shares
+ * kcovtrace's address space until its execve(), which then only lets go of
+ * it.  A fork()ed copy would be torn down by the exec, inside the exec
+ * stream: exit_mmap() of every page kcovtrace has, two-thirds of the exec
+ * of cat /proc/version, more the more memory kcovtrace holds.  vfork()
+ * would stop kcovtrace until the exec, and it has work to do before: seize
+ * the child and enable its kcov.  So kcovtrace runs on, and the child must
+ * leave alone what kcovtrace uses: it runs on a stack of its own, reads only
+ * what kcovtrace no longer changes (the program, argv, environ, these
+ * arguments), and makes its syscalls itself, not through libc, which would
+ * write errno, and find its tid, in kcovtrace's thread (the child has no
+ * TLS of its own: it shares kcovtrace's).  Its file descriptors, signal
+ * handlers and everything but memory are its own, as after fork().
+ */
+
+/* x86-64's syscall instruction, as enable_kcov() expects to find it before
+ * the child's stop. */
+static inline __attribute__((always_inline)) long raw_syscall(long nr, long a0, long a1, long a2)
+{
+	long ret;
+
+	__asm__ __volatile__("syscall"
+			     : "=a"(ret)
+			     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+			     : "rcx", "r11", "memory");
+	return ret;
+}
+
+/*
  * The child: waits until the tracer has seized it (EOF on go), stops for
  * the tracer to enable kcov, and execs.  errfd is close-on-exec: EOF tells
- * the tracer the exec worked.
+ * the tracer the exec worked, else it reads the exec's errno.  (Not
+ * instrumented by sanitizers, whose state is kcovtrace's.)
  */
-static void __attribute__((noreturn)) child(const char *prog, char **argv, int go, int errfd)
+static int __attribute__((noinline, no_sanitize("address", "undefined"))) child(void *arg)
 {
-	pid_t tracer = getppid();
-	char c;
+	const struct child_args *a = arg;
+	long ret;
 	int err;
+	char c;
 
+	raw_syscall(SYS_close, a->go_w, 0, 0);
+	raw_syscall(SYS_close, a->err_r, 0, 0);
 	/* Should the tracer die before it seized us: do not stop untraced. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != tracer)
-		_exit(126);
-	while (read(go, &c, 1) < 0 && errno == EINTR)
+	raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0);
+	if (raw_syscall(SYS_getppid, 0, 0, 0) != a->tracer)
+		raw_syscall(SYS_exit_group, 126, 0, 0);
+	while (raw_syscall(SYS_read, a->go, (long)&c, 1) == -EINTR)
 		;
-	for (int i = 0; i < nr_private_areas; i++)
-		munmap(private_areas[i].addr, private_areas[i].len);
-	raise(SIGSTOP);
+	/* Stopped, just after this syscall instruction. */
+	raw_syscall(SYS_kill, raw_syscall(SYS_getpid, 0, 0, 0), SIGSTOP, 0);
 	/* Seized with PTRACE_O_EXITKILL: the command needs no death signal. */
-	prctl(PR_SET_PDEATHSIG, 0);
-	execve(prog, argv, environ);
-	err = errno;
-	dprintf(errfd, "%s: %s", argv[0], strerror(err));
-	_exit(err == ENOENT ? 127 : 126);
+	raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, 0, 0);
+	ret = raw_syscall(SYS_execve, (long)a->prog, (long)a->argv, (long)a->envp);
+	err = (int)-ret;
+	raw_syscall(SYS_write, a->errfd, (long)&err, sizeof(err));
+	raw_syscall(SYS_exit_group, err == ENOENT ? 127 : 126, 0, 0);
+	return 0;
+}
+
+/* Once the child exec'ed, or is gone. */
+static void free_stack(struct follow *f)
+{
+	if (f->stack)
+		munmap(f->stack, CHILD_STACK);
+	f->stack = NULL;
 }
 
 /* The child's message, after it exited without exec'ing. */
 static int child_failed(struct follow *f)
 {
-	char msg[512];
-	ssize_t n = read(f->errfd, msg, sizeof(msg) - 1);
-	int st = f->status;
+	int err, st = f->status;
+	ssize_t n = read(f->errfd, &err, sizeof(err));
 
-	if (n > 0) {
-		msg[n] = '\0';
+	if (n == sizeof(err)) {
 		/* The child's execve() failed: its exit status says how. */
 		if (WIFEXITED(st) && (WEXITSTATUS(st) == 126 || WEXITSTATUS(st) == 127))
 			f->exec_failed = WEXITSTATUS(st);
-		return fail(f, -ENOEXEC, "%s", msg);
+		return fail(f, -ENOEXEC, "%s: %s", f->argv0, strerror(err));
 	}
 	if (WIFSIGNALED(st))
 		return fail(f, -ENOEXEC, "the command was killed by signal %d before it ran", WTERMSIG(st));
@@ -517,7 +560,7 @@ int follow_start(struct follow *f, char **argv)
 	struct ftask *t = NULL;
 	int go[2], errpipe[2], err, status;
 	const char *prog;
-	pid_t pid, waited;
+	pid_t pid = -1, waited;
 
 	if (f->opts.children)
 		options |= PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
@@ -540,32 +583,41 @@ int follow_start(struct follow *f, char **argv)
 	/* The tasks open kcovtrace's kcov descriptors: let them where Yama
 	 * allows tracing descendants only.  Without Yama, EINVAL. */
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
-	/* The child has no use for the buffer, and its exec would spend
-	 * thousands of records on unmapping it. */
-	follow_dontfork(kcov);
 	if (pipe2(go, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
 		kct_session_close(kcov);
 		return fail(f, -errno, "pipe: %s", strerror(errno));
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		kct_session_close(kcov);
-		return fail(f, -errno, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(go[1]);
-		close(errpipe[0]);
-		child(prog, argv, go[0], errpipe[1]);
+	/* What the child reads, left alone until follow_free(). */
+	f->argv0 = argv[0];
+	f->child = (struct child_args){
+		.prog = prog, .argv = argv, .envp = environ, .tracer = f->self,
+		.go = go[0], .go_w = go[1], .err_r = errpipe[0], .errfd = errpipe[1],
+	};
+	f->stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (f->stack == MAP_FAILED) {
+		f->stack = NULL;
+		err = -errno;
+	} else {
+		/* SIGCHLD: an ordinary child, waited for as one. */
+		pid = clone(child, (char *)f->stack + CHILD_STACK, CLONE_VM | SIGCHLD, &f->child);
+		err = pid < 0 ? -errno : 0;
 	}
 	close(go[0]);
 	close(errpipe[1]);
+	if (err) {
+		close(go[1]);
+		close(errpipe[0]);
+		kct_session_close(kcov);
+		return fail(f, err, "clone: %s", strerror(-err));
+	}
 	f->errfd = errpipe[0];
 	f->main_pid = pid;
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)options)) {
 		err = -errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		f->main_reaped = true;
 		kct_session_close(kcov);
 		return fail(f, err, "ptrace(PTRACE_SEIZE): %s", strerror(-err));
 	}
@@ -575,12 +627,13 @@ int follow_start(struct follow *f, char **argv)
 	 * the caller's, see follow_stop().) */
 	sigaction(SIGQUIT, &ign, NULL);
 
-	/* Its raise(SIGSTOP), suppressed. */
+	/* Its SIGSTOP, suppressed. */
 	while ((waited = waitpid(pid, &status, __WALL)) < 0 && errno == EINTR)
 		;
 	err = waited == pid ? 0 : -errno;
 	if (!err && (WIFEXITED(status) || WIFSIGNALED(status))) {
 		f->status = status;
+		f->main_reaped = true;
 		err = -ESRCH;
 	}
 	if (!err)
@@ -660,6 +713,10 @@ static int exec_event(struct follow *f, struct ftask *t, struct follow_event *ev
 	ev->old_tid = (pid_t)former;
 	read_task_info(execer);
 	execer->pub.execs++;
+	/* The command's own exec: its first task has left the stack it
+	 * started on, and kcovtrace's address space. */
+	if (execer->pub.main && execer->pub.execs == 1)
+		free_stack(f);
 	if (execer != t) {
 		f->stash = *ev;
 		f->stash.task = &execer->pub;
@@ -706,8 +763,10 @@ int follow_next(struct follow *f, struct follow_event *ev)
 			return fail(f, -errno, "waitpid: %s", strerror(errno));
 		t = find_task(f, tid);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			if (tid == f->main_pid)
+			if (tid == f->main_pid) {
 				f->status = status;
+				f->main_reaped = true;
+			}
 			if (!t)
 				continue;
 			/* Killed by follow_stop() before it exec'ed: an exit
@@ -813,5 +872,8 @@ void follow_free(struct follow *f)
 	free(f->tasks);
 	if (f->errfd >= 0)
 		close(f->errfd);
+	/* Not while a task killed above may still run on it. */
+	if (f->main_reaped)
+		free_stack(f);
 	free(f);
 }

@@ -94,10 +94,6 @@ const char *follow_error(const struct follow *f);
  * shell gives: 127 if there is no such command, 126 if it cannot run; else
  * 0. */
 int follow_exec_failed(const struct follow *f);
-/* Keeps a buffer of kcovtrace's out of the command's address space, where
- * its exec would spend thousands of records on unmapping it: for any
- * buffer that exists when follow_start() forks. */
-void follow_dontfork(const struct kct_session *kcov);
 /* Kills any task left (PTRACE_O_EXITKILL would too) and frees f. */
 void follow_free(struct follow *f);
 
