@@ -580,9 +580,17 @@ int follow_start(struct follow *f, char **argv)
 		f->exec_failed = 127;
 		return fail(f, -ENOENT, "%s: command not found", argv[0]);
 	}
-	/* The tasks open kcovtrace's kcov descriptors: let them where Yama
-	 * allows tracing descendants only.  Without Yama, EINVAL. */
-	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
+	/*
+	 * The tasks open kcovtrace's kcov descriptors (pidfd_getfd(), a
+	 * ptrace access check): let them where Yama allows tracing
+	 * descendants only.  Yama lets the process named here, and its
+	 * descendants, at kcovtrace: kcovtrace itself names the command's
+	 * tasks, and no other process (PR_SET_PTRACER_ANY would let every
+	 * process of the system at it).  A task whose parent exited before
+	 * its first stop has been reparented out of kcovtrace's descendants:
+	 * Yama refuses it (EPERM).  Without Yama, EINVAL.
+	 */
+	prctl(PR_SET_PTRACER, f->self);
 	if (pipe2(go, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
 		kct_session_close(kcov);
 		return fail(f, -errno, "pipe: %s", strerror(errno));
