@@ -19,8 +19,9 @@ static const char live_usage[] =
 "Record COMMAND as kcovtrace record does, into a temporary file (in\n"
 "$TMPDIR, default /tmp), print its call tree as kcovtrace replay does, with\n"
 "the symbols replay takes by default (/proc/kallsyms, if it is of the traced\n"
-"kernel), and remove the file.  Exits with COMMAND's exit status (or 128\n"
-"plus the signal that stopped the recording, as kcovtrace record).\n"
+"kernel), and remove the file.  Exits with COMMAND's exit status (or dies\n"
+"of the signal that killed it or stopped the recording, as kcovtrace\n"
+"record).\n"
 "\n"
 "  --buffer WORDS       kcov buffer size per task, in 64-bit words\n"
 "  --no-follow          trace COMMAND's main task only\n"
@@ -94,5 +95,8 @@ int cmd_live(int argc, char **argv)
 	/* replay parses its own arguments: getopt starts over at 0. */
 	optind = 0;
 	cmd_replay(2, replay_argv);
+	/* Now: main() may die of the command's signal, skipping atexit(). */
+	remove_trace();
+	live_path[0] = '\0';
 	return status;
 }

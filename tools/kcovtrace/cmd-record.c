@@ -35,10 +35,11 @@ static const char record_usage[] =
 "it) and write their records to a trace file: a stream per task, from its\n"
 "start to its exit, split at each exec, whose records are a stream of\n"
 "their own.  The tasks are followed with ptrace, which stops them at\n"
-"clone, fork, vfork and exec only.  Exits with COMMAND's exit status.\n"
-"SIGINT, SIGTERM or SIGHUP stops the recording: the tasks are killed, what\n"
-"they recorded written, the trace marked interrupted; exits with 128 plus\n"
-"the signal then.\n"
+"clone, fork, vfork and exec only.  Exits with COMMAND's exit status, or\n"
+"dies of the signal that killed it, once the trace is written.  SIGINT,\n"
+"SIGTERM or SIGHUP stops the recording: the tasks are killed, what they\n"
+"recorded written, the trace marked interrupted; it dies of the signal\n"
+"then.\n"
 "\n"
 "  -o, --output FILE    trace file (default: kcov.trace, the one it replaces\n"
 "                       kept as kcov.trace.old), written atomically\n"
@@ -864,11 +865,15 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	free(r.suppress_list);
 	free(r.syscall_list);
 	free(r.handles);
-	/* As a shell reports a command killed by that signal. */
+	/* As a shell reports a command killed by that signal; and main()
+	 * dies of it too (kcovtrace's own stop signal: what a shell
+	 * expects of a command that got one). */
 	if (r.stopped)
-		return 128 + r.stopped;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
+		exit_signal = r.stopped;
+	else if (WIFSIGNALED(status))
+		exit_signal = WTERMSIG(status);
+	if (exit_signal)
+		return 128 + exit_signal;
 	return WEXITSTATUS(status);
 }
 

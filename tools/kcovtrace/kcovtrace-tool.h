@@ -636,7 +636,15 @@ struct record_call {
 	const char *output;	/* NULL: -o's, or kcov.trace */
 };
 
+/*
+ * What record_run() returns is a shell's status: the command's exit
+ * status, or 128 plus the signal that killed it (or that stopped the
+ * recording).  For the latter it also sets exit_signal, which main() raises
+ * once the command's work is done, so that kcovtrace's caller sees the
+ * same death a shell reports (see main.c).
+ */
 int record_run(const struct record_call *call, int argc, char **argv);
+extern int exit_signal;
 
 int cmd_record(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

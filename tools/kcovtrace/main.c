@@ -3,8 +3,11 @@
  * kcovtrace: record, rebuild and explore kernel call trees from KCOV
  * function entry/exit records.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "kcovtrace-tool.h"
 
@@ -21,6 +24,32 @@ static const struct command {
 	{ "info", cmd_info, "what a trace holds: kernel, mode, flags, notes, streams" },
 	{ "dump", cmd_dump, "write a trace as raw records, folded stacks, Chrome JSON or PCs" },
 };
+
+int exit_signal;
+
+/*
+ * Dies of sig, as the command did, so that a calling shell sees a signal
+ * death ($? is 128 + sig, a script's trap or set -e acts on it, an
+ * interactive shell says "Terminated"), as strace does.  Without leaving a
+ * core of kcovtrace's where the command's may be: neither RLIMIT_CORE 0
+ * (which a core_pattern pipe may not heed) nor undumpable lets the kernel
+ * write one.  128 + sig if the signal does not kill (it always should).
+ */
+static int die_of_signal(int sig)
+{
+	struct rlimit none = { 0, 0 };
+	sigset_t set;
+
+	fflush(NULL);
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	return 128 + sig;
+}
 
 static void usage(FILE *out)
 {
@@ -55,8 +84,15 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name))
 			continue;
 		snprintf(prog, sizeof(prog), "kcovtrace: %s", argv[1]);
+		int status;
+
 		argv[1] = prog;
-		return commands[i].fn(argc - 1, argv + 1);
+		status = commands[i].fn(argc - 1, argv + 1);
+		/* Before atexit()'s handlers, which raise() would skip: a
+		 * command that sets exit_signal leaves none with work left. */
+		if (exit_signal)
+			return die_of_signal(exit_signal);
+		return status;
 	}
 	usage_die("unknown command '%s' (see kcovtrace --help)", argv[1]);
 }
