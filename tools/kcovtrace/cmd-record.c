@@ -71,6 +71,7 @@ static const char record_usage[] =
 "  -h, --help           this text\n";
 
 #define MAX_NR		1024	/* syscall numbers --syscalls takes */
+#define MAX_UNTRACED_WARNINGS	8	/* then a count at the end */
 #define ENOTSUPP	524	/* the kernel's, not in errno.h */
 
 struct recorder {
@@ -101,6 +102,7 @@ struct recorder {
 	bool kernel_filters;		/* the first task's KCOV_FILTER worked */
 	bool warned_filter;
 	uint64_t followed;		/* tasks followed */
+	uint64_t untraced;		/* tasks left untraced (a sandbox) */
 	/* the summary: what the trace holds */
 	uint64_t streams, records, syscalls, sections, full;
 	uint64_t end;			/* the streams' clock at the end */
@@ -805,6 +807,14 @@ int record_run(const struct record_call *call, int argc, char **argv)
 			continue;
 		if (err <= 0)
 			break;
+		/* A line each, as strace does, for the first few: a sandbox
+		 * that starts many tasks says the same of each. */
+		if (ev.type == FOLLOW_UNTRACED) {
+			if (++r.untraced <= MAX_UNTRACED_WARNINGS)
+				warn("task %d (%s) left untraced: %s", (int)ev.task->tid, ev.task->comm,
+				     ev.why);
+			continue;
+		}
 		if (ev.type == FOLLOW_NEW) {
 			r.followed++;
 			if (r.filtering)
@@ -854,6 +864,9 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		warn("a kcov buffer filled up: %llu %s lost records, how many the kernel does not say "
 		     "(try --buffer)", (unsigned long long)r.full,
 		     plural(r.full, "stream", "streams"));
+	if (r.untraced > MAX_UNTRACED_WARNINGS)
+		warn("%llu more tasks left untraced, as those above",
+		     (unsigned long long)(r.untraced - MAX_UNTRACED_WARNINGS));
 	if (fo.syscalls)
 		warn_unmatched(&r);
 	if (r.stopped)

@@ -26,6 +26,14 @@
  * are the task's own (and the end of the ptrace stop it returns from,
  * which the caller cuts off, see streams.c).
  *
+ * A task these syscalls cannot run in (a sandbox: a pid namespace where
+ * kcovtrace has no pid, a seccomp filter; or one of them fails in it) is
+ * detached and reported (FOLLOW_UNTRACED), to run on untraced, it and its
+ * threads and children, as strace leaves a task it cannot attach to.  The
+ * sandbox is read from /proc/TID/status first (untraceable()): a filter
+ * may kill the task at the first injected syscall, and a pid in another
+ * namespace may name another process.
+ *
  * The tasks are seized (PTRACE_SEIZE) with PTRACE_O_EXITKILL, so that they
  * die with the tracer instead of running on untraced or stopped, and with
  * the options that auto-attach every thread and child.  A new task's first
@@ -65,8 +73,16 @@ extern char **environ;
 
 #define MAX_SPARE	4	/* kcov buffers kept for the next new tasks */
 
+/* What /proc/PID/status says of a task's sandbox. */
+struct sandbox {
+	int ns_levels;		/* pid namespaces it has a pid in (NSpid) */
+	int seccomp;		/* 0 none, 1 strict, 2 filters (Seccomp) */
+	int filters;		/* how many filters (Seccomp_filters), or -1 */
+};
+
 struct ftask {
 	struct follow_task pub;
+	struct sandbox sb;	/* at its first stop */
 	bool stopped;		/* in a ptrace stop, to be resumed */
 	bool listen;		/* in a group stop: resume with PTRACE_LISTEN */
 	bool gone;		/* FOLLOW_EXIT reported: freed at the next call */
@@ -90,6 +106,9 @@ struct child_args {
 struct follow {
 	struct follow_opts opts;
 	pid_t self, main_pid;
+	struct sandbox self_sb;	/* kcovtrace's own */
+	char why[512];		/* FOLLOW_UNTRACED's reason */
+	int why_err;		/* and its errno, if any */
 	int errfd;		/* the child's exec error; EOF once it exec'ed */
 	int status;		/* the main task's wait status */
 	struct ftask **tasks;
@@ -119,6 +138,8 @@ static int __attribute__((format(printf, 3, 4))) fail(struct follow *f, int err,
 	return err < 0 ? err : -EIO;
 }
 
+static void read_status(const char *tid, struct follow_task *pub, struct sandbox *sb);
+
 struct follow *follow_new(const struct follow_opts *opts)
 {
 	struct follow *f = calloc(1, sizeof(*f));
@@ -128,6 +149,7 @@ struct follow *follow_new(const struct follow_opts *opts)
 	f->opts = *opts;
 	f->self = getpid();
 	f->errfd = -1;
+	read_status("self", NULL, &f->self_sb);
 	return f;
 }
 
@@ -194,26 +216,50 @@ static void remove_task(struct follow *f, struct ftask *t)
 	free(t);
 }
 
-/* pid and parent from /proc/TID/status, comm from /proc/TID/comm; the task
- * is stopped, so they cannot change under us. */
-static void read_task_info(struct ftask *t)
+/* Its pid and parent (if pub), and its sandbox, from /proc/TID/status
+ * ("self" for kcovtrace).  A kernel without pid namespaces lists no NSpid
+ * (0 levels, as for kcovtrace then), one before 5.9 no Seccomp_filters. */
+static void read_status(const char *tid, struct follow_task *pub, struct sandbox *sb)
 {
-	char path[64], line[256];
+	char path[64], line[1024];
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->pub.tid);
+	*sb = (struct sandbox){ .filters = -1 };
+	snprintf(path, sizeof(path), "/proc/%s/status", tid);
 	fp = fopen(path, "re");
-	if (fp) {
-		while (fgets(line, sizeof(line), fp)) {
-			int v;
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		int v;
 
-			if (sscanf(line, "Tgid: %d", &v) == 1)
-				t->pub.pid = v;
-			else if (sscanf(line, "PPid: %d", &v) == 1)
-				t->pub.ppid = v;
+		if (pub && sscanf(line, "Tgid: %d", &v) == 1) {
+			pub->pid = v;
+		} else if (pub && sscanf(line, "PPid: %d", &v) == 1) {
+			pub->ppid = v;
+		} else if (!strncmp(line, "NSpid:", 6)) {
+			/* A pid per level, from /proc's namespace down to
+			 * the task's own. */
+			for (char *p = line + 6; *(p += strspn(p, " \t")) && *p != '\n';
+			     p += strcspn(p, " \t\n"))
+				sb->ns_levels++;
+		} else if (sscanf(line, "Seccomp: %d", &v) == 1) {
+			sb->seccomp = v;
+		} else if (sscanf(line, "Seccomp_filters: %d", &v) == 1) {
+			sb->filters = v;
 		}
-		fclose(fp);
 	}
+	fclose(fp);
+}
+
+/* pid, parent and sandbox from /proc/TID/status, comm from /proc/TID/comm;
+ * the task is stopped, so they cannot change under us. */
+static void read_task_info(struct ftask *t)
+{
+	char path[64];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%d", (int)t->pub.tid);
+	read_status(path, &t->pub, &t->sb);
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)t->pub.tid);
 	fp = fopen(path, "re");
 	if (fp) {
@@ -319,8 +365,10 @@ static const char *errstr(long ret)
 
 /*
  * Enables kcov in t, stopped after a syscall instruction, with its buffer
- * t->pub.kcov: 0, -ESRCH if t died meanwhile, or another negative errno
- * with f->err set.
+ * t->pub.kcov: 0; 1 if t cannot have it (one of the syscalls failed in
+ * it, or it is no task to inject them into), left as it was, with f->why
+ * and f->why_err saying why; -ESRCH if t died meanwhile, or another
+ * negative errno with f->err set.
  */
 static int enable_kcov(struct follow *f, struct ftask *t)
 {
@@ -339,9 +387,11 @@ static int enable_kcov(struct follow *f, struct ftask *t)
 		return errno == ESRCH ? -ESRCH : fail(f, -errno, "ptrace(PTRACE_PEEKTEXT): %s", strerror(errno));
 	/* 0f 05: syscall.  A 32-bit task would stop after int 0x80 or
 	 * sysenter, with other syscall numbers. */
-	if ((word & 0xffff) != 0x050f)
-		return fail(f, -ENOEXEC, "task %d (%s) is not a 64-bit task stopped after a syscall: cannot enable kcov in it",
-			    (int)tid, t->pub.comm);
+	if ((word & 0xffff) != 0x050f) {
+		snprintf(f->why, sizeof(f->why), "it is not a 64-bit task stopped after a syscall");
+		f->why_err = -ENOEXEC;
+		return 1;
+	}
 	if (ptrace(PTRACE_GETSIGMASK, tid, (void *)sizeof(mask), &mask) ||
 	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof(all), &all))
 		return errno == ESRCH ? -ESRCH :
@@ -385,20 +435,67 @@ static int enable_kcov(struct follow *f, struct ftask *t)
 	    ptrace(PTRACE_SETSIGMASK, tid, (void *)sizeof(mask), &mask))
 		return errno == ESRCH ? -ESRCH :
 		       fail(f, -errno, "ptrace(PTRACE_SETREGS): %s", strerror(errno));
-	if (step)
-		return fail(f, (int)ret, "enabling kcov in task %d (%s): %s: %s%s", (int)tid, t->pub.comm,
-			    step, errstr(ret),
-			    ret == -EPERM || ret == -EACCES ?
-			    " (the task may not access kcovtrace's descriptors: does it drop privileges?)" :
-			    ret == -ENOSYS ? " (pidfd_getfd() needs Linux 5.6)" : "");
+	if (step) {
+		snprintf(f->why, sizeof(f->why), "%s: %s%s", step, errstr(ret),
+			 ret == -EPERM || ret == -EACCES ?
+			 " (the task may not access kcovtrace's descriptors: does it drop privileges?)" :
+			 ret == -ENOSYS ? " (pidfd_getfd() needs Linux 5.6)" : "");
+		f->why_err = (int)ret;
+		return 1;
+	}
 	kct_session_reset(t->pub.kcov);
 	return 0;
 }
 
 /*
+ * Why kcovtrace cannot inject its syscalls into a task in sandbox sb, or
+ * NULL.  pidfd_open() takes kcovtrace's pid in the task's pid namespace:
+ * a task in a namespace below kcovtrace's (unshare -pf, bwrap, a
+ * container) has no pid for kcovtrace there, and the number would name
+ * nobody, or another process.  The injected syscalls pass the task's
+ * seccomp filters: one could kill the task (SECCOMP_RET_KILL), refuse them
+ * or trap them.  Filters the task inherited from kcovtrace and nothing more
+ * (as many) are those kcovtrace itself runs under, with the same syscalls
+ * (the kcov ones in kcovtrace, pidfd_* being mere reads of its own): they
+ * let it run.  (No way around the namespace: kcovtrace has no pid in it,
+ * and nothing else names a process to pidfd_getfd().)
+ */
+static const char *untraceable(struct follow *f, const struct sandbox *sb)
+{
+	const struct sandbox *self = &f->self_sb;
+
+	if (sb->ns_levels > self->ns_levels)
+		return "it is in a pid namespace of its own, where kcovtrace has no pid for it to "
+		       "open (pidfd_open)";
+	if (sb->seccomp == 1)
+		return "it runs in seccomp's strict mode, which would kill it at the syscalls that "
+		       "enable kcov";
+	if (sb->seccomp && (sb->seccomp != self->seccomp || sb->filters < 0 ||
+			    sb->filters != self->filters))
+		return "it runs under a seccomp filter, which could kill it at the syscalls that "
+		       "enable kcov, or refuse them";
+	return NULL;
+}
+
+/* t stays untraced: detached, and reported, with f->why saying why. */
+static int untrace(struct follow *f, struct ftask *t, struct ftask **out)
+{
+	/* Its children and threads are not followed either: they inherit
+	 * what it has, and are left alone.  ESRCH: killed meanwhile. */
+	if (ptrace(PTRACE_DETACH, t->pub.tid, NULL, (void *)(long)t->resume_sig) && errno != ESRCH)
+		return fail(f, -errno, "ptrace(PTRACE_DETACH): %s", strerror(errno));
+	t->gone = true;
+	t->stopped = false;
+	*out = t;
+	return 2;
+}
+
+/*
  * The first stop of task tid (status): a task to follow from now on, its
  * kcov enabled.  1 and *out set, 0 if it died meanwhile (killed before it
- * ran any code of its own: it is not reported), or a negative errno.
+ * ran any code of its own: it is not reported), 2 and *out set if it
+ * cannot be traced (f->why says why: the task runs on untraced, detached),
+ * or a negative errno.
  */
 static int new_task(struct follow *f, pid_t tid, int status, struct kct_session *kcov,
 		    struct ftask **out)
@@ -406,6 +503,7 @@ static int new_task(struct follow *f, pid_t tid, int status, struct kct_session 
 	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = f->opts.buffer_words };
 	struct ftask *t = add_task(f, tid);
 	int err, sig = WSTOPSIG(status);
+	const char *why;
 
 	if (!t)
 		return fail(f, -ENOMEM, "out of memory");
@@ -418,6 +516,14 @@ static int new_task(struct follow *f, pid_t tid, int status, struct kct_session 
 	if ((status >> 16 == 0 && tid != f->main_pid) || (status >> 16 && is_stop_signal(sig)))
 		t->resume_sig = sig;
 	read_task_info(t);
+	why = untraceable(f, &t->sb);
+	/* The command's first task has kcovtrace's sandbox: never here. */
+	if (why && tid != f->main_pid) {
+		snprintf(f->why, sizeof(f->why), "%s", why);
+		f->why_err = 0;
+		kct_session_close(kcov);
+		return untrace(f, t, out);
+	}
 	if (!kcov && f->nr_spare)
 		kcov = f->spare[--f->nr_spare];
 	if (!kcov) {
@@ -436,6 +542,12 @@ static int new_task(struct follow *f, pid_t tid, int status, struct kct_session 
 		remove_task(f, t);
 		return 0;
 	}
+	/* Without the command's own task there is nothing to record. */
+	if (err == 1 && tid == f->main_pid)
+		return fail(f, f->why_err, "enabling kcov in task %d (%s): %s", (int)tid, t->pub.comm,
+			    f->why);
+	if (err == 1)
+		return untrace(f, t, out);
 	if (err)
 		return err;
 	*out = t;
@@ -588,7 +700,8 @@ int follow_start(struct follow *f, char **argv)
 	 * tasks, and no other process (PR_SET_PTRACER_ANY would let every
 	 * process of the system at it).  A task whose parent exited before
 	 * its first stop has been reparented out of kcovtrace's descendants:
-	 * Yama refuses it (EPERM).  Without Yama, EINVAL.
+	 * Yama refuses it (EPERM), and it is left untraced.  Without Yama,
+	 * EINVAL.
 	 */
 	prctl(PR_SET_PTRACER, f->self);
 	if (pipe2(go, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
@@ -807,7 +920,8 @@ int follow_next(struct follow *f, struct follow_event *ev)
 				continue;
 			}
 			memset(ev, 0, sizeof(*ev));
-			ev->type = FOLLOW_NEW;
+			ev->type = err == 2 ? FOLLOW_UNTRACED : FOLLOW_NEW;
+			ev->why = err == 2 ? f->why : NULL;
 			return report(f, t, ev);
 		}
 		t->stopped = true;

@@ -51,6 +51,11 @@ enum follow_event_type {
 	FOLLOW_SYSCALL_ENTRY,	/* opts.syscalls: about to run a syscall */
 	FOLLOW_SYSCALL_EXIT,	/* and back from it */
 	FOLLOW_EXIT,		/* it is gone: its buffer is final */
+	FOLLOW_UNTRACED,	/* a new task kcov cannot be enabled in (a
+				   sandbox: another pid namespace, a seccomp
+				   filter; why says which): it runs on
+				   untraced, and so do its threads and
+				   children, never reported */
 };
 
 struct follow_event {
@@ -63,6 +68,7 @@ struct follow_event {
 	pid_t old_tid;		/* EXEC: the tid before it (a thread that
 				   execs takes its leader's) */
 	int status;		/* EXIT: as waitpid() reports it */
+	const char *why;	/* UNTRACED: why, a phrase ("it is in ...") */
 };
 
 struct follow;

@@ -536,6 +536,9 @@ int streams_event(struct streams *s, const struct follow_event *ev)
 		free(st);
 		t->data = NULL;
 		break;
+	case FOLLOW_UNTRACED:
+		/* No stream: it never had a buffer. */
+		break;
 	}
 	return err;
 }
