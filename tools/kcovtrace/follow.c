@@ -83,6 +83,7 @@ struct sandbox {
 struct ftask {
 	struct follow_task pub;
 	struct sandbox sb;	/* at its first stop */
+	size_t index;		/* in f->tasks */
 	bool stopped;		/* in a ptrace stop, to be resumed */
 	bool listen;		/* in a group stop: resume with PTRACE_LISTEN */
 	bool gone;		/* FOLLOW_EXIT reported: freed at the next call */
@@ -113,6 +114,8 @@ struct follow {
 	int status;		/* the main task's wait status */
 	struct ftask **tasks;
 	size_t nr_tasks, max_tasks;
+	struct ftask **by_tid;	/* the tasks not gone, by tid */
+	size_t tid_mask, nr_by_tid;
 	struct ftask *current;	/* the task of the last event */
 	struct follow_event stash; /* an event to report at the next call */
 	bool stashed;
@@ -170,12 +173,96 @@ int follow_status(const struct follow *f)
 
 /* ---- the task table ---- */
 
+/*
+ * Every task is in f->tasks (at its index), and, until it is gone, in
+ * f->by_tid, an open-addressing table keyed by tid (linear probing, at
+ * most half full, deletion by shifting back): each wait event looks its
+ * task up in constant time, whatever the number of tasks.  A gone task
+ * waits in f->tasks for the next call to free it, while its tid may be a
+ * new task's already (a thread that execs takes its leader's).
+ */
+static size_t tid_slot(const struct follow *f, pid_t tid)
+{
+	return (size_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ULL) >> 32) & f->tid_mask;
+}
+
 static struct ftask *find_task(struct follow *f, pid_t tid)
 {
-	for (size_t i = 0; i < f->nr_tasks; i++)
-		if (f->tasks[i]->pub.tid == tid && !f->tasks[i]->gone)
-			return f->tasks[i];
+	if (!f->by_tid)
+		return NULL;
+	for (size_t i = tid_slot(f, tid); f->by_tid[i]; i = (i + 1) & f->tid_mask)
+		if (f->by_tid[i]->pub.tid == tid)
+			return f->by_tid[i];
 	return NULL;
+}
+
+static void tid_insert(struct follow *f, struct ftask *t)
+{
+	size_t i;
+
+	for (i = tid_slot(f, t->pub.tid); f->by_tid[i]; i = (i + 1) & f->tid_mask)
+		;
+	f->by_tid[i] = t;
+	f->nr_by_tid++;
+}
+
+/* Room for one more task; -ENOMEM. */
+static int tid_reserve(struct follow *f)
+{
+	struct ftask **old = f->by_tid;
+	size_t n = f->by_tid ? f->tid_mask + 1 : 0;
+
+	if (2 * (f->nr_by_tid + 1) <= n)
+		return 0;
+	f->by_tid = calloc(n ? 2 * n : 64, sizeof(*f->by_tid));
+	if (!f->by_tid) {
+		f->by_tid = old;
+		return -ENOMEM;
+	}
+	f->tid_mask = (n ? 2 * n : 64) - 1;
+	f->nr_by_tid = 0;
+	for (size_t i = 0; i < n; i++)
+		if (old[i])
+			tid_insert(f, old[i]);
+	free(old);
+	return 0;
+}
+
+static void tid_delete(struct follow *f, const struct ftask *t)
+{
+	size_t i = tid_slot(f, t->pub.tid), j;
+
+	while (f->by_tid[i] != t)
+		i = (i + 1) & f->tid_mask;
+	/* Shift back each entry after it in the run whose home slot is not
+	 * between the hole and it (cyclically): its probe passes the hole. */
+	for (j = (i + 1) & f->tid_mask; f->by_tid[j]; j = (j + 1) & f->tid_mask) {
+		size_t home = tid_slot(f, f->by_tid[j]->pub.tid);
+
+		if (((j - home) & f->tid_mask) >= ((j - i) & f->tid_mask)) {
+			f->by_tid[i] = f->by_tid[j];
+			i = j;
+		}
+	}
+	f->by_tid[i] = NULL;
+	f->nr_by_tid--;
+}
+
+/* t is gone: out of the tid table, freed at the next call. */
+static void set_gone(struct follow *f, struct ftask *t)
+{
+	if (!t->gone)
+		tid_delete(f, t);
+	t->gone = true;
+}
+
+/* t takes tid, which its exec gave it; no other live task has it. */
+static void set_tid(struct follow *f, struct ftask *t, pid_t tid)
+{
+	/* A deletion then an insertion: the table needs no more room. */
+	tid_delete(f, t);
+	t->pub.tid = tid;
+	tid_insert(f, t);
 }
 
 static struct ftask *add_task(struct follow *f, pid_t tid)
@@ -191,11 +278,15 @@ static struct ftask *add_task(struct follow *f, pid_t tid)
 		f->tasks = v;
 		f->max_tasks = n;
 	}
+	if (tid_reserve(f))
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->pub.tid = tid;
+	t->index = f->nr_tasks;
 	f->tasks[f->nr_tasks++] = t;
+	tid_insert(f, t);
 	return t;
 }
 
@@ -203,12 +294,11 @@ static struct ftask *add_task(struct follow *f, pid_t tid)
  * next new one. */
 static void remove_task(struct follow *f, struct ftask *t)
 {
-	for (size_t i = 0; i < f->nr_tasks; i++) {
-		if (f->tasks[i] == t) {
-			f->tasks[i] = f->tasks[--f->nr_tasks];
-			break;
-		}
-	}
+	if (!t->gone)
+		tid_delete(f, t);
+	/* The last task takes its place. */
+	f->tasks[t->index] = f->tasks[--f->nr_tasks];
+	f->tasks[t->index]->index = t->index;
 	if (t->pub.kcov && t->reaped && f->nr_spare < MAX_SPARE)
 		f->spare[f->nr_spare++] = t->pub.kcov;
 	else
@@ -484,7 +574,7 @@ static int untrace(struct follow *f, struct ftask *t, struct ftask **out)
 	 * what it has, and are left alone.  ESRCH: killed meanwhile. */
 	if (ptrace(PTRACE_DETACH, t->pub.tid, NULL, (void *)(long)t->resume_sig) && errno != ESRCH)
 		return fail(f, -errno, "ptrace(PTRACE_DETACH): %s", strerror(errno));
-	t->gone = true;
+	set_gone(f, t);
 	t->stopped = false;
 	*out = t;
 	return 2;
@@ -814,14 +904,15 @@ static int exec_event(struct follow *f, struct ftask *t, struct follow_event *ev
 			/* t is the old leader, which is gone: its place (and
 			 * execs, whose first is the command's) are the
 			 * execer's. */
-			execer->pub.tid = tid;
 			execer->pub.main = t->pub.main;
 			if (t->pub.main)
 				execer->pub.execs = t->pub.execs;
 			t->pub.main = false;
 			/* de_thread() waited for it to be a zombie. */
-			t->gone = t->reaped = true;
+			set_gone(f, t);
+			t->reaped = true;
 			t->stopped = false;
+			set_tid(f, execer, tid);
 			execer->stopped = true;
 		} else {
 			execer = t;
@@ -894,7 +985,8 @@ int follow_next(struct follow *f, struct follow_event *ev)
 			 * like the others, not the command failing to start. */
 			if (t->pub.main && !t->pub.execs && !f->stopping)
 				return child_failed(f);
-			t->gone = t->reaped = true;
+			set_gone(f, t);
+			t->reaped = true;
 			t->stopped = false;
 			memset(ev, 0, sizeof(*ev));
 			ev->type = FOLLOW_EXIT;
@@ -992,6 +1084,7 @@ void follow_free(struct follow *f)
 	for (int i = 0; i < f->nr_spare; i++)
 		kct_session_close(f->spare[i]);
 	free(f->tasks);
+	free(f->by_tid);
 	if (f->errfd >= 0)
 		close(f->errfd);
 	/* Not while a task killed above may still run on it. */
