@@ -57,6 +57,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -72,6 +73,17 @@ extern char **environ;
 #define ENOTSUPP	524	/* the kernel's, not in errno.h */
 
 #define MAX_SPARE	4	/* kcov buffers kept for the next new tasks */
+
+/*
+ * Without --buffer, a task's buffer is 1M words (8 MiB) while the buffers
+ * take less than an eighth of the machine's memory (kernel memory: kcov
+ * vmalloc()s them), and each new task's is halved as long as it does not
+ * fit in that, down to 32K words (256 KiB).  A command of a few tasks gets
+ * big buffers; one of 1,000 threads fits in a guest of 1 GB (8 MiB each
+ * would take 8 GB): 125 MB for its first 16 tasks, 256 KiB for the rest.
+ */
+#define DEFAULT_WORDS	(1ULL << 20)
+#define MIN_AUTO_WORDS	(1ULL << 15)
 
 /* What /proc/PID/status says of a task's sandbox. */
 struct sandbox {
@@ -102,6 +114,8 @@ struct child_args {
 	int go;			/* EOF: the tracer has seized it */
 	int go_w, err_r;	/* the tracer's ends, copied: closed */
 	int errfd;		/* its execve()'s errno if it fails */
+	bool restore_nofile;	/* kcovtrace raised RLIMIT_NOFILE: the */
+	struct rlimit nofile;	/* command gets it back as it was */
 };
 
 struct follow {
@@ -121,6 +135,8 @@ struct follow {
 	bool stashed;
 	struct kct_session *spare[MAX_SPARE];
 	int nr_spare;
+	uint64_t buffer_bytes;	/* of every buffer open, spares too */
+	uint64_t budget;	/* what they may take before new ones shrink */
 	bool stopping;		/* follow_stop(): every task killed */
 	int exec_failed;	/* follow_start(): 127, no such command; 126,
 				   one that cannot run; 0 */
@@ -153,6 +169,7 @@ struct follow *follow_new(const struct follow_opts *opts)
 	f->self = getpid();
 	f->errfd = -1;
 	read_status("self", NULL, &f->self_sb);
+	f->budget = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE) / 8;
 	return f;
 }
 
@@ -169,6 +186,34 @@ const char *follow_error(const struct follow *f)
 int follow_status(const struct follow *f)
 {
 	return f->status;
+}
+
+/* ---- kcov buffers ---- */
+
+/* A buffer for a new task (see DEFAULT_WORDS); 0 or a negative errno. */
+static int open_buffer(struct follow *f, struct kct_session **kcov)
+{
+	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = f->opts.buffer_words };
+	int err;
+
+	if (!opts.buffer_words) {
+		opts.buffer_words = DEFAULT_WORDS;
+		while (opts.buffer_words > MIN_AUTO_WORDS &&
+		       f->buffer_bytes + opts.buffer_words * sizeof(uint64_t) > f->budget)
+			opts.buffer_words /= 2;
+	}
+	err = kct_session_open(&opts, kcov);
+	if (!err)
+		f->buffer_bytes += kct_session_buffer_words(*kcov) * sizeof(uint64_t);
+	return err;
+}
+
+static void close_buffer(struct follow *f, struct kct_session *kcov)
+{
+	if (!kcov)
+		return;
+	f->buffer_bytes -= kct_session_buffer_words(kcov) * sizeof(uint64_t);
+	kct_session_close(kcov);
 }
 
 /* ---- the task table ---- */
@@ -302,7 +347,7 @@ static void remove_task(struct follow *f, struct ftask *t)
 	if (t->pub.kcov && t->reaped && f->nr_spare < MAX_SPARE)
 		f->spare[f->nr_spare++] = t->pub.kcov;
 	else
-		kct_session_close(t->pub.kcov);
+		close_buffer(f, t->pub.kcov);
 	free(t);
 }
 
@@ -590,7 +635,6 @@ static int untrace(struct follow *f, struct ftask *t, struct ftask **out)
 static int new_task(struct follow *f, pid_t tid, int status, struct kct_session *kcov,
 		    struct ftask **out)
 {
-	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = f->opts.buffer_words };
 	struct ftask *t = add_task(f, tid);
 	int err, sig = WSTOPSIG(status);
 	const char *why;
@@ -611,13 +655,13 @@ static int new_task(struct follow *f, pid_t tid, int status, struct kct_session 
 	if (why && tid != f->main_pid) {
 		snprintf(f->why, sizeof(f->why), "%s", why);
 		f->why_err = 0;
-		kct_session_close(kcov);
+		close_buffer(f, kcov);
 		return untrace(f, t, out);
 	}
 	if (!kcov && f->nr_spare)
 		kcov = f->spare[--f->nr_spare];
 	if (!kcov) {
-		err = kct_session_open(&opts, &kcov);
+		err = open_buffer(f, &kcov);
 		if (err)
 			return fail(f, err, "a kcov buffer for task %d: %s%s", (int)tid, kct_strerror(err),
 				    err == -ENOMEM ? " (try a smaller --buffer)" : "");
@@ -721,6 +765,8 @@ static int __attribute__((noinline, no_sanitize("address", "undefined"))) child(
 	raw_syscall(SYS_kill, raw_syscall(SYS_getpid, 0, 0, 0), SIGSTOP, 0);
 	/* Seized with PTRACE_O_EXITKILL: the command needs no death signal. */
 	raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, 0, 0);
+	if (a->restore_nofile)
+		raw_syscall(SYS_setrlimit, RLIMIT_NOFILE, (long)&a->nofile, 0);
 	ret = raw_syscall(SYS_execve, (long)a->prog, (long)a->argv, (long)a->envp);
 	err = (int)-ret;
 	raw_syscall(SYS_write, a->errfd, (long)&err, sizeof(err));
@@ -755,7 +801,6 @@ static int child_failed(struct follow *f)
 
 int follow_start(struct follow *f, char **argv)
 {
-	struct kct_session_opts opts = { .sz = sizeof(opts), .buffer_words = f->opts.buffer_words };
 	long options = PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD;
 	struct kct_session *kcov;
 	struct sigaction ign = { .sa_handler = SIG_IGN };
@@ -766,19 +811,19 @@ int follow_start(struct follow *f, char **argv)
 
 	if (f->opts.children)
 		options |= PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK;
-	err = kct_session_open(&opts, &kcov);
+	err = open_buffer(f, &kcov);
 	if (err == -EINVAL)
 		return fail(f, err, "--buffer must be a multiple of 512 words, from 512 to 2^31");
 	if (err)
 		return fail(f, err, "/sys/kernel/debug/kcov: %s%s", kct_strerror(err),
 			    err == -ENOENT ? " (no CONFIG_KCOV, or debugfs not mounted)" : "");
 	if (access("/proc/self/status", R_OK)) {
-		kct_session_close(kcov);
+		close_buffer(f, kcov);
 		return fail(f, -ENOENT, "/proc/self/status: %s (is /proc mounted?)", strerror(errno));
 	}
 	prog = find_program(argv[0]);
 	if (!prog) {
-		kct_session_close(kcov);
+		close_buffer(f, kcov);
 		f->exec_failed = 127;
 		return fail(f, -ENOENT, "%s: command not found", argv[0]);
 	}
@@ -795,7 +840,7 @@ int follow_start(struct follow *f, char **argv)
 	 */
 	prctl(PR_SET_PTRACER, f->self);
 	if (pipe2(go, O_CLOEXEC) || pipe2(errpipe, O_CLOEXEC)) {
-		kct_session_close(kcov);
+		close_buffer(f, kcov);
 		return fail(f, -errno, "pipe: %s", strerror(errno));
 	}
 	/* What the child reads, left alone until follow_free(). */
@@ -804,6 +849,18 @@ int follow_start(struct follow *f, char **argv)
 		.prog = prog, .argv = argv, .envp = environ, .tracer = f->self,
 		.go = go[0], .go_w = go[1], .err_r = errpipe[0], .errfd = errpipe[1],
 	};
+	/*
+	 * A kcov descriptor per task: a command of 1,000 threads needs more
+	 * than the usual soft limit of 1024, so kcovtrace takes what the hard
+	 * limit allows.  The command gets the limit it had, before its exec:
+	 * a program may depend on it (select() takes descriptors below 1024).
+	 */
+	if (!getrlimit(RLIMIT_NOFILE, &f->child.nofile) &&
+	    f->child.nofile.rlim_cur < f->child.nofile.rlim_max) {
+		struct rlimit raised = { f->child.nofile.rlim_max, f->child.nofile.rlim_max };
+
+		f->child.restore_nofile = !setrlimit(RLIMIT_NOFILE, &raised);
+	}
 	f->stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (f->stack == MAP_FAILED) {
@@ -819,7 +876,7 @@ int follow_start(struct follow *f, char **argv)
 	if (err) {
 		close(go[1]);
 		close(errpipe[0]);
-		kct_session_close(kcov);
+		close_buffer(f, kcov);
 		return fail(f, err, "clone: %s", strerror(-err));
 	}
 	f->errfd = errpipe[0];
@@ -829,7 +886,7 @@ int follow_start(struct follow *f, char **argv)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		f->main_reaped = true;
-		kct_session_close(kcov);
+		close_buffer(f, kcov);
 		return fail(f, err, "ptrace(PTRACE_SEIZE): %s", strerror(-err));
 	}
 	close(go[1]);
@@ -850,7 +907,7 @@ int follow_start(struct follow *f, char **argv)
 	if (!err)
 		err = new_task(f, pid, status, kcov, &t);
 	else
-		kct_session_close(kcov);
+		close_buffer(f, kcov);
 	if (err == 0 || err == -ESRCH)
 		return child_failed(f);
 	if (err < 0)
@@ -1078,11 +1135,11 @@ void follow_free(struct follow *f)
 	for (size_t i = 0; i < f->nr_tasks; i++) {
 		if (!f->tasks[i]->gone)
 			kill(f->tasks[i]->pub.tid, SIGKILL);
-		kct_session_close(f->tasks[i]->pub.kcov);
+		close_buffer(f, f->tasks[i]->pub.kcov);
 		free(f->tasks[i]);
 	}
 	for (int i = 0; i < f->nr_spare; i++)
-		kct_session_close(f->spare[i]);
+		close_buffer(f, f->spare[i]);
 	free(f->tasks);
 	free(f->by_tid);
 	if (f->errfd >= 0)
