@@ -116,6 +116,7 @@ struct child_args {
 	int errfd;		/* its execve()'s errno if it fails */
 	bool restore_nofile;	/* kcovtrace raised RLIMIT_NOFILE: the */
 	struct rlimit nofile;	/* command gets it back as it was */
+	sigset_t mask;		/* kcovtrace's signal mask */
 };
 
 struct follow {
@@ -729,16 +730,31 @@ static char *find_program(const char *name)
 
 /* x86-64's syscall instruction, as enable_kcov() expects to find it before
  * the child's stop. */
-static inline __attribute__((always_inline)) long raw_syscall(long nr, long a0, long a1, long a2)
+static inline __attribute__((always_inline)) long raw_syscall4(long nr, long a0, long a1, long a2,
+							       long a3)
 {
+	register long r10 __asm__("r10") = a3;
 	long ret;
 
 	__asm__ __volatile__("syscall"
 			     : "=a"(ret)
-			     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+			     : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10)
 			     : "rcx", "r11", "memory");
 	return ret;
 }
+
+static inline __attribute__((always_inline)) long raw_syscall(long nr, long a0, long a1, long a2)
+{
+	return raw_syscall4(nr, a0, a1, a2, 0);
+}
+
+/* The kernel's struct sigaction on x86-64, as rt_sigaction() takes it. */
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
 
 /*
  * The child: waits until the tracer has seized it (EOF on go), stops for
@@ -753,6 +769,24 @@ static int __attribute__((noinline, no_sanitize("address", "undefined"))) child(
 	int err;
 	char c;
 
+	/*
+	 * It starts with every signal blocked (follow_start()): a handler of
+	 * kcovtrace's would run kcovtrace's code in kcovtrace's memory.  So
+	 * any signal with one takes its default action until the exec (which
+	 * resets handlers, and keeps ignored signals ignored), and then the
+	 * child takes kcovtrace's mask, as fork() would have given it.
+	 */
+	for (int sig = 1; sig <= 64; sig++) {
+		struct ksigaction act;
+
+		if (raw_syscall4(SYS_rt_sigaction, sig, 0, (long)&act, sizeof(uint64_t)) ||
+		    act.handler == (void *)SIG_DFL || act.handler == (void *)SIG_IGN)
+			continue;
+		act = (struct ksigaction){ .handler = (void *)SIG_DFL };
+		raw_syscall4(SYS_rt_sigaction, sig, (long)&act, 0, sizeof(uint64_t));
+	}
+	/* (The kernel's sigset is the first word of glibc's.) */
+	raw_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, (long)&a->mask, 0, sizeof(uint64_t));
 	raw_syscall(SYS_close, a->go_w, 0, 0);
 	raw_syscall(SYS_close, a->err_r, 0, 0);
 	/* Should the tracer die before it seized us: do not stop untraced. */
@@ -867,9 +901,16 @@ int follow_start(struct follow *f, char **argv)
 		f->stack = NULL;
 		err = -errno;
 	} else {
+		sigset_t all;
+
+		/* Blocked until the child has no handler of kcovtrace's left
+		 * (see child()). */
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, &f->child.mask);
 		/* SIGCHLD: an ordinary child, waited for as one. */
 		pid = clone(child, (char *)f->stack + CHILD_STACK, CLONE_VM | SIGCHLD, &f->child);
 		err = pid < 0 ? -errno : 0;
+		sigprocmask(SIG_SETMASK, &f->child.mask, NULL);
 	}
 	close(go[0]);
 	close(errpipe[1]);
