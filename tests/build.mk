@@ -45,9 +45,9 @@ SUITES += $(TESTS_O)/lib/test-filter
 check-deps: $(TESTS_O)/lib/test-filter
 
 # The session's mode fallbacks, against an ioctl() that plays the kernel.
-$(TESTS_O)/lib/test-session: tests/lib/test-session.c $(LIBKCOVTRACE_A)
+$(TESTS_O)/lib/test-session: tests/lib/test-session.c lib/kcov_uapi.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -Wl,--wrap=ioctl -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+	$(CC) $(CFLAGS) -Iinclude -Ilib -Wl,--wrap=ioctl -o $@ $< $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/lib/test-session
 check-deps: $(TESTS_O)/lib/test-session
 
@@ -134,9 +134,9 @@ check-deps: $(TESTS_O)/lib/test-trace
 # record's stream cuts, on synthetic buffers; its userspace filter, on a
 # kcov buffer played by a file.
 $(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tests/lib/testlib.h tools/kcovtrace/streams.c \
-		$(wildcard tools/kcovtrace/*.h) $(LIBKCOVTRACE_A)
+		$(wildcard tools/kcovtrace/*.h) lib/kcov_uapi.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -Wl,--wrap=ioctl -o $@ $< tools/kcovtrace/streams.c \
+	$(CC) $(CFLAGS) -Iinclude -Ilib -Itools/kcovtrace -Wl,--wrap=ioctl -o $@ $< tools/kcovtrace/streams.c \
 		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/tools/test-cut
 check-deps: $(TESTS_O)/tools/test-cut

@@ -15,10 +15,11 @@ $(OBJ)/tools/kcovtrace/syscalls.h: | deps-base
 	{ echo 'static const struct { const char *name; int nr; } syscall_table[] = {'; \
 	  cat $@.tmp; echo '};'; } > $@ && rm -f $@.tmp
 
-$(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c $(wildcard tools/kcovtrace/*.h) include/kcovtrace.h \
+# -Ilib: lib/kcov_uapi.h, kcov's UAPI (the library's private header).
+$(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c $(wildcard tools/kcovtrace/*.h) include/kcovtrace.h lib/kcov_uapi.h \
 		$(OBJ)/tools/kcovtrace/syscalls.h | deps-lib
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -I$(OBJ)/tools/kcovtrace -c -o $@ $<
+	$(CC) $(CFLAGS) -Iinclude -Ilib -I$(OBJ)/tools/kcovtrace -c -o $@ $<
 
 $(KCOVTRACE): $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) | $(BIN)/.dir
 	$(CC) $(LDFLAGS) -o $@ $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) $(LIB_LDLIBS)

@@ -18,8 +18,7 @@
 
 #include "streams.h"
 #include "../lib/testlib.h"
-
-#define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
+#include "kcov_uapi.h"
 
 static void check(bool cond, const char *name, const char *records, const char *got)
 {

@@ -17,35 +17,19 @@
 #include <unistd.h>
 
 #include "kcovtrace.h"
+#include "kcov_uapi.h"
 
-#define ENOTSUPP		524
-#define KCOV_INIT_TRACE		_IOR('c', 1, unsigned long)
-#define KCOV_ENABLE		_IO('c', 100)
-#define KCOV_DISABLE		_IO('c', 101)
-#define KCOV_REMOTE_ENABLE	_IOW('c', 102, struct kcov_remote_arg)
-#define KCOV_FILTER		_IOW('c', 103, struct kcov_filter)
-
-struct kcov_remote_arg {
-	uint32_t trace_mode;
-	uint32_t area_size;
-	uint32_t num_handles;
-	uint32_t pad;
-	uint64_t common_handle;
-	uint64_t handles[];
-};
-
-/* From the UAPI of issue 10 (kcov-filter-uapi.h), spelled out again: the
- * library's copy is what is tested. */
-struct kcov_filter {
-	uint32_t max_depth;
-	uint32_t flags;
-	uint32_t num_ranges;
-	uint32_t pad;
-	struct {
-		uint64_t start;
-		uint64_t end;
-	} ranges[];
-};
+/* The library's copy of the UAPI of issue 10 (kcov-filter-uapi.h), held to
+ * its layout. */
+_Static_assert(sizeof(struct kcov_filter) == 16 &&
+	       __builtin_offsetof(struct kcov_filter, max_depth) == 0 &&
+	       __builtin_offsetof(struct kcov_filter, flags) == 4 &&
+	       __builtin_offsetof(struct kcov_filter, num_ranges) == 8 &&
+	       __builtin_offsetof(struct kcov_filter, ranges) == 16 &&
+	       sizeof(struct kcov_filter_range) == 16, "struct kcov_filter");
+_Static_assert(sizeof(struct kcov_remote_arg) == 24 &&
+	       __builtin_offsetof(struct kcov_remote_arg, common_handle) == 16,
+	       "struct kcov_remote_arg");
 
 static int tests, failures;
 static int reject_filter;	/* the errno for KCOV_FILTER */

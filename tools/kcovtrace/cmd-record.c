@@ -25,6 +25,7 @@
 
 #include "kcovtrace-tool.h"
 #include "follow.h"
+#include "kcov_uapi.h"
 #include "streams.h"
 
 static const char record_usage[] =
@@ -74,7 +75,6 @@ static const char record_usage[] =
 
 #define MAX_NR		1024	/* syscall numbers --syscalls takes */
 #define MAX_UNTRACED_WARNINGS	8	/* then a count at the end */
-#define ENOTSUPP	524	/* the kernel's, not in errno.h */
 
 struct recorder {
 	const char *output;

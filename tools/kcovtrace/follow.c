@@ -66,11 +66,9 @@
 #include <linux/ptrace.h>
 
 #include "follow.h"
+#include "kcov_uapi.h"
 
 extern char **environ;
-
-#define KCOV_ENABLE	_IO('c', 100)
-#define ENOTSUPP	524	/* the kernel's, not in errno.h */
 
 #define MAX_SPARE	4	/* kcov buffers kept for the next new tasks */
 
