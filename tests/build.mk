@@ -133,10 +133,10 @@ check-deps: $(TESTS_O)/lib/test-trace
 
 # record's stream cuts, on synthetic buffers; its userspace filter, on a
 # kcov buffer played by a file.
-$(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tests/lib/testlib.h tools/kcovtrace/streams.c \
+$(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tests/lib/testlib.h tools/kcovtrace/record-cut.c \
 		$(wildcard tools/kcovtrace/*.h) lib/kcov_uapi.h $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinclude -Ilib -Itools/kcovtrace -Wl,--wrap=ioctl -o $@ $< tools/kcovtrace/streams.c \
+	$(CC) $(CFLAGS) -Iinclude -Ilib -Itools/kcovtrace -Wl,--wrap=ioctl -o $@ $< tools/kcovtrace/record-cut.c \
 		$(LIBKCOVTRACE_A) $(LIB_LDLIBS)
 SUITES += $(TESTS_O)/tools/test-cut
 check-deps: $(TESTS_O)/tools/test-cut

@@ -8,7 +8,7 @@
  * tests/kcovtrace/run to compare its replay with replay --depth and
  * --collapse of IN: two implementations of one rule, checking each other.
  * With --trim, each stream loses its records up to where its depth is at
- * its lowest (record's cut of a ptrace stop's end, streams.c): the depth
+ * its lowest (record's cut of a ptrace stop's end, record-cut.c): the depth
  * the filter counts from the stream's start (as the kernel's counts from
  * KCOV_ENABLE, never below 0) and the decoder's (from the stream's
  * outermost frame, entered before it began or not) agree from there on.
@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "kcovtrace.h"
-#include "streams.h"
+#include "record-cut.h"
 
 static void __attribute__((noreturn)) fail(const char *what, int err)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of kcovtrace record's stream cuts (tools/kcovtrace/streams.c)
+ * Unit tests of kcovtrace record's stream cuts (tools/kcovtrace/record-cut.c)
  * on synthetic buffers, in the notation of tests/lib/test-decode.c:
  * E1 = entry at pc 1, X1 = exit at pc 1, B1 = block at pc 1, D1/-2 = EESUM
  * record with delta 1 and mindelta -2, Dsat = a saturated one.  And the
@@ -16,7 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "streams.h"
+#include "record-cut.h"
 #include "../lib/testlib.h"
 #include "kcov_uapi.h"
 
@@ -78,7 +78,7 @@ static void check_sections(const char *name, const char *records, const char *wa
 	check(!strcmp(sections, want), name, records, sections);
 }
 
-/* ---- streams.c's userspace filter, on a fake kcov buffer ---- */
+/* ---- record-cut.c's userspace filter, on a fake kcov buffer ---- */
 
 int __real_ioctl(int fd, unsigned long request, ...);
 

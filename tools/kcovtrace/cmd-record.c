@@ -26,7 +26,7 @@
 #include "kcovtrace-tool.h"
 #include "follow.h"
 #include "kcov_uapi.h"
-#include "streams.h"
+#include "record-cut.h"
 
 static const char record_usage[] =
 "usage: kcovtrace record [options] -- COMMAND [ARGS...]\n"

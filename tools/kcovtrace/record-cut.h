@@ -4,8 +4,8 @@
  * per task (split at each exec, the exec a stream of its own), per traced
  * syscall, or per remote section, each cut to the frames it is about.
  */
-#ifndef KCOVTRACE_STREAMS_H
-#define KCOVTRACE_STREAMS_H
+#ifndef KCOVTRACE_RECORD_CUT_H
+#define KCOVTRACE_RECORD_CUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -60,7 +60,7 @@ typedef int (*syscall_pc_fn)(void *ctx, uint64_t pc);
  * The syscall's own frame in the records of a --syscalls stream, [*from,
  * *to), or without symbols every top-level frame between the stops:
  * returned says whether the records end at the syscall-exit stop (else
- * the task exited in the call, or the buffer filled up).  See streams.c
+ * the task exited in the call, or the buffer filled up).  See record-cut.c
  * for the rule.  false if there is none to cut to.
  */
 bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * What kcovtrace record makes of the records of followed tasks (streams.h).
+ * What kcovtrace record makes of the records of followed tasks (record-cut.h).
  *
  * kcovtrace only ever reads or resets a task's buffer while the task is in
  * a ptrace stop, deep in the kernel: in ptrace_stop(), called from the code
@@ -46,7 +46,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "streams.h"
+#include "record-cut.h"
 
 /* ---- cutting ---- */
 
