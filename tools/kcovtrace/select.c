@@ -8,7 +8,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 
-#include "kcovtrace-tool.h"
+#include "select.h"
 
 static void globs_add(struct globs *g, const char *pattern)
 {
