@@ -10,33 +10,8 @@
 #include "hashmap.h"
 #include "kcovtrace.h"
 
-void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...);
-void __attribute__((format(printf, 1, 2))) warn(const char *fmt, ...);
-/* The library's warnings kept, for the messages of its errors to say
- * more (the bad line of a symbol list): first thing in main(). */
-void messages_init(void);
-/* A usage error: the message, as die()'s, and exit status 2. */
-void __attribute__((noreturn, format(printf, 1, 2))) usage_die(const char *fmt, ...);
-/* A number given as an option's argument; a usage error if it is not one. */
-unsigned long parse_ulong(const char *s, const char *what);
-/* The same, at most max (a usage error above). */
-unsigned long parse_ulong_max(const char *s, const char *what, unsigned long max);
-/* After getopt()'s own line for a bad option: usage's first line, with
- * where to read the rest; returns 2, the exit status of a usage error. */
-int short_usage(const char *usage);
-/* Of an option with a short and a long name, the one the user typed, for
- * messages about its argument: call it where getopt() just returned it. */
-const char *typed_option(char **argv, const char *short_name, const char *long_name);
-/* The file record writes when given none: what the readers read then. */
-#define DEFAULT_TRACE "kcov.trace"
-/* A reader's trace file: its one argument left, or DEFAULT_TRACE with
- * none; a usage error naming verb with more. */
-const char *trace_arg(int argc, char **argv, const char *verb);
-/* one if n is 1, else more: "1 stream", "2 streams". */
-static inline const char *plural(uint64_t n, const char *one, const char *more)
-{
-	return n == 1 ? one : more;
-}
+#include "messages.h"
+#include "options.h"
 
 #include "terminal.h"
 
