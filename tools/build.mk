@@ -6,7 +6,7 @@ KCOVTRACE_SRCS := $(wildcard tools/kcovtrace/*.c)
 KCOVTRACE_OBJS := $(KCOVTRACE_SRCS:%.c=$(OBJ)/%.o)
 
 # The syscall table, from the C library's <sys/syscall.h>.
-$(OBJ)/tools/kcovtrace/syscalls.h: | deps-base
+$(OBJ)/tools/kcovtrace/syscall-table.h: | deps-base
 	@mkdir -p $(@D)
 	echo '#include <sys/syscall.h>' | $(CC) -dM -E -x c - | \
 		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/\t{ "\1", \2 },/p' | \
@@ -17,7 +17,7 @@ $(OBJ)/tools/kcovtrace/syscalls.h: | deps-base
 
 # -Ilib: lib/kcov_uapi.h, kcov's UAPI (the library's private header).
 $(OBJ)/tools/kcovtrace/%.o: tools/kcovtrace/%.c $(wildcard tools/kcovtrace/*.h) include/kcovtrace.h lib/kcov_uapi.h \
-		$(OBJ)/tools/kcovtrace/syscalls.h | deps-lib
+		$(OBJ)/tools/kcovtrace/syscall-table.h | deps-lib
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -Ilib -I$(OBJ)/tools/kcovtrace -c -o $@ $<
 

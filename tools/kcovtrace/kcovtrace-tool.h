@@ -349,14 +349,7 @@ static inline const struct kct_event *next_event(struct event_reader *r)
 
 #include "select.h"
 
-/* ---- syscalls (x86-64 numbers, from the C library's headers) ---- */
-
-int syscall_number(const char *name_or_number);
-const char *syscall_name(int nr);
-/* Bit n: the syscall's argument n points to a string (a path). */
-uint32_t syscall_string_args(int nr);
-/* Up to max names of the table close to name (not name itself). */
-size_t similar_syscalls(const char *name, const char **out, size_t max);
+#include "syscalls.h"
 
 /* record's work, for record and live: options and command from argv, the
  * trace to call->output if set (-o is refused then), else to -o's file.
