@@ -17,10 +17,20 @@
  *            as coverage tools that take kcov PC lists expect
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
+#include "hashmap.h"
 #include "kcovtrace-tool.h"
+#include "kcovtrace.h"
+#include "messages.h"
+#include "options.h"
+#include "output.h"
+#include "select.h"
+#include "symbols.h"
+#include "terminal.h"
 
 static const char dump_usage[] =
 "usage: kcovtrace dump [options] --format FORMAT [FILE]\n"

@@ -6,10 +6,19 @@
  * those calls hold, those of what they call included.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "kcovtrace-tool.h"
+#include "kcovtrace.h"
+#include "messages.h"
+#include "options.h"
+#include "output.h"
+#include "select.h"
+#include "symbols.h"
+#include "terminal.h"
 
 static const char graph_usage[] =
 "usage: kcovtrace graph [options] [FILE [FUNC]]\n"

@@ -4,10 +4,17 @@
  * recorded with and on, then a line per stream, then totals.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kcovtrace-tool.h"
+#include "kcovtrace.h"
+#include "messages.h"
+#include "options.h"
+#include "syscalls.h"
+#include "terminal.h"
+#include "traces.h"
 
 static const char info_usage[] =
 "usage: kcovtrace info [FILE]\n"

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kcovtrace-tool.h"
+#include "messages.h"
 
 static const char live_usage[] =
 "usage: kcovtrace live [record options] -- COMMAND [ARGS...]\n"

@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -24,6 +25,11 @@
 #include <unistd.h>
 
 #include "kcovtrace-tool.h"
+#include "messages.h"
+#include "options.h"
+#include "symbols.h"
+#include "syscalls.h"
+#include "traces.h"
 #include "follow.h"
 #include "kcov_uapi.h"
 #include "record-cut.h"

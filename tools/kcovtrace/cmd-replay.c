@@ -5,10 +5,20 @@
  * call depth, an EESUM line where kcov summed up an untraced stretch.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "kcovtrace-tool.h"
+#include "kcovtrace.h"
+#include "messages.h"
+#include "options.h"
+#include "output.h"
+#include "select.h"
+#include "symbols.h"
+#include "terminal.h"
+#include "traces.h"
 
 static const char replay_usage[] =
 "usage: kcovtrace replay [options] [FILE]\n"

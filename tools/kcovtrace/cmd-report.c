@@ -4,10 +4,20 @@
  * records its calls hold, with and without those of its callees.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
+#include "hashmap.h"
 #include "kcovtrace-tool.h"
+#include "kcovtrace.h"
+#include "messages.h"
+#include "options.h"
+#include "select.h"
+#include "symbols.h"
+#include "terminal.h"
+#include "traces.h"
 
 static const char report_usage[] =
 "usage: kcovtrace report [options] [FILE]\n"

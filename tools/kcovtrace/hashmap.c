@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "hashmap.h"
-#include "kcovtrace-tool.h"
+#include "messages.h"
 
 struct hashmap_entry *hashmap_insert(struct hashmap *m, uint64_t k0, uint64_t k1)
 {

@@ -1,30 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Shared by the kcovtrace commands: one file per command, as in uftrace. */
+/*
+ * The kcovtrace commands: one file per command, as in uftrace; each
+ * includes the headers of the jobs it uses (messages.h, options.h,
+ * symbols.h, output.h, traces.h, events.h, select.h, syscalls.h,
+ * terminal.h).
+ */
 #ifndef KCOVTRACE_TOOL_H
 #define KCOVTRACE_TOOL_H
-
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
-
-#include "hashmap.h"
-#include "kcovtrace.h"
-
-#include "messages.h"
-#include "options.h"
-
-#include "terminal.h"
-
-#include "symbols.h"
-
-#include "output.h"
-
-#include "traces.h"
-#include "events.h"
-
-#include "select.h"
-
-#include "syscalls.h"
 
 /* record's work, for record and live: options and command from argv, the
  * trace to call->output if set (-o is refused then), else to -o's file.

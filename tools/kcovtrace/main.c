@@ -4,12 +4,15 @@
  * function entry/exit records.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "kcovtrace-tool.h"
+#include "kcovtrace.h"
+#include "messages.h"
 
 static const struct command {
 	const char *name;

@@ -12,7 +12,6 @@
 #include <sys/types.h>
 
 #include "follow.h"
-#include "kcovtrace-tool.h"
 
 /* All record knows of a stream: what trace format v3 holds per stream. */
 struct stream_meta {

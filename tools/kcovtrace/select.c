@@ -6,9 +6,17 @@
  * trace.
  */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "events.h"
+#include "hashmap.h"
+#include "kcovtrace.h"
+#include "messages.h"
+#include "options.h"
 #include "select.h"
+#include "symbols.h"
+#include "traces.h"
 
 static void globs_add(struct globs *g, const char *pattern)
 {

@@ -7,7 +7,13 @@
 #ifndef KCOVTRACE_SELECT_H
 #define KCOVTRACE_SELECT_H
 
-#include "kcovtrace-tool.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "hashmap.h"
+#include "kcovtrace.h"
+#include "symbols.h"
 
 enum {
 	OPT_STREAM = 0x200,

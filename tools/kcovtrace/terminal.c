@@ -16,7 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kcovtrace-tool.h"
+#include "messages.h"
+#include "terminal.h"
 
 static bool no_pager;
 static int color_when = -1;		/* -1 auto, 0 never, 1 always */
