@@ -739,6 +739,12 @@ int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path);
  * for a line that is not ADDR TYPE NAME [MODULE], -KCT_ERR_NOSYMS for a
  * list of no function. */
 int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path);
+/*
+ * How many text symbols of the lists added so far name a module ("ADDR
+ * TYPE NAME [MODULE]"), which only /proc/kallsyms lists: a System.map with
+ * any is likely kallsyms given for one.  (Version 1.3.)
+ */
+uint64_t kct_symbolizer_module_symbols(const struct kct_symbolizer *sym);
 /* /proc/kallsyms, modules included.  Its run-time addresses are moved to
  * link time by the KASLR offset: its _text against that of a link-time
  * source added before the first look-up, else against x86-64's default.

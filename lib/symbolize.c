@@ -178,6 +178,7 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 		if (*mod == '[') {
 			size_t mlen = strcspn(mod + 1, "]");
 
+			sym->module_symbols++;
 			/* Lines come grouped by module: intern each name once. */
 			if (mlen >= sizeof(module_name) || mlen != strlen(module_name) ||
 			    memcmp(module_name, mod + 1, mlen)) {
@@ -203,6 +204,11 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 	if (runtime && lineno && !nonzero)
 		return -KCT_ERR_HIDDEN; /* kptr_restrict hides the addresses */
 	return loaded ? 0 : -KCT_ERR_NOSYMS;
+}
+
+uint64_t kct_symbolizer_module_symbols(const struct kct_symbolizer *sym)
+{
+	return sym->module_symbols;
 }
 
 int kct_symbolizer_add_system_map(struct kct_symbolizer *sym, const char *path)

@@ -34,6 +34,7 @@ struct kct_symbolizer {
 	 * KASLR offset when the table is finalized. */
 	struct sym_table runtime;
 	uint64_t runtime_text;	/* kallsyms' _text, 0 if none */
+	uint64_t module_symbols;	/* text symbols of a [module] column */
 	uint64_t link_text;	/* _text of a link-time source, 0 if none */
 	/* The merged table, sorted by address, that look-ups search. */
 	struct sym_table table;

@@ -69,6 +69,7 @@ static void test_system_map(void)
 	      "the last function ends after the largest other's size: no PC above is its");
 	CHECK(!kct_symbolizer_span(sym, &start, &end) && start == 0xffffffff81000000 &&
 	      end == 0xffffffff81000500, "the span: from _text to the last function's end");
+	CHECK(kct_symbolizer_module_symbols(sym) == 0, "a System.map: no module's symbols");
 	kct_symbolizer_free(sym);
 	kct_symbolizer_new(&sym);
 	CHECK(kct_symbolizer_span(sym, &start, &end) == -ENOENT, "no symbols, no span: ENOENT");
@@ -89,7 +90,8 @@ static void test_kallsyms(void)
 	KCT_OPTS(kct_symbol, s);
 
 	kct_symbolizer_new(&sym);
-	CHECK(!kct_symbolizer_add_kallsyms(sym, kallsyms), "kallsyms loads");
+	CHECK(!kct_symbolizer_add_kallsyms(sym, kallsyms) && kct_symbolizer_module_symbols(sym) == 2,
+	      "kallsyms loads, its two text symbols of a module counted");
 	CHECK(!strcmp(name_of(sym, 0xffffffff81000150), "alpha"),
 	      "a link-time PC names the function kallsyms shows at its run-time address");
 	CHECK(!kct_symbolize(sym, 0xffffffffa7001010, &s) && !strcmp(s.name, "mod_fn") &&

@@ -6,7 +6,7 @@
  *
  * The tasks are followed with ptrace, each with a kcov buffer of its own
  * that kcovtrace maps and reads (follow.c); what becomes of their records
- * is streams.c's business.  With --remote, kcovtrace itself enables remote
+ * is record-cut.c's business.  With --remote, kcovtrace itself enables remote
  * coverage before it starts the command: the common handle is kept in the
  * task that enables it and inherited by its children at fork, so the
  * command and its tasks carry it, while each of them can still have a

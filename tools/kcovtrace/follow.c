@@ -24,7 +24,7 @@
  * while the task runs code that is not its own; registers and mask are
  * restored after.  The task's buffer is reset then: the records after it
  * are the task's own (and the end of the ptrace stop it returns from,
- * which the caller cuts off, see streams.c).
+ * which the caller cuts off, see record-cut.c).
  *
  * A task these syscalls cannot run in (a sandbox: a pid namespace where
  * kcovtrace has no pid, a seccomp filter; or one of them fails in it) is

@@ -32,27 +32,6 @@ bool symbol_option(struct symbol_opts *opts, int c, const char *arg)
 struct symstate symstate;
 
 /*
- * Whether a symbol list has a "[module]" column, which only /proc/kallsyms
- * has: a System.map that has one is likely kallsyms given by mistake.
- * Nothing else tells the two apart (kallsyms of an SMP x86-64 kernel lists
- * per-cpu symbols as absolute, as a System.map lists its own): what the
- * user said the file is, it is read as.
- */
-static bool lists_modules(const char *path)
-{
-	char line[1024];
-	bool found = false;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return false;	/* the loader says why */
-	while (!found && fgets(line, sizeof(line), f))
-		found = strchr(line, '[') != NULL;
-	fclose(f);
-	return found;
-}
-
-/*
  * Whether an ELF file may have DWARF: a .debug_info section (or a
  * compressed .zdebug_info), or a .gnu_debuglink to a separate file that
  * libdw may find.  Read by hand: the tool may be linked without libelf.
@@ -267,9 +246,16 @@ static struct kct_symbolizer *symbols_of(const struct symbol_opts *opts,
 	/* The two kinds of list are alike but for their addresses: one read
 	 * as the other would put every PC off by the KASLR offset. */
 	if (opts->system_map) {
-		/* Read first: a file that is no list at all gets one error. */
+		uint64_t modules = kct_symbolizer_module_symbols(sym);
+
+		/* Read first: a file that is no list at all gets one error.
+		 * One with a "[module]" column, which only /proc/kallsyms
+		 * has, is likely kallsyms given by mistake.  Nothing else
+		 * tells the two apart (kallsyms of an SMP x86-64 kernel lists
+		 * per-cpu symbols as absolute, as a System.map lists its
+		 * own): what the user said the file is, it is read as. */
 		add_system_map(sym, opts->system_map);
-		if (lists_modules(opts->system_map))
+		if (kct_symbolizer_module_symbols(sym) > modules)
 			warn("--system-map %s lists modules, as /proc/kallsyms does: if it is "
 			     "kallsyms, give it as --kallsyms", opts->system_map);
 		check_identity(info, trace_path, "--system-map", opts->system_map);
