@@ -16,6 +16,10 @@ lab-kernel-noext: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant noext
 lab-kernel-sched: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant sched
+# The minimal kernel with KASAN and KCOV_TRACE_MEMORY_ACCESS (race
+# exploration, docs/races.md).
+lab-kernel-race: compiler | deps-kernel deps-lab
+	@O=$(O) lab/build --variant race
 lab-kernel-full: compiler | deps-kernel deps-lab
 	@O=$(O) lab/build --variant full
 lab-kernel-full-noext: compiler | deps-kernel deps-lab
@@ -36,7 +40,7 @@ lab-kernel-lts: compiler | deps-kernel-lts deps-lab
 	@O=$(O) lab/build --variant lts
 lab-kernel-lts-%: compiler | deps-kernel-lts deps-lab deps-llvm-23
 	@O=$(O) lab/build --variant lts-$*
-.PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-full lab-kernel-full-noext \
+.PHONY: lab-kernel lab-kernel-noext lab-kernel-sched lab-kernel-race lab-kernel-full lab-kernel-full-noext \
 	lab-kernel-gcc lab-kernel-gcc-noext lab-kernel-full-gcc lab-kernel-clang23 lab-kernel-lts
 
 $(LAB_O)/guest/%: lab/guest/%.c $(wildcard lab/guest/*.h) $(LIBKCOVTRACE_A) include/kcovtrace.h | lab-kernel
@@ -56,13 +60,14 @@ $(LAB_O)/guest/kcov-u: lab/seed/kcov-u.c | lab-kernel
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -static -isystem $(LAB_UAPI) -o $@ $<
 
-# The series' selftest of KCOV_FILTER, from the lab's tree (it is there once
-# lab-kernel has applied the series).
-LAB_SELFTEST := $(O)/kernel/src/tools/testing/selftests/kcov/kcov_filter_test.c
-$(LAB_O)/guest/kcov_filter_test: $(wildcard $(LAB_SELFTEST)) | lab-kernel
+# The series' selftests (KCOV_FILTER, KCOV_TRACE_MEMORY_ACCESS), from the
+# lab's tree (they are there once lab-kernel has applied the series).
+LAB_SELFTESTS := kcov_filter_test kcov_memory_test
+LAB_SELFTEST_DIR := $(O)/kernel/src/tools/testing/selftests/kcov
+$(LAB_SELFTESTS:%=$(LAB_O)/guest/%): $(LAB_O)/guest/%: $(wildcard $(LAB_SELFTEST_DIR)/*.c) | lab-kernel
 	@mkdir -p $(@D)
-	$(CC) -static -O2 -Wall -isystem $(LAB_UAPI) -o $@ $(LAB_SELFTEST)
-LAB_GUEST_BINS += $(LAB_O)/guest/kcov_filter_test
+	$(CC) -static -O2 -Wall -isystem $(LAB_UAPI) -o $@ $(LAB_SELFTEST_DIR)/$(@F).c
+LAB_GUEST_BINS += $(LAB_SELFTESTS:%=$(LAB_O)/guest/%)
 
 # kcovtrace itself, static, with ELF and DWARF support.
 $(LAB_O)/guest/kcovtrace: $(KCOVTRACE_STATIC)

@@ -59,11 +59,11 @@ SUITES += tests/lab/run
 check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-clang23
 # Each patch of the series builds on its own.
 SUITES += tests/lab/each-patch
-# The backport to the 6.12 LTS: its ext variant (make check-lts: the rest).
-SUITES += tests/lab/lts
-check-deps: lab-kernel-lts
 # The lab's clock and instruction counter, on the ext kernel (about 30 s).
 SUITES += tests/lab/measure
+# KCOV_TRACE_MEMORY_ACCESS on the race kernel (KASAN): KUnit and the selftest.
+SUITES += tests/lab/race
+check-deps: lab-kernel-race
 
 # The in-guest tests on a real-world kernel (defconfig, KASAN, debug objects):
 # too long for make check (its first build takes about half an hour).
@@ -72,8 +72,9 @@ check-full: all lab lab-kernel-full | deps-test
 # The same on the full kernel built with GCC 12 (as long to build).
 check-full-gcc: all lab lab-kernel-full-gcc | deps-test
 	@O=$(O) tests/run tests/lab/full-gcc
-# Every test of the lab on the series' backport to the 6.12 LTS; make check
-# runs its ext variant's (tests/lab/lts).
+# Every test of the lab on the series' backport to the 6.12 LTS: its ext
+# variant's (tests/lab/lts) and the others'.  Out of make check since the
+# race kernel (tests/lab/race) took its place in the 30 minutes.
 check-lts: all lab lab-kernel-lts lab-kernel-lts-noext lab-kernel-lts-sched \
 		lab-kernel-lts-clang23 | deps-test
 	@O=$(O) tests/run tests/lab/lts-all
@@ -91,7 +92,7 @@ check-stress: all lab lab-kernel-sched | deps-test
 # The KUnit suite against mutants of kernel/kcov.c: each mutation fails
 # the case that tests what it breaks (a kernel/kcov.c build and a boot
 # each, about 1 minute; the first builds the mutant's tree).
-check-mutations: all lab | deps-test
+check-mutations: all lab lab-kernel-race | deps-test
 	@O=$(O) tests/run tests/lab/mutations
 .PHONY: check-full check-full-gcc check-lts check-gcc check-stress check-mutations
 
