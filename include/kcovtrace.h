@@ -457,13 +457,20 @@ struct kct_filter_opts {
 	uint32_t nr_ranges;
 	uint64_t pc_fill;	/* OR'ed into records' PCs before they are
 				   compared with ranges (see kct_decoder_opts) */
+	/* 1.4: */
+	uint32_t mode;		/* KCT_MODE_* of the records kct_filter_new()
+				   filters (0: KCOV_TRACE_PC, which filters as
+				   KCT_MODE_TRACE_PC_EXT); the kernel's filter
+				   ignores it */
 };
 
 struct kct_filter;
 
 /* A filter, with the kernel's errors: -EINVAL if it filters nothing
  * (max_depth and nr_ranges 0) or for ranges unsorted, overlapping or empty;
- * -E2BIG for more than KCT_FILTER_MAX_RANGES.  The ranges are copied. */
+ * -E2BIG for more than KCT_FILTER_MAX_RANGES.  The ranges are copied.
+ * Records of several words (KCT_MODE_TRACE_MEMORY_ACCESS) it does not
+ * filter: -EOPNOTSUPP for that mode, -EINVAL for an unknown one. */
 int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out);
 /*
  * Filters the next n records of the stream into out (room for n; out may be
