@@ -913,6 +913,18 @@ int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
 /*
+ * The data symbol (a variable: kallsyms' and System.map's types d, b, r,
+ * upper or lower case, without modules'; an ELF file's objects) that
+ * covers addr, into *out (out->sz set by the caller); -ENOENT if none.
+ * The address is looked up as given, at the addresses the source lists:
+ * a data address of a trace (KCT_EVENT_ACCESS) is not KASLR-canonicalized,
+ * so it finds its variable in /proc/kallsyms of the boot it was recorded
+ * in, or in link-time symbols where KASLR was off.  A list without sizes
+ * gives a variable the bytes up to the next one, the last one none.
+ * (Version 1.4.)
+ */
+int kct_symbolize_data(struct kct_symbolizer *sym, uint64_t addr, struct kct_symbol *out);
+/*
  * The link-time addresses the symbols span: *start, where the first
  * function begins, and *end, where the last one ends.  A list without
  * sizes (System.map, kallsyms) says where each function ends only by the
