@@ -619,7 +619,8 @@ static int finalize_data(struct kct_symbolizer *sym)
 	struct sym_table *t = &sym->data;
 	size_t n = 0;
 
-	qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+	if (t->nr)
+		qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
 	for (size_t i = 0; i < t->nr; i++)
 		if (!n || t->syms[i].addr != t->syms[n - 1].addr)
 			t->syms[n++] = t->syms[i];

@@ -16,12 +16,16 @@
 #include "kcovtrace.h"
 #include "testlib.h"
 
-static char paths[32][32];
+static char paths[64][32];
 static int nr_paths;
 
 static char *write_tmp(const char *text)
 {
-	char *path = paths[nr_paths++];
+	char *path;
+
+	if (nr_paths == (int)(sizeof(paths) / sizeof(paths[0])))
+		abort();
+	path = paths[nr_paths++];
 	int fd;
 
 	strcpy(path, "/tmp/kct-sym-XXXXXX");
@@ -690,6 +694,14 @@ static void test_data(void)
 	      "data: a module's variables are not taken");
 	CHECK(kct_symbolize(sym, 0xffffffff82000050, &s) == -ENOENT,
 	      "data: kct_symbolize() still names functions only");
+	kct_symbolizer_free(sym);
+
+	/* No data symbols at all (a list of functions only; UBSan saw the
+	 * empty table sorted through a NULL pointer). */
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_system_map(sym, write_tmp("ffffffff81000000 T _text\n")) &&
+	      kct_symbolize_data(sym, 0xffffffff81000000ULL, &s) == -ENOENT,
+	      "data: a source of no data symbols: none, ENOENT");
 	kct_symbolizer_free(sym);
 
 	kct_symbolizer_new(&sym);
