@@ -790,20 +790,15 @@ static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned
 			 * depth 0 (which wraps around) all go above cap. */
 			if (unlikely(next_depth > cap))
 				break;
-			ev->type = KCT_EVENT_BLOCK - (int32_t)(next_depth - depth);
-			ev->flags = 0;
-			ev->depth = depth < next_depth ? depth : next_depth;
-			ev->index = pos;
-			ev->pc = pc;
-			/* A select, not a branch on the record type. */
-			ev->entry_pc = frame ^ ((frame ^ pc) & -is_enter);
-			ev->delta = 0;
-			ev->mindelta = 0;
-			ev->call_site = 0;
-			ev->time = 0;
-			ev->value = 0;
-			ev->size = 0;
-			ev->access = 0;
+			/* Whole, the fields of other event types 0. */
+			*ev = (struct kct_event){
+				.type = KCT_EVENT_BLOCK - (int32_t)(next_depth - depth),
+				.depth = depth < next_depth ? depth : next_depth,
+				.index = pos,
+				.pc = pc,
+				/* A select, not a branch on the record type. */
+				.entry_pc = frame ^ ((frame ^ pc) & -is_enter),
+			};
 			/*
 			 * An entry pushes its PC; the other records write to
 			 * stack[cap], which no frame uses, rather than
