@@ -127,7 +127,7 @@ static void print_header(const char *path, const struct kct_trace *trace,
 	}
 }
 
-static void print_stream(uint32_t i, const struct kct_stream_info *sh)
+static void print_stream(uint32_t i, const struct kct_stream_info *sh, int mode_w)
 {
 	const char *call = sh->syscall == KCT_STREAM_NO_SYSCALL ? "-" : syscall_name(sh->syscall);
 	char syscall[32], records[48], lost[24];
@@ -149,9 +149,9 @@ static void print_stream(uint32_t i, const struct kct_stream_info *sh)
 		snprintf(lost, sizeof(lost), "unknown");
 	else
 		snprintf(lost, sizeof(lost), "%llu", (unsigned long long)sh->lost);
-	printf("  %6u %-7s %7d %7d %7d %-16s %-17s %-16s %10s %-8s %s\n", i,
+	printf("  %6u %-7s %7d %7d %7d %-16s %-*s %-16s %10s %-8s %s\n", i,
 	       stream_kind_name(sh->kind), sh->pid, sh->tid, sh->ppid, sh->comm[0] ? sh->comm : "-",
-	       kcov_mode_name(sh->mode), syscall, records,
+	       mode_w, kcov_mode_name(sh->mode), syscall, records,
 	       overflow[(sh->flags & KCT_STREAM_F_OVERFLOW ? 1 : 0) +
 			(sh->flags & KCT_STREAM_F_RESUMED ? 2 : 0)], lost);
 }
@@ -213,6 +213,7 @@ int cmd_info(int argc, char **argv)
 	struct task_count tasks = TASK_COUNT_INIT;
 	struct memory_counts mem = { 0 };
 	uint64_t records = 0;
+	int mode_w;
 	bool memory = false;
 	int c;
 
@@ -232,16 +233,19 @@ int cmd_info(int argc, char **argv)
 	trace = open_trace(path);
 	kct_trace_get_info(trace, &info);
 	print_header(path, trace, &info);
+	/* The mode column, as wide as the longest name: KCOV_TRACE_PC_EXT's
+	 * but in a memory access trace. */
+	mode_w = info.mode == KCT_MODE_TRACE_MEMORY_ACCESS ? 24 : 17;
 	/* A table of no stream: no heading. */
 	if (info.nr_streams)
-		printf("#\n# %6s %-7s %7s %7s %7s %-16s %-17s %-16s %10s %-8s %s\n", "stream",
-		       "kind", "pid", "tid", "ppid", "comm", "mode", "syscall", "records",
+		printf("#\n# %6s %-7s %7s %7s %7s %-16s %-*s %-16s %10s %-8s %s\n", "stream",
+		       "kind", "pid", "tid", "ppid", "comm", mode_w, "mode", "syscall", "records",
 		       "overflow", "lost");
 	for (uint32_t i = 0; i < info.nr_streams; i++) {
 		KCT_OPTS(kct_stream_info, sh);
 
 		kct_trace_stream(trace, i, &sh);
-		print_stream(i, &sh);
+		print_stream(i, &sh, mode_w);
 		records += sh.records;
 		task_count_add(&tasks, sh.tid);
 		if (sh.mode == KCT_MODE_TRACE_MEMORY_ACCESS) {
