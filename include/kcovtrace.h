@@ -107,13 +107,20 @@ extern "C" {
 #define KCT_RECORD_TYPE_EESUM		0x2000000000000000ULL
 #define KCT_RECORD_TYPE_NORMAL		0xf000000000000000ULL
 
-/* A record's type, its top four bits: KCT_RECORD_KIND(rec) is one of these
- * or a reserved type (0x3-0xe: 0x3 memory access, 0x4 wait and 0x5 wake in
- * the series author's tree), which the decoder skips and counts. */
+/*
+ * A record's type, its top four bits: KCT_RECORD_KIND(rec) is one of these
+ * or a reserved type.  MEMORY, WAIT and WAKE are records of
+ * KCT_MODE_TRACE_MEMORY_ACCESS only (see there); in the other modes the
+ * decoder skips and counts them, as every reserved type (0x6-0xe), one
+ * word each.
+ */
 enum kct_record_kind {
 	KCT_RECORD_KIND_ENTRY	= 0x0,
 	KCT_RECORD_KIND_EXIT	= 0x1,
 	KCT_RECORD_KIND_EESUM	= 0x2,
+	KCT_RECORD_KIND_MEMORY	= 0x3,
+	KCT_RECORD_KIND_WAIT	= 0x4,
+	KCT_RECORD_KIND_WAKE	= 0x5,
 	KCT_RECORD_KIND_NORMAL	= 0xf,
 };
 #define KCT_RECORD_KIND(rec)	((unsigned int)((uint64_t)(rec) >> KCT_RECORD_TYPE_SHIFT))
@@ -148,6 +155,66 @@ static inline bool kct_eesum_unbalanceable(uint64_t rec)
 	       mindelta == KCT_EESUM_CLAMP_MIN || mindelta > 0 || delta < mindelta;
 }
 
+/*
+ * KCT_MODE_TRACE_MEMORY_ACCESS (the kernel's KCOV_TRACE_MEMORY_ACCESS, of
+ * the series author's tree): the records of KCT_MODE_TRACE_PC_EXT, but
+ *   - ENTRY is two words: the entry record, then the call site, the
+ *     caller's return address, all 64 bits (canonical as other PCs);
+ *   - MEMORY is a memory access of memory_record_words words (the kernel's
+ *     struct memory_access_record; at least KCT_MEMORY_RECORD_WORDS, the
+ *     words after the fifth skipped): the access's PC (the return address
+ *     of the instrumentation call, as other PCs), the data address (all
+ *     64 bits, as accessed: no KASLR undone), the size in the low 32 bits
+ *     and KCT_ACCESS_F_* in the high 32 of word 2, a time (rdtsc, the same
+ *     clock on every CPU) and the value (with KCT_ACCESS_F_VALUE);
+ *   - WAIT and WAKE are one word: the sync bit in bits 0-15 (KCT_SYNC_BIT()),
+ *     and for WAIT, KCT_WAIT_TIMEOUT if the wait timed out;
+ *   - any other type is a corrupt stream.
+ * A record the end of the buffer cut off (it filled up) is dropped.
+ */
+#define KCT_MODE_TRACE_MEMORY_ACCESS 3	/* a kcov mode, as the others below
+						   (1.4) */
+#define KCT_MEMORY_RECORD_WORDS		5	/* the least, and the default */
+#define KCT_MEMORY_RECORD_WORDS_MAX	64	/* the most a reader takes */
+#define KCT_ACCESS_SIZE(word2)		((uint32_t)(word2))
+#define KCT_ACCESS_FLAGS(word2)		((uint32_t)((uint64_t)(word2) >> 32))
+/* Word 2 of a MEMORY record: for tests and generators. */
+#define KCT_ACCESS_WORD2(size, flags)	((uint64_t)(uint32_t)(flags) << 32 | (uint32_t)(size))
+#define KCT_ACCESS_F_TYPE_MASK		0xfu	/* 0: an access; others reserved */
+#define KCT_ACCESS_F_WRITE		0x10u	/* else a read */
+#define KCT_ACCESS_F_RMW		0x20u	/* a read-modify-write */
+#define KCT_ACCESS_F_ATOMIC		0x40u
+#define KCT_ACCESS_F_FREE		0x80u	/* a slab free (WRITE|FREE over
+						   the object) */
+#define KCT_ACCESS_F_VALUE		0x100u	/* value is the value */
+#define KCT_WAIT_TIMEOUT		0x0010000000000000ULL
+#define KCT_SYNC_BIT(rec)		((uint32_t)((rec) & 0xffff))
+
+/*
+ * Words of the record whose first word is rec, in mode (memory_words: of a
+ * MEMORY record, KCT_MEMORY_RECORD_WORDS or more); 0 for a type the mode
+ * does not have.  Anything that cuts a stream cuts it between records.
+ */
+static inline uint32_t kct_record_words(uint64_t rec, uint32_t mode, uint32_t memory_words)
+{
+	if (mode != KCT_MODE_TRACE_MEMORY_ACCESS)
+		return 1;
+	switch (KCT_RECORD_KIND(rec)) {
+	case KCT_RECORD_KIND_ENTRY:
+		return 2;
+	case KCT_RECORD_KIND_MEMORY:
+		return memory_words;
+	case KCT_RECORD_KIND_EXIT:
+	case KCT_RECORD_KIND_EESUM:
+	case KCT_RECORD_KIND_WAIT:
+	case KCT_RECORD_KIND_WAKE:
+	case KCT_RECORD_KIND_NORMAL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* What to OR into a record's 56 PC bits to get a kernel address back. */
 #define KCT_PC_FILL_KERNEL		0xff00000000000000ULL
 
@@ -158,7 +225,7 @@ static inline bool kct_eesum_unbalanceable(uint64_t rec)
  * kcovtrace.pc say it.
  */
 #define KCT_VERSION_MAJOR		1
-#define KCT_VERSION_MINOR		3
+#define KCT_VERSION_MINOR		4
 
 /* ---- Errors ----------------------------------------------------------- */
 
@@ -189,6 +256,11 @@ enum kct_error {
 	/* Decoder */
 	KCT_ERR_DEPTH,		/* calls nest deeper than the decoder's
 				   max_depth */
+	KCT_ERR_MODE,		/* a kcov mode this library does not know
+				   (a newer writer's trace); (1.4) */
+	KCT_ERR_RECORD,		/* a record of a type its mode does not
+				   have (KCT_MODE_TRACE_MEMORY_ACCESS: the
+				   stream cannot be framed); (1.4) */
 	KCT_ERR_END,		/* one past the last */
 };
 
@@ -199,6 +271,11 @@ enum kct_event_type {
 	KCT_EVENT_BLOCK,	/* a basic block of the current function ran */
 	KCT_EVENT_EXIT,		/* the current function returned */
 	KCT_EVENT_EESUM,	/* an EESUM record; see delta and mindelta */
+	/* KCT_MODE_TRACE_MEMORY_ACCESS only (1.4): */
+	KCT_EVENT_ACCESS,	/* a memory access in the current function: pc,
+				   addr, size, access, time, value */
+	KCT_EVENT_WAIT,		/* a wait on a sync bit: bit, timed_out */
+	KCT_EVENT_WAKE,		/* a wake of a sync bit: bit */
 };
 
 /*
@@ -230,18 +307,52 @@ enum kct_event_type {
 #define KCT_EVENT_F_SATURATED	(1u << 4) /* EESUM that cannot be balanced
 					     (saturated or malformed) */
 
-/* An event; kct_decoder_next_batch() takes the size of the caller's. */
+/*
+ * An event; kct_decoder_next_batch() takes the size of the caller's, which
+ * may end after mindelta (a caller built against 1.3 or older: it gets
+ * the fields it has) or later.  Fields grow at its end only.
+ *
+ * index is the offset in words of the event's record in the stream, of its
+ * first word where a record has several (KCT_MODE_TRACE_MEMORY_ACCESS):
+ * in the other modes, where each record is a word, the record's index.
+ * ACCESS, WAIT and WAKE events are leaves at the depth of the frame they
+ * happened in (that of a BLOCK there).
+ */
 struct kct_event {
 	enum kct_event_type type;
 	uint32_t flags;		/* KCT_EVENT_F_* */
 	uint32_t depth;		/* nesting level, 0 is outermost */
-	uint64_t index;		/* record index in the stream; for synthetic
-				   events, that of the record that caused it */
-	uint64_t pc;		/* canonical PC (0 if unknown) */
+	uint64_t index;		/* word offset of the record in the stream;
+				   for synthetic events, that of the record
+				   that caused it */
+	uint64_t pc;		/* canonical PC (0 if unknown); ACCESS: of
+				   the access (a return address, as others) */
 	uint64_t entry_pc;	/* ENTER/EXIT: PC of the frame's entry record,
-				   0 if the frame began before the stream */
+				   0 if the frame began before the stream;
+				   BLOCK, ACCESS, WAIT, WAKE: of the frame
+				   they are in */
 	int32_t delta;		/* EESUM: the record's delta */
 	int32_t mindelta;	/* EESUM: the record's mindelta */
+	/* 1.4: fields of one type of event or another, 0 in the others
+	 * (those of a union: of its own event types only). */
+	union {
+		uint64_t call_site; /* ENTER of an entry record in
+				   KCT_MODE_TRACE_MEMORY_ACCESS: the caller's
+				   return address, all 64 bits; else 0 */
+		uint64_t addr;	/* ACCESS: the data address, as accessed (no
+				   KASLR undone) */
+	};
+	uint64_t time;		/* ACCESS: the kernel's rdtsc */
+	uint64_t value;		/* ACCESS: the value, with KCT_ACCESS_F_VALUE;
+				   else 0 */
+	union {
+		uint32_t size;	/* ACCESS: bytes accessed */
+		uint32_t bit;	/* WAIT, WAKE: the sync bit */
+	};
+	union {
+		uint32_t access; /* ACCESS: KCT_ACCESS_F_* */
+		uint32_t timed_out; /* WAIT: 1 if it timed out, else 0 */
+	};
 };
 
 struct kct_decoder_opts {
@@ -250,11 +361,23 @@ struct kct_decoder_opts {
 				   KCT_PC_FILL_KERNEL for kernel traces */
 	uint32_t max_depth;	/* refuse deeper streams, -KCT_ERR_DEPTH
 				   (0: 1 << 20; at most 1 << 30) */
+	/* 1.4: */
+	uint32_t mode;		/* KCT_MODE_* of the records (0, KCOV_TRACE_PC,
+				   and KCT_MODE_TRACE_PC_EXT decode alike);
+				   kct_trace_decoder_opts() takes the stream's
+				   where 0.  -EINVAL for an unknown one,
+				   -EOPNOTSUPP for KCT_MODE_TRACE_CMP */
+	uint32_t memory_record_words; /* KCT_MODE_TRACE_MEMORY_ACCESS: words of
+				   a MEMORY record (0: the stream's, or
+				   KCT_MEMORY_RECORD_WORDS); -EINVAL outside
+				   [KCT_MEMORY_RECORD_WORDS,
+				   KCT_MEMORY_RECORD_WORDS_MAX] */
 };
 
 struct kct_decoder_stats {
 	size_t sz;		/* sizeof(struct kct_decoder_stats) */
-	uint64_t records;	/* records read */
+	uint64_t records;	/* records read (one of several words counts
+				   once) */
 	uint64_t enters, exits, blocks, eesums;
 	uint64_t unknown;	/* records of unknown type, skipped */
 	uint64_t orphan_exits;	/* frames open before the stream (or a tree
@@ -264,6 +387,11 @@ struct kct_decoder_stats {
 	uint64_t saturated;	/* EESUM records that cannot be balanced
 				   (saturated or malformed) */
 	uint32_t max_depth;	/* deepest nesting seen */
+	/* 1.4, KCT_MODE_TRACE_MEMORY_ACCESS: */
+	uint64_t accesses, waits, wakes;
+	uint64_t partial;	/* records the stream's end cut off, dropped
+				   (a buffer that filled up): at most 1 */
+	uint64_t partial_words;	/* their words */
 };
 
 struct kct_decoder;
@@ -329,13 +457,20 @@ struct kct_filter_opts {
 	uint32_t nr_ranges;
 	uint64_t pc_fill;	/* OR'ed into records' PCs before they are
 				   compared with ranges (see kct_decoder_opts) */
+	/* 1.4: */
+	uint32_t mode;		/* KCT_MODE_* of the records kct_filter_new()
+				   filters (0: KCOV_TRACE_PC, which filters as
+				   KCT_MODE_TRACE_PC_EXT); the kernel's filter
+				   ignores it */
 };
 
 struct kct_filter;
 
 /* A filter, with the kernel's errors: -EINVAL if it filters nothing
  * (max_depth and nr_ranges 0) or for ranges unsorted, overlapping or empty;
- * -E2BIG for more than KCT_FILTER_MAX_RANGES.  The ranges are copied. */
+ * -E2BIG for more than KCT_FILTER_MAX_RANGES.  The ranges are copied.
+ * Records of several words (KCT_MODE_TRACE_MEMORY_ACCESS) it does not
+ * filter: -EOPNOTSUPP for that mode, -EINVAL for an unknown one. */
 int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out);
 /*
  * Filters the next n records of the stream into out (room for n; out may be
@@ -370,6 +505,7 @@ void kct_filter_free(struct kct_filter *f);
 #define KCT_MODE_TRACE_PC	0
 #define KCT_MODE_TRACE_CMP	1
 #define KCT_MODE_TRACE_PC_EXT	2
+/* KCT_MODE_TRACE_MEMORY_ACCESS (3): with its records, above */
 
 #define KCT_TRACE_F_OVERFLOW	(1u << 0) /* a buffer filled up */
 #define KCT_TRACE_F_USER	(1u << 1) /* userspace PCs (no pc_fill) */
@@ -459,6 +595,9 @@ struct kct_stream_info {
 	uint64_t lost;		/* records lost, or KCT_LOST_UNKNOWN */
 	uint64_t remote_handle;	/* REMOTE streams: the handle, 0 for none */
 	char comm[KCT_COMM_LEN + 1]; /* the task's name at exec, "" if unknown */
+	uint32_t memory_record_words; /* KCT_MODE_TRACE_MEMORY_ACCESS: words of
+				   a MEMORY record (KCT_MEMORY_RECORD_WORDS if
+				   the file does not say); else 0.  (1.4) */
 };
 
 struct kct_trace;
@@ -580,6 +719,10 @@ struct kct_stream_opts {
 	 * (a path), NULL if none; longer than KCT_ARG_STRING_MAX, it is cut
 	 * there, and said to be.  (Version 1.3.) */
 	const char *arg_strings[6];
+	/* KCT_MODE_TRACE_MEMORY_ACCESS: the words of a MEMORY record,
+	 * KCOV_GET_MEMORY_RECORD_SIZE / 8 (0: KCT_MEMORY_RECORD_WORDS); 0 in
+	 * other modes.  (Version 1.4.) */
+	uint32_t memory_record_words;
 };
 
 struct kct_trace_writer;
@@ -648,10 +791,24 @@ struct kct_enable_opts {
 				   (it refuses the mode with ENOTSUPP or
 				   EINVAL), fall back to KCOV_TRACE_PC; check
 				   kct_session_mode() */
+	/* 1.4: */
+	uint32_t mode;		/* 0 or KCT_MODE_TRACE_PC_EXT; or
+				   KCT_MODE_TRACE_MEMORY_ACCESS, without
+				   fallback: the kernel's error (EINVAL,
+				   ENOTSUPP) where it lacks the mode */
 };
 
-/* Enables KCOV_TRACE_PC_EXT for the calling thread. */
+/* Enables KCOV_TRACE_PC_EXT (or opts->mode) for the calling thread. */
 int kct_session_enable(struct kct_session *s, const struct kct_enable_opts *opts);
+/*
+ * KCOV_GET_MEMORY_RECORD_SIZE: the words of a MEMORY record of
+ * KCT_MODE_TRACE_MEMORY_ACCESS, for kct_stream_opts.memory_record_words;
+ * the kernel's error from a kernel without the mode (-ENOTTY, -EINVAL),
+ * -EPROTO for a size that is not whole words, or fewer than
+ * KCT_MEMORY_RECORD_WORDS or more than KCT_MEMORY_RECORD_WORDS_MAX.
+ * (Version 1.4.)
+ */
+int kct_session_memory_record_words(const struct kct_session *s);
 
 struct kct_remote_enable_opts {
 	size_t sz;		/* sizeof(struct kct_remote_enable_opts) */
@@ -755,6 +912,18 @@ int kct_symbolizer_add_kallsyms(struct kct_symbolizer *sym, const char *path);
  * if no function covers it. */
 int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc,
 		  struct kct_symbol *out);
+/*
+ * The data symbol (a variable: kallsyms' and System.map's types d, b, r,
+ * upper or lower case, without modules'; an ELF file's objects) that
+ * covers addr, into *out (out->sz set by the caller); -ENOENT if none.
+ * The address is looked up as given, at the addresses the source lists:
+ * a data address of a trace (KCT_EVENT_ACCESS) is not KASLR-canonicalized,
+ * so it finds its variable in /proc/kallsyms of the boot it was recorded
+ * in, or in link-time symbols where KASLR was off.  A list without sizes
+ * gives a variable the bytes up to the next one, the last one none.
+ * (Version 1.4.)
+ */
+int kct_symbolize_data(struct kct_symbolizer *sym, uint64_t addr, struct kct_symbol *out);
 /*
  * The link-time addresses the symbols span: *start, where the first
  * function begins, and *end, where the last one ends.  A list without

@@ -96,6 +96,11 @@ struct kct_decoder {
 
 	uint64_t pc_fill;
 	uint32_t max_depth;
+	/* KCT_MODE_TRACE_MEMORY_ACCESS: records of several words, decoded
+	 * one at a time (decode_framed()), memory_words those of a MEMORY
+	 * record; else 0. */
+	bool framed;
+	uint32_t memory_words;
 
 	/*
 	 * Entry PC of each open frame, outermost first.  stack[-1] exists and
@@ -220,6 +225,69 @@ static int note_lower(struct kct_decoder *dec, int64_t depth, uint64_t pc)
 }
 
 /*
+ * Makes words [pos, pos + len) readable at once, within the stream: a
+ * record of several words may straddle two chunks of a file.
+ */
+static int window_load_span(struct kct_decoder *dec, uint64_t pos, uint32_t len)
+{
+	if (pos >= dec->win_start && pos + len <= dec->win_end)
+		return 0;
+	/* Not there whole: a chunk that starts at it (CHUNK_RECORDS is far
+	 * above any record's size). */
+	dec->win_start = dec->win_end = 0;
+	return window_load(dec, pos);
+}
+
+/*
+ * The first pass of a framed stream: as find_unknown_callers(), a record
+ * (not a word) at a time.  It stops where the records can no longer be
+ * framed (an unknown type, a record the end cuts off), and leaves the
+ * error, if any, to the second pass, which gives the events before it.
+ */
+static int find_unknown_callers_framed(struct kct_decoder *dec, uint64_t pos, int64_t *lowp,
+				       int64_t stop_low)
+{
+	int64_t depth = 0, low = 0;
+	int err;
+
+	while ((err = window_load_span(dec, pos, 1)) == 0) {
+		uint64_t rec = dec->win[pos - dec->win_start];
+		unsigned int t = KCT_RECORD_KIND(rec);
+		uint32_t len = kct_record_words(rec, KCT_MODE_TRACE_MEMORY_ACCESS,
+						dec->memory_words);
+
+		if (!len || len > dec->count - pos)
+			break;
+		pos += len;
+		if (t == KCT_RECORD_KIND_ENTRY) {
+			depth++;
+		} else if (t == KCT_RECORD_KIND_EXIT) {
+			if (--depth < low) {
+				low = depth;
+				if ((err = note_lower(dec, depth, record_pc(dec, rec))))
+					return err;
+			}
+		} else if (t == KCT_RECORD_KIND_EESUM) {
+			if (kct_eesum_unbalanceable(rec))
+				break;
+			depth += KCT_EESUM_MINDELTA(rec);
+			if (depth < low && -depth > dec->max_depth)
+				return -KCT_ERR_DEPTH;
+			for (; low > depth; low--)
+				if ((err = note_lower(dec, low - 1, 0)))
+					return err;
+			depth += KCT_EESUM_DELTA(rec) - KCT_EESUM_MINDELTA(rec);
+		}
+		if (low <= stop_low)
+			break;
+	}
+	if (err < 0)
+		return err;
+	*lowp = low;
+	return 0;
+}
+
+/*
  * First pass over one tree: the records from start up to the next EESUM
  * record that cannot be balanced, or the end.  Finds the lowest depth they
  * reach relative to start, and the PC of the exit that first reaches each
@@ -233,6 +301,12 @@ static int find_unknown_callers(struct kct_decoder *dec, uint64_t start, int64_t
 	uint64_t pos = start;
 	int err;
 
+	if (dec->framed) {
+		err = find_unknown_callers_framed(dec, start, &low, stop_low);
+		if (err)
+			return err;
+		goto done;
+	}
 	while ((err = window_load(dec, pos)) == 0) {
 		const uint64_t *w = dec->win - dec->win_start;
 
@@ -293,9 +367,19 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 {
 	struct kct_decoder *dec;
 	int err;
+	uint32_t mode = OPTS_GET(opts, mode, KCT_MODE_TRACE_PC);
+	uint32_t memory_words = OPTS_GET(opts, memory_record_words, 0);
 
 	*out = NULL;
-	if (!OPTS_VALID(opts, struct kct_decoder_opts, max_depth))
+	if (!OPTS_VALID(opts, struct kct_decoder_opts, memory_record_words))
+		return -EINVAL;
+	if (mode == KCT_MODE_TRACE_CMP)
+		return -EOPNOTSUPP;	/* comparisons, not PCs */
+	if (mode > KCT_MODE_TRACE_MEMORY_ACCESS)
+		return -EINVAL;
+	if (!memory_words)
+		memory_words = KCT_MEMORY_RECORD_WORDS;
+	if (memory_words < KCT_MEMORY_RECORD_WORDS || memory_words > KCT_MEMORY_RECORD_WORDS_MAX)
 		return -EINVAL;
 	dec = calloc(1, sizeof(*dec));
 	if (!dec)
@@ -307,6 +391,8 @@ static int decoder_new(const uint64_t *mem, int fd, uint64_t offset, uint64_t co
 	dec->st.sz = sizeof(dec->st);
 	dec->pc_fill = OPTS_GET(opts, pc_fill, 0);
 	dec->max_depth = OPTS_GET(opts, max_depth, 0);
+	dec->framed = mode == KCT_MODE_TRACE_MEMORY_ACCESS;
+	dec->memory_words = memory_words;
 	if (!dec->max_depth)
 		dec->max_depth = DEFAULT_MAX_DEPTH;
 	if (dec->max_depth > MAX_DEPTH_LIMIT)
@@ -509,6 +595,134 @@ static int slow_record(struct kct_decoder *dec, struct kct_event *ev)
 	return 1;
 }
 
+/*
+ * The record at dec->pos of a framed stream (KCT_MODE_TRACE_MEMORY_ACCESS),
+ * its words in the window.  Returns 1 with an event, 0 after a record with
+ * no event of its own (an EESUM record's are pending then) or the end, or
+ * -errno.
+ */
+static int framed_record(struct kct_decoder *dec, struct kct_event *ev)
+{
+	const uint64_t *w;
+	uint64_t rec, pos = dec->pos;
+	unsigned int t;
+	uint32_t len;
+	int err = window_load_span(dec, pos, 1);
+
+	if (err)
+		return err < 0 ? err : 0;
+	rec = dec->win[pos - dec->win_start];
+	t = KCT_RECORD_KIND(rec);
+	len = kct_record_words(rec, KCT_MODE_TRACE_MEMORY_ACCESS, dec->memory_words);
+	if (!len)
+		return -KCT_ERR_RECORD;
+	if (len > dec->count - pos) {
+		/* Cut off by the end of the buffer, which filled up: dropped,
+		 * never read as something else. */
+		dec->st.partial++;
+		dec->st.partial_words += dec->count - pos;
+		dec->pos = dec->count;
+		return 0;
+	}
+	if (t == KCT_RECORD_KIND_EESUM)
+		return slow_record(dec, ev);
+	err = window_load_span(dec, pos, len);
+	if (err)
+		return err < 0 ? err : -EIO;
+	w = dec->win + (pos - dec->win_start);
+	memset(ev, 0, sizeof(*ev));
+	ev->index = pos;
+	ev->pc = record_pc(dec, rec);
+	ev->depth = dec->depth;
+	/* The frame of a leaf (stack[-1] is 0: none). */
+	ev->entry_pc = dec->stack[(int64_t)dec->depth - 1];
+	switch (t) {
+	case KCT_RECORD_KIND_ENTRY:
+		err = stack_grow(dec, dec->depth + 1);
+		if (err)
+			return err;
+		ev->type = KCT_EVENT_ENTER;
+		ev->entry_pc = ev->pc;
+		ev->call_site = w[1];
+		push_frame(dec, ev->pc);
+		dec->st.enters++;
+		break;
+	case KCT_RECORD_KIND_EXIT:
+		/* The first pass made a frame for every exit: the file
+		 * changed. */
+		if (!dec->depth)
+			return -EIO;
+		ev->type = KCT_EVENT_EXIT;
+		ev->depth = --dec->depth;
+		ev->entry_pc = dec->stack[dec->depth];
+		dec->st.exits++;
+		break;
+	case KCT_RECORD_KIND_NORMAL:
+		ev->type = KCT_EVENT_BLOCK;
+		dec->st.blocks++;
+		break;
+	case KCT_RECORD_KIND_MEMORY:
+		ev->type = KCT_EVENT_ACCESS;
+		ev->addr = w[1];
+		ev->size = KCT_ACCESS_SIZE(w[2]);
+		ev->access = KCT_ACCESS_FLAGS(w[2]);
+		ev->time = w[3];
+		ev->value = ev->access & KCT_ACCESS_F_VALUE ? w[4] : 0;
+		dec->st.accesses++;
+		break;
+	case KCT_RECORD_KIND_WAIT:
+		ev->type = KCT_EVENT_WAIT;
+		ev->pc = 0;
+		ev->bit = KCT_SYNC_BIT(rec);
+		ev->timed_out = !!(rec & KCT_WAIT_TIMEOUT);
+		dec->st.waits++;
+		break;
+	default: /* KCT_RECORD_KIND_WAKE */
+		ev->type = KCT_EVENT_WAKE;
+		ev->pc = 0;
+		ev->bit = KCT_SYNC_BIT(rec);
+		dec->st.wakes++;
+		break;
+	}
+	dec->pos = pos + len;
+	dec->st.records++;
+	if (dec->depth > dec->st.max_depth)
+		dec->st.max_depth = dec->depth;
+	return 1;
+}
+
+/* decode_batch() of a framed stream: a record at a time, no fast loop (the
+ * kernel writes a few records of this mode for every one of the others). */
+static int decode_framed(struct kct_decoder *dec, struct kct_event *evs, unsigned int max)
+{
+	unsigned int n = 0;
+	int err;
+
+	while (n < max) {
+		if (dec->pending != PENDING_NONE) {
+			err = emit_pending(dec, &evs[n]);
+			if (err < 0)
+				goto fail;
+			n += err;
+			if (dec->pending == PENDING_DONE)
+				break;
+			continue;
+		}
+		if (dec->pos >= dec->count) {
+			dec->pending = PENDING_UNFINISHED;
+			continue;
+		}
+		err = framed_record(dec, &evs[n]);
+		if (err < 0)
+			goto fail;
+		n += err;
+	}
+	return n;
+fail:
+	dec->err = err;
+	return n ? (int)n : err;
+}
+
 /* The events of kct_decoder_next_batch(), of this library's size. */
 static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned int max)
 {
@@ -517,6 +731,8 @@ static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned
 
 	if (dec->err)
 		return dec->err;
+	if (unlikely(dec->framed))
+		return decode_framed(dec, evs, max);
 	while (n < max) {
 		const uint64_t *w;
 		struct kct_event *ev;
@@ -574,15 +790,15 @@ static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned
 			 * depth 0 (which wraps around) all go above cap. */
 			if (unlikely(next_depth > cap))
 				break;
-			ev->type = KCT_EVENT_BLOCK - (int32_t)(next_depth - depth);
-			ev->flags = 0;
-			ev->depth = depth < next_depth ? depth : next_depth;
-			ev->index = pos;
-			ev->pc = pc;
-			/* A select, not a branch on the record type. */
-			ev->entry_pc = frame ^ ((frame ^ pc) & -is_enter);
-			ev->delta = 0;
-			ev->mindelta = 0;
+			/* Whole, the fields of other event types 0. */
+			*ev = (struct kct_event){
+				.type = KCT_EVENT_BLOCK - (int32_t)(next_depth - depth),
+				.depth = depth < next_depth ? depth : next_depth,
+				.index = pos,
+				.pc = pc,
+				/* A select, not a branch on the record type. */
+				.entry_pc = frame ^ ((frame ^ pc) & -is_enter),
+			};
 			/*
 			 * An entry pushes its PC; the other records write to
 			 * stack[cap], which no frame uses, rather than

@@ -61,7 +61,7 @@ int filter_opts_check(const struct kct_filter_opts *opts)
 	const struct kct_range *ranges;
 	uint32_t nr;
 
-	if (!OPTS_VALID(opts, struct kct_filter_opts, pc_fill))
+	if (!OPTS_VALID(opts, struct kct_filter_opts, mode))
 		return -EINVAL;
 	ranges = OPTS_GET(opts, ranges, NULL);
 	nr = OPTS_GET(opts, nr_ranges, 0);
@@ -82,7 +82,7 @@ int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out)
 {
 	const struct kct_range *ranges;
 	struct kct_filter *f;
-	uint32_t nr, max_depth;
+	uint32_t nr, max_depth, mode;
 	int err;
 
 	if (!out)
@@ -91,6 +91,13 @@ int kct_filter_new(const struct kct_filter_opts *opts, struct kct_filter **out)
 	err = filter_opts_check(opts);
 	if (err)
 		return err;
+	/* A record a word: a filter that dropped the words of a record of
+	 * several would leave the rest to be read as records. */
+	mode = OPTS_GET(opts, mode, KCT_MODE_TRACE_PC);
+	if (mode == KCT_MODE_TRACE_MEMORY_ACCESS)
+		return -EOPNOTSUPP;
+	if (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT)
+		return -EINVAL;
 	max_depth = OPTS_GET(opts, max_depth, 0);
 	ranges = OPTS_GET(opts, ranges, NULL);
 	nr = OPTS_GET(opts, nr_ranges, 0);

@@ -95,12 +95,32 @@ int kct_session_enable(struct kct_session *s, const struct kct_enable_opts *opts
 {
 	int err;
 
-	if (!OPTS_VALID(opts, struct kct_enable_opts, allow_classic))
+	uint32_t mode = OPTS_GET(opts, mode, 0);
+
+	if (!OPTS_VALID(opts, struct kct_enable_opts, mode) ||
+	    (mode && mode != KCT_MODE_TRACE_PC_EXT && mode != KCT_MODE_TRACE_MEMORY_ACCESS))
 		return -EINVAL;
+	/* No fallback: what the caller asked for or an error. */
+	if (mode == KCT_MODE_TRACE_MEMORY_ACCESS)
+		return enable_mode(s, mode);
 	err = enable_mode(s, KCT_MODE_TRACE_PC_EXT);
 	if (lacks_ext_mode(err) && OPTS_GET(opts, allow_classic, false))
 		err = enable_mode(s, KCT_MODE_TRACE_PC);
 	return err;
+}
+
+int kct_session_memory_record_words(const struct kct_session *s)
+{
+	int size = ioctl(s->fd, KCOV_GET_MEMORY_RECORD_SIZE, 0);
+
+	if (size < 0)
+		return -errno;
+	/* struct memory_access_record: whole words, at least the five that
+	 * readers know. */
+	if (size % 8 || size / 8 < KCT_MEMORY_RECORD_WORDS ||
+	    size / 8 > KCT_MEMORY_RECORD_WORDS_MAX)
+		return -EPROTO;
+	return size / 8;
 }
 
 int kct_session_enable_remote(struct kct_session *s, const struct kct_remote_enable_opts *opts)
@@ -213,7 +233,7 @@ int kct_session_write_stream(const struct kct_session *s, struct kct_trace_write
 	struct kct_stream_opts copy = { .sz = sizeof(copy) };
 	uint64_t n = kct_session_count(s);
 
-	if (!OPTS_VALID(opts, struct kct_stream_opts, arg_strings))
+	if (!OPTS_VALID(opts, struct kct_stream_opts, memory_record_words))
 		return -EINVAL;
 	/* The caller's fields, as many as it has; the rest stay 0. */
 	if (opts) {

@@ -56,6 +56,7 @@ void kct_symbolizer_free(struct kct_symbolizer *sym)
 		sym->free_elf(sym);
 	free(sym->link.syms);
 	free(sym->runtime.syms);
+	free(sym->data.syms);
 	free(sym->table.syms);
 	free(sym->bucket_first);
 	free(sym->strings);
@@ -160,6 +161,16 @@ static int load_symbol_list(struct kct_symbolizer *sym, const char *path, bool r
 		nonzero += sl.addr != 0;
 		if (sl.name_len == 5 && !memcmp(sl.name, "_text", 5))
 			*text = sl.addr;
+		/* Data (and read-only data, bss): for kct_symbolize_data(),
+		 * at the list's own addresses. */
+		if (sl.addr && strchr("bBdDrR", sl.type) && !strchr(sl.name + sl.name_len, '[')) {
+			err = symbolizer_add_symbol(sym, &sym->data, sl.addr, 0, sl.name,
+						    sl.name_len, 0, SYM_PRIO_END + 1 +
+						    (sl.type >= 'A' && sl.type <= 'Z'));
+			if (err)
+				break;
+			sym->data_final = false;
+		}
 		if (sl.type != 't' && sl.type != 'T' && sl.type != 'w' && sl.type != 'W') {
 			/* Lists come sorted by address: one mark after each
 			 * run of text is enough. */
@@ -594,6 +605,65 @@ int kct_symbolize(struct kct_symbolizer *sym, uint64_t pc, struct kct_symbol *ou
 	out->frame_addr = likely(e->frame == (uint32_t)index) ? e->addr :
 							      sym->table.syms[e->frame].addr;
 	return 0;
+}
+
+/*
+ * The data table, sorted, one symbol an address (the best alias), each
+ * sized: from its source (ELF), else up to the next data symbol, the last
+ * one of a list then covering nothing.  A list's data symbols have no
+ * sizes: an address between two of them is given to the first, which a
+ * heap address below the kernel's image or above its data never is.
+ */
+static int finalize_data(struct kct_symbolizer *sym)
+{
+	struct sym_table *t = &sym->data;
+	size_t n = 0;
+
+	if (t->nr)
+		qsort(t->syms, t->nr, sizeof(*t->syms), cmp_sym);
+	for (size_t i = 0; i < t->nr; i++)
+		if (!n || t->syms[i].addr != t->syms[n - 1].addr)
+			t->syms[n++] = t->syms[i];
+	t->nr = n;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t room = i + 1 < n ? t->syms[i + 1].addr - t->syms[i].addr : 0;
+
+		if (!t->syms[i].size || t->syms[i].size > room)
+			t->syms[i].size = i + 1 < n ? room : t->syms[i].size;
+	}
+	sym->data_final = true;
+	return 0;
+}
+
+int kct_symbolize_data(struct kct_symbolizer *sym, uint64_t addr, struct kct_symbol *out)
+{
+	const struct sym_table *t = &sym->data;
+	const struct sym_entry *e;
+	size_t lo = 0, hi;
+	struct kct_symbol s = { .sz = sizeof(s) };
+
+	if (!sym->data_final)
+		finalize_data(sym);
+	/* The last symbol that starts at or below addr. */
+	hi = t->nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -ENOENT;
+	e = &t->syms[lo - 1];
+	if (addr - e->addr >= e->size)
+		return -ENOENT;
+	s.name = sym->strings + e->name;
+	s.name_len = e->name_len;
+	s.addr = s.frame_addr = e->addr;
+	s.size = e->size;
+	return fill_out(out, &s, sizeof(s));
 }
 
 int kct_symbolizer_span(struct kct_symbolizer *sym, uint64_t *start, uint64_t *end)

@@ -36,6 +36,10 @@ struct kct_symbolizer {
 	uint64_t runtime_text;	/* kallsyms' _text, 0 if none */
 	uint64_t module_symbols;	/* text symbols of a [module] column */
 	uint64_t link_text;	/* _text of a link-time source, 0 if none */
+	/* Data symbols (kct_symbolize_data()), at the addresses their source
+	 * lists: sorted and sized when the table is finalized. */
+	struct sym_table data;
+	bool data_final;
 	/* The merged table, sorted by address, that look-ups search. */
 	struct sym_table table;
 	/*

@@ -377,6 +377,14 @@ int kct_symbolizer_add_elf(struct kct_symbolizer *sym, const char *path)
 
 		if (!name || !*name || shndx == SHN_UNDEF || shndx == SHN_ABS)
 			continue;
+		/* Objects, with their sizes, for kct_symbolize_data(). */
+		if (type == STT_OBJECT && s.st_size) {
+			err = symbolizer_add_symbol(sym, &sym->data, addr, s.st_size, name,
+						    strlen(name), 0, SYM_PRIO_END + 1 +
+						    (GELF_ST_BIND(s.st_info) != STB_LOCAL));
+			sym->data_final = false;
+			continue;
+		}
 		if (type != STT_FUNC && type != STT_NOTYPE)
 			continue;
 		scn = elf ? elf_getscn(elf, shndx) : NULL;

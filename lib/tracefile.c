@@ -263,6 +263,19 @@ static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t
 		s->unknown_callers = sh.unknown_callers;
 	if (size < offsetofend(struct kct_disk_stream, arg_strings))
 		sh.arg_strings = 0;
+	if (size < offsetofend(struct kct_disk_stream, memory_record_words))
+		sh.memory_record_words = 0;
+	if (sh.mode > KCT_MODE_TRACE_MEMORY_ACCESS)
+		return -KCT_ERR_MODE;
+	if (sh.mode == KCT_MODE_TRACE_MEMORY_ACCESS) {
+		if (!sh.memory_record_words)
+			sh.memory_record_words = KCT_MEMORY_RECORD_WORDS;
+		if (sh.memory_record_words < KCT_MEMORY_RECORD_WORDS ||
+		    sh.memory_record_words > KCT_MEMORY_RECORD_WORDS_MAX)
+			return -KCT_ERR_CORRUPT;
+	} else {
+		sh.memory_record_words = 0;
+	}
 	if (sh.arg_strings & 0x3f) {
 		err = read_strings(s, &sh, p, size);
 		if (err)
@@ -284,6 +297,7 @@ static int parse_stream(struct kct_trace *t, uint32_t i, uint64_t *off, uint64_t
 	info->lost = sh.lost;
 	info->remote_handle = sh.remote_handle;
 	memcpy(info->comm, sh.comm, sizeof(sh.comm));
+	info->memory_record_words = sh.memory_record_words;
 	room = (file_size - *off) / 8;
 	if (sh.records > room) {
 		info->records = room;
@@ -332,7 +346,10 @@ static int parse_header(struct kct_trace *t, uint64_t file_size)
 	 * skips. */
 	if (h.fixed_size < KCT_DISK_TRACE_SIZE || h.fixed_size > h.header_size || h.fixed_size % 8)
 		return -KCT_ERR_CORRUPT;
-	if (h.mode != KCT_MODE_TRACE_PC && h.mode != KCT_MODE_TRACE_PC_EXT)
+	/* A mode of a newer writer's, not a corrupt file. */
+	if (h.mode > KCT_MODE_TRACE_MEMORY_ACCESS)
+		return -KCT_ERR_MODE;
+	if (h.mode == KCT_MODE_TRACE_CMP)
 		return -KCT_ERR_CORRUPT;
 	if (h.nr_streams > KCT_DISK_MAX_STREAMS || h.file_size < h.header_size)
 		return -KCT_ERR_CORRUPT;
@@ -583,13 +600,20 @@ int kct_trace_decoder_opts(struct kct_trace *trace, uint32_t i,
 	uint64_t pc_fill = OPTS_GET(opts, pc_fill, 0);
 	KCT_OPTS(kct_decoder_opts, dopts,
 		 .pc_fill = pc_fill ? pc_fill : trace->info.pc_fill,
-		 .max_depth = OPTS_GET(opts, max_depth, 0));
+		 .max_depth = OPTS_GET(opts, max_depth, 0),
+		 .mode = OPTS_GET(opts, mode, 0),
+		 .memory_record_words = OPTS_GET(opts, memory_record_words, 0));
 
 	*out = NULL;
-	if (!OPTS_VALID(opts, struct kct_decoder_opts, max_depth))
+	if (!OPTS_VALID(opts, struct kct_decoder_opts, memory_record_words))
 		return -EINVAL;
 	if (i >= trace->info.nr_streams)
 		return -ERANGE;
+	/* The stream's records, as it says they are framed. */
+	if (!dopts.mode)
+		dopts.mode = trace->streams[i].info.mode;
+	if (!dopts.memory_record_words)
+		dopts.memory_record_words = trace->streams[i].info.memory_record_words;
 	return decoder_new_fd_hinted(trace->fd, trace->streams[i].offset,
 				     trace->streams[i].info.records, &dopts,
 				     trace->streams[i].unknown_callers, out);
@@ -648,6 +672,10 @@ static const char *const kct_errors[KCT_ERR_END - KCT_ERR_START] = {
 	[KCT_ERR_HIDDEN - KCT_ERR_START] = "addresses hidden by kptr_restrict (run as root)",
 	[KCT_ERR_ELF - KCT_ERR_START] = "not a usable ELF file",
 	[KCT_ERR_DEPTH - KCT_ERR_START] = "calls nest deeper than the decoder's max_depth",
+	[KCT_ERR_MODE - KCT_ERR_START] =
+		"a kcov mode this program does not know (a newer kcovtrace's trace)",
+	[KCT_ERR_RECORD - KCT_ERR_START] =
+		"corrupt records: a record of a type its kcov mode does not have",
 };
 
 const char *kct_strerror(int err)

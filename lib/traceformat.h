@@ -75,7 +75,7 @@ struct kct_disk_stream {
 	char comm[16];		/* the task's name at exec, NUL-padded */
 	uint64_t unknown_callers; /* see below; 0: not known */
 	uint32_t arg_strings;	/* which args' strings follow (see below) */
-	uint32_t pad;
+	uint32_t memory_record_words; /* see below; 0: not said */
 };
 
 /*
@@ -85,6 +85,15 @@ struct kct_disk_stream {
  * that cannot be balanced, plus 1.  The writer counts them as it writes,
  * so that a reader's decoder need not look for them in a first pass over
  * the records.
+ *
+ * memory_record_words, added with KCT_MODE_TRACE_MEMORY_ACCESS where
+ * version 3 had padding (which its writers zeroed): the size of the
+ * kernel's struct memory_access_record in words, as
+ * KCOV_GET_MEMORY_RECORD_SIZE said it (in bytes) when the stream was
+ * recorded, for a reader to frame the records with.
+ *
+ * A mode (of the trace or a stream) above those this version knows is a
+ * newer writer's: refused as such (KCT_ERR_MODE), not as corrupt.
  *
  * After a stream's header, for each bit n < 6 of arg_strings, the string
  * arg n points to, and a NUL: KCT_ARG_STRING_MAX bytes of it at most, and

@@ -231,7 +231,8 @@ int kct_trace_writer_open(const char *path, const struct kct_trace_writer_opts *
 	*out = NULL;
 	if (!OPTS_VALID(opts, struct kct_trace_writer_opts, backup) ||
 	    (OPTS_GET(opts, flags, 0) & ~WRITER_FLAGS) ||
-	    (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT) ||
+	    (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT &&
+	     mode != KCT_MODE_TRACE_MEMORY_ACCESS) ||
 	    (release && strlen(release) >= sizeof(((struct kct_trace_info *)0)->kernel_release)) ||
 	    id_kind > KCT_KERNEL_ID_SYMBOLS || id_len > KCT_KERNEL_ID_MAX ||
 	    (id_len && !OPTS_GET(opts, kernel_id, NULL)) || (id_kind == KCT_KERNEL_ID_NONE) != !id_len ||
@@ -292,6 +293,7 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 	const char *comm = OPTS_GET(opts, comm, NULL);
 	uint32_t kind = OPTS_GET(opts, kind, KCT_STREAM_KIND_UNKNOWN);
 	uint32_t mode = OPTS_GET(opts, mode, KCT_MODE_TRACE_PC);
+	uint32_t memory_words = OPTS_GET(opts, memory_record_words, 0);
 	struct kct_disk_stream *sh = &w->sh;
 	/* Six strings of the most kept, with their NULs, padded. */
 	char strings[6 * (KCT_ARG_STRING_MAX + 1) + 8] = { 0 };
@@ -302,9 +304,16 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 		return w->err;
 	if (w->in_stream)
 		return -EBUSY;
-	if (!OPTS_VALID(opts, struct kct_stream_opts, arg_strings) || kind > KCT_STREAM_KIND_REMOTE ||
+	if (mode == KCT_MODE_TRACE_MEMORY_ACCESS && !memory_words)
+		memory_words = KCT_MEMORY_RECORD_WORDS;
+	if (!OPTS_VALID(opts, struct kct_stream_opts, memory_record_words) ||
+	    kind > KCT_STREAM_KIND_REMOTE ||
 	    (OPTS_GET(opts, flags, 0) & ~STREAM_FLAGS) || (comm && strlen(comm) >= KCT_COMM_LEN) ||
-	    (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT))
+	    (mode != KCT_MODE_TRACE_PC && mode != KCT_MODE_TRACE_PC_EXT &&
+	     mode != KCT_MODE_TRACE_MEMORY_ACCESS) ||
+	    (mode == KCT_MODE_TRACE_MEMORY_ACCESS ?
+	     memory_words < KCT_MEMORY_RECORD_WORDS || memory_words > KCT_MEMORY_RECORD_WORDS_MAX :
+	     memory_words != 0))
 		return -EINVAL;
 	if (w->h.nr_streams == KCT_DISK_MAX_STREAMS)
 		return -EFBIG;
@@ -314,6 +323,7 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 	sh->seq = OPTS_GET(opts, seq, 0);
 	sh->flags = OPTS_GET(opts, flags, 0);
 	sh->mode = mode;
+	sh->memory_record_words = memory_words;
 	sh->pid = OPTS_GET(opts, pid, 0);
 	sh->tid = OPTS_GET(opts, tid, 0);
 	sh->ppid = OPTS_GET(opts, ppid, 0);
@@ -350,7 +360,9 @@ int kct_trace_writer_begin_stream(struct kct_trace_writer *w, const struct kct_s
 	}
 	w->stream_off = w->off + w->len;
 	w->depth = w->low = 0;
-	w->tree_ended = false;
+	/* Records of several words, which appends may split: not followed,
+	 * unknown_callers is left unknown (0) for the reader's first pass. */
+	w->tree_ended = mode == KCT_MODE_TRACE_MEMORY_ACCESS;
 	/* Its record count is written again by end_stream. */
 	err = put(w, sh, sizeof(*sh));
 	if (!err)
@@ -418,7 +430,8 @@ int kct_trace_writer_end_stream(struct kct_trace_writer *w)
 	if (!w->in_stream)
 		return -EINVAL;
 	w->in_stream = false;
-	w->sh.unknown_callers = (uint64_t)-w->low + 1;
+	w->sh.unknown_callers = w->sh.mode == KCT_MODE_TRACE_MEMORY_ACCESS ? 0 :
+				(uint64_t)-w->low + 1;
 	if (w->stream_off >= w->off) {
 		/* Still in the buffer. */
 		memcpy(w->buf + (w->stream_off - w->off), &w->sh, sizeof(w->sh));

@@ -47,13 +47,23 @@ static const char *as_file(const uint8_t *data, size_t size)
  * whatever opened them); a block one event; a record of a reserved type
  * none.  A bound on runaway that EESUM records do not switch off.
  */
-static uint64_t event_bound(const uint64_t *recs, uint64_t n)
+static uint64_t event_bound(const uint64_t *recs, uint64_t n, uint32_t mode, uint32_t words,
+			    uint64_t *nrec, uint64_t *whole)
 {
-	uint64_t bound = 0;
+	uint64_t bound = 0, len;
 
-	for (uint64_t i = 0; i < n; i++) {
+	/* KCT_MODE_TRACE_MEMORY_ACCESS: a record of one or more words, up to
+	 * the end, the last one whole, or to a type the mode lacks.  Its
+	 * access, wait or wake makes one event. */
+	*nrec = *whole = 0;
+	for (uint64_t i = 0; i < n; i += len) {
 		uint64_t rec = recs[i];
 
+		len = kct_record_words(rec, mode, words);
+		if (!len || len > n - i)
+			break;
+		++*nrec;
+		*whole = i + len;
 		switch (KCT_RECORD_KIND(rec)) {
 		case KCT_RECORD_KIND_ENTRY:
 		case KCT_RECORD_KIND_EXIT:
@@ -61,6 +71,11 @@ static uint64_t event_bound(const uint64_t *recs, uint64_t n)
 			break;
 		case KCT_RECORD_KIND_NORMAL:
 			bound += 1;
+			break;
+		case KCT_RECORD_KIND_MEMORY:
+		case KCT_RECORD_KIND_WAIT:
+		case KCT_RECORD_KIND_WAKE:
+			bound += mode == KCT_MODE_TRACE_MEMORY_ACCESS;
 			break;
 		case KCT_RECORD_KIND_EESUM:
 			bound += 1;
@@ -85,10 +100,11 @@ static const unsigned int batch_sizes[] = { 1, 3, 64, 256 };
  * caller, unfinished, or reported by an EESUM record.  No more events than
  * event_bound() of the records, checked as they come.
  */
-static void drain(struct kct_decoder *dec, const uint64_t *recs, uint64_t n, unsigned int batch)
+static void drain_mode(struct kct_decoder *dec, const uint64_t *recs, uint64_t n,
+		       unsigned int batch, uint32_t mode, uint32_t words)
 {
 	uint64_t events = 0, synthetic = 0, suppressed = 0, reported = 0, eesums = 0, saturated = 0;
-	uint64_t bound = event_bound(recs, n);
+	uint64_t nrec, whole, bound = event_bound(recs, n, mode, words, &nrec, &whole);
 	struct kct_decoder_stats st = { .sz = sizeof(st) };
 	static struct kct_event evs[256];
 	int64_t depth = 0;
@@ -115,6 +131,12 @@ static void drain(struct kct_decoder *dec, const uint64_t *recs, uint64_t n, uns
 				if (ev.depth != depth)
 					abort();
 				break;
+			case KCT_EVENT_ACCESS:
+			case KCT_EVENT_WAIT:
+			case KCT_EVENT_WAKE:
+				if (mode != KCT_MODE_TRACE_MEMORY_ACCESS || ev.depth != depth)
+					abort();
+				break;
 			case KCT_EVENT_EESUM:
 				eesums++;
 				if (ev.flags & KCT_EVENT_F_SATURATED) {
@@ -134,13 +156,22 @@ static void drain(struct kct_decoder *dec, const uint64_t *recs, uint64_t n, uns
 	}
 	err = got;
 	kct_decoder_get_stats(dec, &st);
-	if (!err && st.records != n)
+	/* A mode-3 stream is decoded whole up to a type it lacks (an
+	 * error), or to a record its end cuts off (dropped). */
+	if (!err && (st.partial_words != n - whole || st.partial != (n != whole)))
+		abort();
+	if (!err && st.records != nrec)
 		abort();
 	if (!err && (depth || events - synthetic != st.records - st.unknown ||
 		     synthetic != st.orphan_exits + st.unfinished + reported ||
 		     suppressed != reported || eesums != st.eesums || saturated != st.saturated))
 		abort();
 	kct_decoder_free(dec);
+}
+
+static void drain(struct kct_decoder *dec, const uint64_t *recs, uint64_t n, unsigned int batch)
+{
+	drain_mode(dec, recs, n, batch, KCT_MODE_TRACE_PC_EXT, 0);
 }
 
 /* Repairs a decoder makes of records: frames of unknown callers and
@@ -419,10 +450,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint64_t *recs = malloc(n * 8 + 1);
 
 		memcpy(recs, data + 1, n * 8);
-		if (data[0] & 0x10)
+		if (data[0] & 0x10) {
 			filter_records(recs, n, data[0] / 32);
-		else if (!kct_decoder_new_mem(recs, n, &opts, &dec))
+		} else if (data[0] & 0x80) {
+			/* KCT_MODE_TRACE_MEMORY_ACCESS, records of 5 or 6. */
+			struct kct_decoder_opts m3 = {
+				.sz = sizeof(m3), .max_depth = 512,
+				.mode = KCT_MODE_TRACE_MEMORY_ACCESS,
+				.memory_record_words = 5 + (data[0] >> 5 & 1),
+			};
+
+			if (!kct_decoder_new_mem(recs, n, &m3, &dec))
+				drain_mode(dec, recs, n, batch, m3.mode, m3.memory_record_words);
+		} else if (!kct_decoder_new_mem(recs, n, &opts, &dec)) {
 			drain(dec, recs, n, batch);
+		}
 		free(recs);
 		break;
 	}
@@ -442,7 +484,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (n != (int64_t)si.records)
 					abort();
 				if (!kct_trace_decoder(trace, i, &dec))
-					drain(dec, recs, n, batch);
+					drain_mode(dec, recs, n, batch, si.mode, si.memory_record_words);
 			}
 			kct_trace_close(trace);
 		}
@@ -455,6 +497,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint64_t pc = 0; pc < 4; pc++)
 			kct_symbolize(sym, 0xffffffff81000000ULL + pc * 0x1000, &s);
 		kct_symbolize(sym, ~0ULL, &s);
+		kct_symbolize_data(sym, 0xffffffffa1003008ULL, &s);
+		kct_symbolize_data(sym, ~0ULL, &s);
 		/* Every function's range, then some again: sorted, disjoint. */
 		if (kct_symbolizer_glob_ranges(sym, "*", &ranges, &nr) >= 0 &&
 		    kct_symbolizer_glob_ranges(sym, "[a-m]*", &ranges, &nr) >= 0)

@@ -69,6 +69,22 @@ write("trace-file-cut-smallest-streams", b"\x01" + kf.TRACE.pack(
     magic=kf.TRACE_MAGIC.encode(), version=kf.TRACE_VERSION, header_size=kf.TRACE.size,
     fixed_size=kf.TRACE.size, mode=kf.MODE_TRACE_PC_EXT, nr_streams=3,
     file_size=kf.TRACE.size + 3 * MIN) + 2 * struct.pack("=IIQ", MIN, kf.STREAM_KIND_TASK, 0))
+# KCOV_TRACE_MEMORY_ACCESS (bit 7; bit 5: records of 6 words, else 5): an
+# ENTRY pair, a MEMORY record, a WAIT, a WAKE, an EXIT, and a MEMORY record
+# cut off; then as a trace file's stream of records of 6 words.
+MEMORY, WAIT, WAKE = (kind << kf.RECORD_TYPE_SHIFT for kind in
+                      (kf.RECORD_KIND_MEMORY, kf.RECORD_KIND_WAIT, kf.RECORD_KIND_WAKE))
+mem5 = [ENTRY | pc, 0xffffffff81234567, MEMORY | (pc + 8), 0xffff888000001000,
+        kf.ACCESS_F_WRITE << 32 | 8, 1000, 0x2a, WAIT | kf.WAIT_TIMEOUT | 3, WAKE | 3,
+        EXIT | (pc + 0x20), MEMORY | (pc + 0x10), 0x1000]
+write("records-memory", b"\x80" + pack(mem5))
+mem6 = [ENTRY | pc, 0xffffffff81234567, MEMORY | (pc + 8), 0xffff888000001000, 4, 1, 0,
+        EXIT | 0x99, EXIT | (pc + 0x20)]
+write("records-memory-6", b"\xa0" + pack(mem6))
+write("trace-file-memory", b"\x01" + kf.trace_bytes(
+    [({"kind": kf.STREAM_KIND_TASK, "mode": kf.MODE_TRACE_MEMORY_ACCESS,
+       "memory_record_words": 6}, mem6)], mode=kf.MODE_TRACE_MEMORY_ACCESS, buffer_words=512,
+    pc_fill=kf.PC_FILL_KERNEL))
 # The writer: streams of the input's words.
 write("writer", b"\x03\x03\x11" + pack(records + saturated + malformed))
 write("writer-abort", b"\x03\x01\x80" + pack(records))

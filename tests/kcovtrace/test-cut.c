@@ -213,6 +213,93 @@ static void check_task(const char *name, uint64_t words, uint32_t max_depth, int
 	free(copy);
 }
 
+/*
+ * KCOV_TRACE_MEMORY_ACCESS: the cuts frame the records, an ENTRY of two
+ * words and a MEMORY record of five (or more), whose words may look like
+ * any record (an address with an exit's nibble, a value with an entry's);
+ * every cut falls between records.  Buffers written word by word.
+ */
+static void test_memory_mode(void)
+{
+	const struct framing m5 = { KCT_MODE_TRACE_MEMORY_ACCESS, 5 };
+	const struct framing m6 = { KCT_MODE_TRACE_MEMORY_ACCESS, 6 };
+	uint64_t w[32], f = 0, t = 0;
+	struct cut c;
+	size_t n = 0;
+	bool ok;
+
+	w[n++] = 0x10ffffff81000001ULL;		/* 0: X, the stop's */
+	w[n++] = 0x10ffffff81000002ULL;		/* 1: X, the stop's: lowest */
+	w[n++] = 0x30ffffff81000003ULL;		/* 2: MEMORY */
+	w[n++] = 0x1000000000000000ULL;		/*    addr: an exit's nibble */
+	w[n++] = 0x0000000000000008ULL;		/*    size 8 */
+	w[n++] = 0x1000000000000001ULL;		/*    time: an exit's nibble */
+	w[n++] = 0x00ffffff81000099ULL;		/*    value: an entry's nibble */
+	w[n++] = 0x00ffffff81000004ULL;		/* 7: ENTRY */
+	w[n++] = 0xffffffff81234567ULL;		/*    call site: a block's nibble */
+	w[n++] = 0xf0ffffff81000005ULL;		/* 9: BLOCK */
+	w[n++] = 0x10ffffff81000006ULL;		/* 10: EXIT */
+	w[n++] = 0x00ffffff81000007ULL;		/* 11: ENTRY, open at the end */
+	w[n++] = 0x10ffffff81000008ULL;		/*    call site: an exit's nibble */
+	w[n++] = 0x4000000000000003ULL;		/* 13: WAIT */
+	ok = cut_scan_framed(w, n, &m5, &c);
+	check(ok && c.start == 2 && c.open == 11, "memory mode: the scan frames the records",
+	      "X X M(5) E(2) B X E(2) W", ok ? "framed otherwise" : "false");
+
+	/* A MEMORY record cut off by the end: after the last whole record. */
+	w[14] = 0x30ffffff81000009ULL;
+	w[15] = 0xffff888000000000ULL;
+	ok = cut_scan_framed(w, 16, &m5, &c);
+	check(ok && c.start == 2 && c.open == 11,
+	      "memory mode: a record cut off at the end changes no cut", "... M(2 of 5)",
+	      ok ? "framed otherwise" : "false");
+
+	/* A type the mode does not have: nothing cut. */
+	w[13] = 0x6000000000000000ULL;
+	ok = cut_scan_framed(w, 14, &m5, &c);
+	check(!ok && c.start == 0 && c.open == 14, "memory mode: a record of type 6: nothing cut",
+	      "... 6", ok ? "cut" : "false");
+	w[13] = 0x4000000000000003ULL;
+
+	/* N = 6: the sixth word of each MEMORY record is skipped. */
+	n = 0;
+	w[n++] = 0x10ffffff81000001ULL;		/* 0: X */
+	w[n++] = 0x30ffffff81000003ULL;		/* 1: MEMORY of 6 */
+	w[n++] = 0x1000;
+	w[n++] = 0x0000001000000004ULL;
+	w[n++] = 7;
+	w[n++] = 0;
+	w[n++] = 0x10ffffff810000ffULL;		/*    word 6: an exit's nibble */
+	w[n++] = 0x00ffffff81000004ULL;		/* 7: ENTRY, open */
+	w[n++] = 0xffffffff81000010ULL;
+	ok = cut_scan_framed(w, n, &m6, &c);
+	check(ok && c.start == 1 && c.open == 7, "memory mode: MEMORY records of 6 words",
+	      "X M(6) E(2)", ok ? "framed otherwise" : "false");
+
+	/* --syscalls: the named syscall's frame, an access in it. */
+	n = 0;
+	w[n++] = 0x10ffffff81000001ULL;		/* 0: X, the stop's */
+	w[n++] = 0x00ffffff81000501ULL;		/* 1: ENTRY of the syscall */
+	w[n++] = 0x10ffffff81000002ULL;		/*    call site, an exit's nibble */
+	w[n++] = 0x30ffffff81000502ULL;		/* 3: MEMORY */
+	w[n++] = 0x1000000000000000ULL;
+	w[n++] = 4;
+	w[n++] = 0x1000000000000000ULL;
+	w[n++] = 0;
+	w[n++] = 0x10ffffff81000503ULL;		/* 8: EXIT of the syscall */
+	w[n++] = 0x00ffffff81000006ULL;		/* 9: ENTRY of the exit stop */
+	w[n++] = 0xffffffff81000007ULL;
+	ok = cut_syscall_framed(w, n, &m5, named, NULL, true, &f, &t);
+	check(ok && f == 1 && t == 9, "memory mode: the syscall's frame, whole records",
+	      "X E(2) M(5) X E(2)", ok ? "framed otherwise" : "false");
+
+	/* Remote sections: each top-level frame, whole records. */
+	sections[0] = '\0';
+	cut_sections_framed(w + 1, n - 1, &m5, add_section, NULL);
+	check(!strcmp(sections, "[0,8)[8,10)"), "memory mode: remote sections, whole records",
+	      "E(2) M(5) X E(2)", sections);
+}
+
 int main(void)
 {
 	/* After a ptrace stop: the stop's exits, then the task's own. */
@@ -318,6 +405,7 @@ int main(void)
 		   "[E39 X39]@2 [E39 X39]@4");
 	show_start = false;
 
+	test_memory_mode();
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;
 }

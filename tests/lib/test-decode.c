@@ -640,6 +640,317 @@ static void __attribute__((noinline)) check_opts_macro(void)
 	kct_decoder_free(dec);
 }
 
+/* ---- KCT_MODE_TRACE_MEMORY_ACCESS ---- */
+
+/* An event of a mode-3 stream as text, with every field the record gave. */
+static int format_m3(const struct kct_event *ev, char *buf, size_t size)
+{
+	char flags[16] = "";
+
+	if (ev->flags)
+		snprintf(flags, sizeof(flags), ":%s%s%s%s",
+			 ev->flags & KCT_EVENT_F_UNKNOWN_CALLER ? "u" : "",
+			 ev->flags & KCT_EVENT_F_UNFINISHED ? "f" : "",
+			 ev->flags & KCT_EVENT_F_SYNTHETIC ? "s" : "",
+			 ev->flags & KCT_EVENT_F_SUPPRESSED ? "S" : "");
+	switch (ev->type) {
+	case KCT_EVENT_ENTER:
+		return snprintf(buf, size, "%u:E:%llx@%llu<%llx%s", ev->depth,
+				(unsigned long long)ev->pc, (unsigned long long)ev->index,
+				(unsigned long long)ev->call_site, flags);
+	case KCT_EVENT_EXIT:
+		return snprintf(buf, size, "%u:X:%llx@%llu%s", ev->depth,
+				(unsigned long long)ev->pc, (unsigned long long)ev->index, flags);
+	case KCT_EVENT_BLOCK:
+		return snprintf(buf, size, "%u:B:%llx@%llu", ev->depth,
+				(unsigned long long)ev->pc, (unsigned long long)ev->index);
+	case KCT_EVENT_EESUM:
+		return snprintf(buf, size, "%u:D:%d/%d@%llu", ev->depth, ev->delta, ev->mindelta,
+				(unsigned long long)ev->index);
+	case KCT_EVENT_ACCESS:
+		return snprintf(buf, size, "%u:A:%llx@%llu[%llx,%u,%x,t%llu,v%llx]<%llx", ev->depth,
+				(unsigned long long)ev->pc, (unsigned long long)ev->index,
+				(unsigned long long)ev->addr, ev->size, ev->access,
+				(unsigned long long)ev->time, (unsigned long long)ev->value,
+				(unsigned long long)ev->entry_pc);
+	case KCT_EVENT_WAIT:
+		return snprintf(buf, size, "%u:W:%u%s@%llu", ev->depth, ev->bit,
+				ev->timed_out ? "t" : "", (unsigned long long)ev->index);
+	case KCT_EVENT_WAKE:
+		return snprintf(buf, size, "%u:K:%u@%llu", ev->depth, ev->bit,
+				(unsigned long long)ev->index);
+	}
+	return snprintf(buf, size, "?%d", ev->type);
+}
+
+/* Decodes a mode-3 stream of words from dec into text; its error, if any. */
+static int events_m3(struct kct_decoder *dec, char *got, size_t size)
+{
+	struct kct_event ev;
+	size_t len = 0;
+	int err;
+
+	got[0] = '\0';
+	while ((err = kct_decoder_next(dec, &ev, sizeof(ev))) > 0) {
+		char one[160];
+
+		format_m3(&ev, one, sizeof(one));
+		if (len + strlen(one) + 2 < size)
+			len += sprintf(got + len, "%s%s", len ? " " : "", one);
+	}
+	return err;
+}
+
+/*
+ * The words of a mode-3 buffer (memory_words: of a MEMORY record, 0 for the
+ * default) decode to want, and end with error want_err (0: none), from
+ * memory and from a file at an odd offset alike; stats as want_stats
+ * (records accesses waits wakes partial partial_words), if given.
+ */
+static void check_m3(const char *name, const uint64_t *words, size_t n, uint32_t memory_words,
+		     const char *want, int want_err, const char *want_stats)
+{
+	KCT_OPTS(kct_decoder_opts, opts, .pc_fill = KCT_PC_FILL_KERNEL,
+		 .mode = KCT_MODE_TRACE_MEMORY_ACCESS, .memory_record_words = memory_words);
+	char got[8192], path[] = "/tmp/kct-test-XXXXXX";
+	struct kct_decoder *dec;
+	int fd = -1, err;
+
+	for (int from_file = 0; from_file < 2; from_file++) {
+		KCT_OPTS(kct_decoder_stats, st);
+		char stats[128];
+
+		if (!from_file) {
+			err = kct_decoder_new_mem(words, n, &opts, &dec);
+		} else {
+			fd = mkstemp(path);
+			if (fd < 0 || write(fd, "pad.", 4) != 4 ||
+			    write(fd, words, n * 8) != (ssize_t)(n * 8))
+				abort();
+			unlink(path);
+			strcpy(path + strlen(path) - 6, "XXXXXX");
+			err = kct_decoder_new_fd(fd, 4, n, &opts, &dec);
+		}
+		if (err) {
+			CHECK(0, "%s%s: decoder: %s", name, from_file ? " (file)" : "",
+			      kct_strerror(err));
+			if (from_file)
+				close(fd);
+			continue;
+		}
+		err = events_m3(dec, got, sizeof(got));
+		kct_decoder_get_stats(dec, &st);
+		snprintf(stats, sizeof(stats), "%llu %llu %llu %llu %llu %llu",
+			 (unsigned long long)st.records, (unsigned long long)st.accesses,
+			 (unsigned long long)st.waits, (unsigned long long)st.wakes,
+			 (unsigned long long)st.partial, (unsigned long long)st.partial_words);
+		tests++;
+		if (strcmp(got, want) || err != want_err ||
+		    (want_stats && strcmp(stats, want_stats))) {
+			failures++;
+			printf("not ok %d - %s%s\n# want: %s (err %d) %s\n# got:  %s (err %d) %s\n",
+			       tests, name, from_file ? " (file)" : "", want, want_err,
+			       want_stats ? want_stats : "", got, err, stats);
+		} else {
+			printf("ok %d - %s%s\n", tests, name, from_file ? " (file)" : "");
+		}
+		kct_decoder_free(dec);
+		if (from_file)
+			close(fd);
+	}
+}
+
+static void check_memory_mode(void)
+{
+	/* Written word by word: type in the top nibble, as the kernel does. */
+	const uint64_t entry1 = 0x00ffffff81000010ULL, site1 = 0xffffffff81234567ULL;
+	const uint64_t entry2 = 0x00ffffff81000100ULL, site2 = 0xffffffff81000033ULL;
+	uint64_t w[64];
+	size_t n;
+
+	/* A call, a read in it, a block, a nested call with a write of a
+	 * value, its exit; a wait that timed out, a wake, the exit. */
+	n = 0;
+	w[n++] = entry1;
+	w[n++] = site1;
+	w[n++] = 0x30ffffff81000020ULL;		/* MEMORY: a read */
+	w[n++] = 0xffff888003a1c010ULL;		/* addr, not canonicalized */
+	w[n++] = 0x0000000000000008ULL;		/* size 8, flags 0 */
+	w[n++] = 1000;				/* time */
+	w[n++] = 0xdeadbeefULL;			/* value, but no VALUE flag */
+	w[n++] = 0xf0ffffff81000024ULL;		/* block */
+	w[n++] = entry2;
+	w[n++] = site2;
+	w[n++] = 0x30ffffff81000110ULL;		/* MEMORY: a write of a value */
+	w[n++] = 0xffffffff82000040ULL;
+	w[n++] = 0x0000011000000004ULL;		/* size 4, WRITE|VALUE */
+	w[n++] = 1001;
+	w[n++] = 0x2aULL;
+	w[n++] = 0x10ffffff81000120ULL;		/* exit */
+	w[n++] = 0x4010000000000003ULL;		/* WAIT bit 3, timed out */
+	w[n++] = 0x5000000000000007ULL;		/* WAKE bit 7 */
+	w[n++] = 0x4000000000000009ULL;		/* WAIT bit 9 */
+	w[n++] = 0x10ffffff81000030ULL;		/* exit */
+	check_m3("memory mode: ENTRY pairs, accesses (N=5), WAIT/WAKE, indexes in words",
+		 w, n, 0,
+		 "0:E:ffffffff81000010@0<ffffffff81234567 "
+		 "1:A:ffffffff81000020@2[ffff888003a1c010,8,0,t1000,v0]<ffffffff81000010 "
+		 "1:B:ffffffff81000024@7 "
+		 "1:E:ffffffff81000100@8<ffffffff81000033 "
+		 "2:A:ffffffff81000110@10[ffffffff82000040,4,110,t1001,v2a]<ffffffff81000100 "
+		 "1:X:ffffffff81000120@15 "
+		 "1:W:3t@16 1:K:7@17 1:W:9@18 "
+		 "0:X:ffffffff81000030@19",
+		 0, "10 2 2 1 0 0");
+
+	/* N = 6: the sixth word (a newer kernel's field) is skipped. */
+	n = 0;
+	w[n++] = 0x30ffffff81000020ULL;
+	w[n++] = 0x1000;
+	w[n++] = 0x0000007000000002ULL;		/* size 2, WRITE|RMW|ATOMIC */
+	w[n++] = 5;
+	w[n++] = 0;
+	w[n++] = 0x10ffffff81000099ULL;		/* extra word: looks like an exit */
+	w[n++] = 0x30ffffff81000028ULL;
+	w[n++] = 0x2000;
+	w[n++] = 0x0000009000000040ULL;		/* size 64, WRITE|FREE */
+	w[n++] = 6;
+	w[n++] = 0;
+	w[n++] = 0x5000000000000000ULL;		/* extra word: looks like a wake */
+	w[n++] = 0x10ffffff81000030ULL;		/* the exit of a frame of an unknown caller */
+	check_m3("memory mode: MEMORY of 6 words, the sixth skipped; RMW, ATOMIC, FREE flags",
+		 w, n, 6,
+		 "0:E:ffffffff81000030@0<0:us "
+		 "1:A:ffffffff81000020@0[1000,2,70,t5,v0]<0 "
+		 "1:A:ffffffff81000028@6[2000,64,90,t6,v0]<0 "
+		 "0:X:ffffffff81000030@12",
+		 0, "3 2 0 0 0 0");
+	/* The same words as N = 5 frame otherwise: the sixth is an exit. */
+	check_m3("memory mode: the same words framed as N=5 decode otherwise (framing comes from N)",
+		 w, 6, 5,
+		 "0:E:ffffffff81000099@0<0:us "
+		 "1:A:ffffffff81000020@0[1000,2,70,t5,v0]<0 "
+		 "0:X:ffffffff81000099@5",
+		 0, "2 1 0 0 0 0");
+
+	/* A record cut off by the end of the buffer: dropped and counted. */
+	n = 0;
+	w[n++] = entry1;
+	w[n++] = site1;
+	w[n++] = 0x30ffffff81000020ULL;
+	w[n++] = 0xffff888000000000ULL;
+	w[n++] = 0x0000000000000001ULL;
+	check_m3("memory mode: a MEMORY record cut off at the end is dropped, and counted",
+		 w, n, 0,
+		 "0:E:ffffffff81000010@0<ffffffff81234567 0:X:ffffffff81000010@5:fs",
+		 0, "1 0 0 0 1 3");
+	check_m3("memory mode: an ENTRY cut off after its first word is dropped",
+		 w, 1, 0, "", 0, "0 0 0 0 1 1");
+	w[0] = 0xf0ffffff81000010ULL;
+	w[1] = entry1;
+	check_m3("memory mode: a block, then an ENTRY without its call site",
+		 w, 2, 0, "0:B:ffffffff81000010@0", 0, "1 0 0 0 1 1");
+
+	/* Any other type is corruption: the events before it, then an error. */
+	n = 0;
+	w[n++] = 0xf0ffffff81000010ULL;
+	w[n++] = 0x60ffffff81000014ULL;		/* type 6 */
+	w[n++] = 0xf0ffffff81000018ULL;
+	check_m3("memory mode: a record of type 6 is an error, not a word to skip", w, n, 0,
+		 "0:B:ffffffff81000010@0", -KCT_ERR_RECORD, NULL);
+	w[1] = 0xe000000000000000ULL;
+	check_m3("memory mode: a record of type 0xe is an error", w, n, 0,
+		 "0:B:ffffffff81000010@0", -KCT_ERR_RECORD, NULL);
+
+	/* Exits of frames entered before the stream, across accesses: the
+	 * first pass frames the records too (an address word with an exit's
+	 * type nibble is no exit). */
+	n = 0;
+	w[n++] = 0x30ffffff81000020ULL;
+	w[n++] = 0x1000000000000000ULL;		/* addr with type 1's nibble */
+	w[n++] = 0x0000000000000001ULL;
+	w[n++] = 0x1000000000000001ULL;		/* time with it too */
+	w[n++] = 0x1000000000000002ULL;		/* value with it too */
+	w[n++] = 0x10ffffff81000040ULL;		/* the one exit */
+	w[n++] = 0x20000000ffff0000ULL | 0x0000ULL;	/* EESUM delta 0 mindelta -1 */
+	check_m3("memory mode: the first pass frames records: words inside a MEMORY record are "
+		 "no exits", w, n - 1, 0,
+		 "0:E:ffffffff81000040@0<0:us "
+		 "1:A:ffffffff81000020@0[1000000000000000,1,0,t1152921504606846977,v0]<0 "
+		 "0:X:ffffffff81000040@5",
+		 0, "2 1 0 0 0 0");
+
+	/* An EESUM record in mode 3 is applied as in the other modes. */
+	n = 0;
+	w[n++] = entry1;
+	w[n++] = site1;
+	w[n++] = 0x20000000ffff0000ULL;		/* delta 0, mindelta -1 */
+	w[n++] = 0x10ffffff81000050ULL;
+	check_m3("memory mode: EESUM records are applied", w, n, 0,
+		 "0:E:ffffffff81000010@0<ffffffff81234567 1:D:0/-1@2 "
+		 "0:X:ffffffff81000010@2:sS 0:E:0@2<0:sS 0:X:ffffffff81000050@3",
+		 0, "3 0 0 0 0 0");
+}
+
+/* Mode-3 options: the modes refused, the record sizes refused. */
+static void check_memory_opts(void)
+{
+	uint64_t w[2] = { 0xf0ffffff81000010ULL, 0x30ffffff81000010ULL };
+	struct kct_decoder *dec;
+	struct kct_event ev;
+
+	KCT_OPTS(kct_decoder_opts, cmp, .mode = KCT_MODE_TRACE_CMP);
+	CHECK(kct_decoder_new_mem(w, 1, &cmp, &dec) == -EOPNOTSUPP,
+	      "decoder: KCOV_TRACE_CMP refused (EOPNOTSUPP)");
+	KCT_OPTS(kct_decoder_opts, four, .mode = 4);
+	CHECK(kct_decoder_new_mem(w, 1, &four, &dec) == -EINVAL, "decoder: mode 4 refused (EINVAL)");
+	KCT_OPTS(kct_decoder_opts, small, .mode = KCT_MODE_TRACE_MEMORY_ACCESS,
+		 .memory_record_words = 4);
+	CHECK(kct_decoder_new_mem(w, 1, &small, &dec) == -EINVAL,
+	      "decoder: a MEMORY record of 4 words refused (EINVAL)");
+	/* Mode 2 (and 0) skip the new types as one word each, as before. */
+	KCT_OPTS(kct_decoder_opts, ext, .mode = KCT_MODE_TRACE_PC_EXT);
+	CHECK(!kct_decoder_new_mem(w, 2, &ext, &dec) && kct_decoder_next(dec, &ev, sizeof(ev)) == 1 &&
+	      ev.type == KCT_EVENT_BLOCK && ev.call_site == 0 &&
+	      kct_decoder_next(dec, &ev, sizeof(ev)) == 0,
+	      "decoder: in KCOV_TRACE_PC_EXT a MEMORY word is skipped as before");
+	kct_decoder_free(dec);
+}
+
+/* A caller built against 1.3 (events ending at mindelta) decodes mode 3:
+ * it gets the fields it has, nothing written past them. */
+static void check_memory_old_caller(void)
+{
+	const uint64_t w[] = {
+		0x00ffffff81000010ULL, 0xffffffff81234567ULL,
+		0x30ffffff81000020ULL, 0x1234, 0x0000000000000004ULL, 7, 0,
+	};
+	const size_t old_sz = offsetofend(struct kct_event, mindelta);
+	KCT_OPTS(kct_decoder_opts, opts, .pc_fill = KCT_PC_FILL_KERNEL,
+		 .mode = KCT_MODE_TRACE_MEMORY_ACCESS);
+	unsigned char buf[3][128];
+	struct kct_decoder *dec;
+	struct kct_event ev[3];
+	int got;
+	bool ok = true;
+
+	memset(buf, 0xa5, sizeof(buf));
+	if (kct_decoder_new_mem(w, 7, &opts, &dec))
+		abort();
+	got = kct_decoder_next_batch(dec, (struct kct_event *)buf, old_sz, 3);
+	kct_decoder_free(dec);
+	memset(ev, 0, sizeof(ev));
+	for (int i = 0; i < got && i < 3; i++)
+		memcpy(&ev[i], (unsigned char *)buf + i * old_sz, old_sz);
+	/* Nothing written past the caller's three events. */
+	for (size_t i = 3 * old_sz; i < sizeof(buf); i++)
+		ok &= ((unsigned char *)buf)[i] == 0xa5;
+	CHECK(got == 3 && ok && ev[0].type == KCT_EVENT_ENTER && ev[0].pc == 0xffffffff81000010ULL &&
+	      ev[1].type == KCT_EVENT_ACCESS && ev[1].pc == 0xffffffff81000020ULL &&
+	      ev[1].index == 2 && ev[2].type == KCT_EVENT_EXIT,
+	      "memory mode: events of a 1.3 caller's size: its fields, nothing past them");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -719,6 +1030,9 @@ int main(void)
 	check_chunking(0, 4);
 	check_chunking(4, 4);
 	check_model();
+	check_memory_mode();
+	check_memory_opts();
+	check_memory_old_caller();
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;
 }

@@ -260,6 +260,21 @@ static void test_chunks(void)
 	CHECK(same, "chunked input (1-6 records, empty chunks) and in place equal whole input");
 }
 
+/* Mode 3's records of several words: refused, never cut in two. */
+static void test_memory_mode(void)
+{
+	struct kct_filter *f = NULL;
+	KCT_OPTS(kct_filter_opts, m3, .max_depth = 1, .mode = KCT_MODE_TRACE_MEMORY_ACCESS);
+	KCT_OPTS(kct_filter_opts, m2, .max_depth = 1, .mode = KCT_MODE_TRACE_PC_EXT);
+	KCT_OPTS(kct_filter_opts, m5, .max_depth = 1, .mode = 5);
+
+	CHECK(kct_filter_new(&m3, &f) == -EOPNOTSUPP && !f,
+	      "memory mode: the userspace filter refuses KCOV_TRACE_MEMORY_ACCESS (EOPNOTSUPP)");
+	CHECK(kct_filter_new(&m5, &f) == -EINVAL && !f, "an unknown mode (5): EINVAL");
+	CHECK(!kct_filter_new(&m2, &f) && f, "KCOV_TRACE_PC_EXT, said: filtered as before");
+	kct_filter_free(f);
+}
+
 int main(void)
 {
 	test_rule();
@@ -267,6 +282,7 @@ int main(void)
 	test_pc_fill();
 	test_validation();
 	test_chunks();
+	test_memory_mode();
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;
 }

@@ -36,6 +36,9 @@ static int reject_filter;	/* the errno for KCOV_FILTER */
 static char filter_seen[256];	/* KCOV_FILTER's argument, as text */
 static int reject_ext;		/* the errno for KCOV_TRACE_PC_EXT */
 static int reject_all;		/* the errno for every mode, 0: none */
+static int reject_memory;	/* the errno for KCOV_TRACE_MEMORY_ACCESS */
+static int record_size = -ENOTTY; /* KCOV_GET_MEMORY_RECORD_SIZE's answer */
+static unsigned long last_mode;	/* KCOV_ENABLE's last mode */
 
 int __real_ioctl(int fd, unsigned long request, ...);
 
@@ -54,7 +57,18 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 		return 0;
 	case KCOV_ENABLE:
 		mode = (unsigned long)arg;
+		last_mode = mode;
+		if (mode == KCOV_TRACE_MEMORY_ACCESS) {
+			errno = reject_memory;
+			return errno ? -1 : 0;
+		}
 		break;
+	case KCOV_GET_MEMORY_RECORD_SIZE:
+		if (record_size < 0) {
+			errno = -record_size;
+			return -1;
+		}
+		return record_size;
 	case KCOV_FILTER: {
 		const struct kcov_filter *kf = arg;
 		int n = snprintf(filter_seen, sizeof(filter_seen), "depth %u flags %u pad %u:",
@@ -189,6 +203,47 @@ int main(void)
 		kct_session_enable(s, &ext);
 		err = kct_session_set_filter(s, &fo);
 		check(err == -EBUSY, "once enabled: EBUSY (%d)", err);
+		kct_session_close(s);
+	}
+
+	/* KCOV_TRACE_MEMORY_ACCESS: asked for, no fallback; its record
+	 * size in words, from the kernel's bytes. */
+	{
+		KCT_OPTS(kct_enable_opts, mem, .mode = KCT_MODE_TRACE_MEMORY_ACCESS,
+			 .allow_classic = true);
+		KCT_OPTS(kct_enable_opts, cmp, .mode = KCT_MODE_TRACE_CMP);
+		static const struct {
+			int size, want;
+			const char *what;
+		} sizes[] = {
+			{ 40, 5, "40 bytes: 5 words" },
+			{ 48, 6, "48 bytes (a newer kernel's record): 6 words" },
+			{ 44, -EPROTO, "44 bytes, not whole words: EPROTO" },
+			{ 32, -EPROTO, "32 bytes, fewer than 5 words: EPROTO" },
+			{ -ENOTTY, -ENOTTY, "a kernel without the ioctl: ENOTTY" },
+			{ -EINVAL, -EINVAL, "EINVAL from the kernel: EINVAL" },
+		};
+
+		s = open_fake(path);
+		err = kct_session_enable(s, &mem);
+		check(!err && last_mode == KCOV_TRACE_MEMORY_ACCESS &&
+		      kct_session_mode(s) == KCT_MODE_TRACE_MEMORY_ACCESS,
+		      "enable asks for KCOV_TRACE_MEMORY_ACCESS (3) when told (%d, mode %lu)", err,
+		      last_mode);
+		kct_session_close(s);
+		reject_memory = EINVAL;
+		s = open_fake(path);
+		last_mode = 99;
+		err = kct_session_enable(s, &mem);
+		check(err == -EINVAL && last_mode == KCOV_TRACE_MEMORY_ACCESS,
+		      "a kernel without it: its EINVAL, no fallback to another mode (%d)", err);
+		check(kct_session_enable(s, &cmp) == -EINVAL, "enable refuses KCOV_TRACE_CMP");
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			record_size = sizes[i].size;
+			err = kct_session_memory_record_words(s);
+			check(err == sizes[i].want, "KCOV_GET_MEMORY_RECORD_SIZE %s (%d)",
+			      sizes[i].what, err);
+		}
 		kct_session_close(s);
 	}
 

@@ -16,12 +16,16 @@
 #include "kcovtrace.h"
 #include "testlib.h"
 
-static char paths[32][32];
+static char paths[64][32];
 static int nr_paths;
 
 static char *write_tmp(const char *text)
 {
-	char *path = paths[nr_paths++];
+	char *path;
+
+	if (nr_paths == (int)(sizeof(paths) / sizeof(paths[0])))
+		abort();
+	path = paths[nr_paths++];
 	int fd;
 
 	strcpy(path, "/tmp/kct-sym-XXXXXX");
@@ -657,6 +661,61 @@ static void test_print(void)
 	kct_symbolizer_free(sym);
 }
 
+/* Data symbols: of lists, sized up to the next; of an ELF file, its
+ * objects with their sizes. */
+static volatile long data_probe[4];
+
+static void test_data(void)
+{
+	struct kct_symbolizer *sym;
+	const char *map = write_tmp("ffffffff81000000 T _text\n"
+				    "ffffffff81000100 t alpha\n"
+				    "ffffffff82000000 D jiffies_like\n"
+				    "ffffffff82000040 d kcov_lab_state\n"
+				    "ffffffff82000040 D kcov_lab_alias\n"
+				    "ffffffff82000100 b some_bss\n"
+				    "ffffffff82000200 R last_rodata\n"
+				    "ffffffffa0000000 d mod_data\t[mod]\n");
+	KCT_OPTS(kct_symbol, s);
+	uint64_t start;
+
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_system_map(sym, map), "data: System.map loads");
+	CHECK(!kct_symbolize_data(sym, 0xffffffff82000050, &s) &&
+	      !strcmp(s.name, "kcov_lab_alias") && s.addr == 0xffffffff82000040 && s.size == 0xc0,
+	      "data: an address in a variable: the global alias, up to the next variable");
+	CHECK(!kct_symbolize_data(sym, 0xffffffff82000100, &s) && !strcmp(s.name, "some_bss"),
+	      "data: bss, its first byte");
+	CHECK(kct_symbolize_data(sym, 0xffffffff82000208, &s) == -ENOENT,
+	      "data: past the last variable of a list: none (no size to go by)");
+	CHECK(kct_symbolize_data(sym, 0xffff888003a1c010ULL, &s) == -ENOENT,
+	      "data: a heap address, below every variable: none");
+	CHECK(kct_symbolize_data(sym, 0xffffffffa0000000ULL, &s) == -ENOENT,
+	      "data: a module's variables are not taken");
+	CHECK(kct_symbolize(sym, 0xffffffff82000050, &s) == -ENOENT,
+	      "data: kct_symbolize() still names functions only");
+	kct_symbolizer_free(sym);
+
+	/* No data symbols at all (a list of functions only; UBSan saw the
+	 * empty table sorted through a NULL pointer). */
+	kct_symbolizer_new(&sym);
+	CHECK(!kct_symbolizer_add_system_map(sym, write_tmp("ffffffff81000000 T _text\n")) &&
+	      kct_symbolize_data(sym, 0xffffffff81000000ULL, &s) == -ENOENT,
+	      "data: a source of no data symbols: none, ENOENT");
+	kct_symbolizer_free(sym);
+
+	kct_symbolizer_new(&sym);
+	dl_iterate_phdr(main_bias, NULL);
+	start = (uint64_t)(uintptr_t)&data_probe[0] - bias;
+	CHECK(!kct_symbolizer_add_elf(sym, "/proc/self/exe") &&
+	      !kct_symbolize_data(sym, start + 2 * sizeof(long), &s) &&
+	      !strcmp(s.name, "data_probe") && s.addr == start && s.size >= sizeof(data_probe),
+	      "data: an ELF file's object, with its size (ASan's redzone may add to it)");
+	CHECK(kct_symbolize_data(sym, start + sizeof(data_probe) + 4096 * 64, &s) != 0 ||
+	      strcmp(s.name, "data_probe"), "data: past an object's size, not it");
+	kct_symbolizer_free(sym);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -668,6 +727,7 @@ int main(void)
 	test_dwarf();
 	test_kernel_id();
 	test_print();
+	test_data();
 	for (int i = 0; i < nr_paths; i++)
 		unlink(paths[i]);
 	printf("1..%d\n", tests);

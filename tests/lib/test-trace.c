@@ -1394,6 +1394,145 @@ static void test_session_opts(void)
 	      "session opts: a newer caller's, zeros beyond: accepted (then no device)");
 }
 
+/*
+ * KCT_MODE_TRACE_MEMORY_ACCESS: a stream of it through the file and back,
+ * its record size kept; a trace (or stream) of a mode from a newer writer
+ * refused as such; a stream header of 1.3's writer (its padding zero) reads
+ * as the default record size.
+ */
+static void test_memory_mode(void)
+{
+	/* An entry pair, a 6-word access with a value, a wait, the exit;
+	 * then the same stream cut in the middle of a second access. */
+	const uint64_t recs[] = {
+		0x00ffffff81000010ULL, 0xffffffff81234567ULL,
+		0x30ffffff81000020ULL, 0xffff888003a1c010ULL, 0x0000011000000008ULL, 77, 0x2a, 0xabc,
+		0x4010000000000003ULL,
+		0x10ffffff81000030ULL,
+		0x30ffffff81000040ULL, 0xffff888000000008ULL,
+	};
+	struct kct_trace_writer_opts wo = base_wopts;
+	KCT_OPTS(kct_stream_opts, so, .kind = KCT_STREAM_KIND_TASK, .tid = 7,
+		 .mode = KCT_MODE_TRACE_MEMORY_ACCESS, .memory_record_words = 6);
+	KCT_OPTS(kct_stream_opts, bad, .mode = KCT_MODE_TRACE_MEMORY_ACCESS,
+		 .memory_record_words = 4);
+	KCT_OPTS(kct_stream_opts, pc_words, .mode = KCT_MODE_TRACE_PC_EXT,
+		 .memory_record_words = 6);
+	KCT_OPTS(kct_trace_info, info);
+	KCT_OPTS(kct_stream_info, si);
+	KCT_OPTS(kct_decoder_stats, st);
+	struct kct_trace_writer *w;
+	struct kct_decoder *dec;
+	struct kct_trace *t;
+	struct kct_event ev[8];
+	char p[80];
+	int n;
+
+	snprintf(p, sizeof(p), "%s/memory.trace", dir);
+	wo.mode = KCT_MODE_TRACE_MEMORY_ACCESS;
+	if (kct_trace_writer_open(p, &wo, &w))
+		abort();
+	CHECK(kct_trace_writer_begin_stream(w, &bad) == -EINVAL,
+	      "memory mode: a MEMORY record of 4 words is refused (EINVAL)");
+	CHECK(kct_trace_writer_begin_stream(w, &pc_words) == -EINVAL,
+	      "memory mode: a record size for a stream of another mode is refused (EINVAL)");
+	/* Appended in pieces that split records: the file holds the words. */
+	CHECK(!kct_trace_writer_begin_stream(w, &so) && !kct_trace_writer_append(w, recs, 3) &&
+	      !kct_trace_writer_append(w, recs + 3, 7) && !kct_trace_writer_end_stream(w) &&
+	      !kct_trace_writer_add(w, &so, recs, 12) && !kct_trace_writer_commit(w),
+	      "memory mode: streams written, appended in pieces that split records");
+	CHECK(!kct_trace_open(p, &t) && !kct_trace_get_info(t, &info) &&
+	      info.mode == KCT_MODE_TRACE_MEMORY_ACCESS && info.records == 22 &&
+	      !kct_trace_stream(t, 0, &si) && si.mode == KCT_MODE_TRACE_MEMORY_ACCESS &&
+	      si.memory_record_words == 6 && si.records == 10,
+	      "memory mode: read back: the trace's and the stream's mode, the record size (6)");
+	n = 0;
+	if (!kct_trace_decoder(t, 0, &dec)) {
+		n = kct_decoder_next_batch(dec, ev, sizeof(ev[0]), 8);
+		kct_decoder_free(dec);
+	}
+	CHECK(n == 4 && ev[0].type == KCT_EVENT_ENTER && ev[0].call_site == 0xffffffff81234567ULL &&
+	      ev[1].type == KCT_EVENT_ACCESS && ev[1].pc == 0xffffffff81000020ULL &&
+	      ev[1].addr == 0xffff888003a1c010ULL && ev[1].size == 8 &&
+	      ev[1].access == (KCT_ACCESS_F_WRITE | KCT_ACCESS_F_VALUE) && ev[1].time == 77 &&
+	      ev[1].value == 0x2a && ev[1].index == 2 &&
+	      ev[2].type == KCT_EVENT_WAIT && ev[2].bit == 3 && ev[2].timed_out && ev[2].index == 8 &&
+	      ev[3].type == KCT_EVENT_EXIT && ev[3].index == 9 && !ev[3].flags && ev[3].depth == 0,
+	      "memory mode: the trace's decoder frames the stream by its mode and record size");
+	if (!kct_trace_decoder(t, 1, &dec)) {
+		while (kct_decoder_next_batch(dec, ev, sizeof(ev[0]), 8) > 0)
+			;
+		kct_decoder_get_stats(dec, &st);
+		kct_decoder_free(dec);
+	}
+	CHECK(st.records == 4 && st.accesses == 1 && st.waits == 1 && st.partial == 1 &&
+	      st.partial_words == 2,
+	      "memory mode: a stream cut in a record: the record dropped, and counted");
+	kct_trace_close(t);
+
+	/* By hand: a stream header without the record size (1.3's writers
+	 * zeroed that padding), in a mode-3 stream: the default, 5 words. */
+	{
+		struct {
+			struct kct_disk_trace h;
+			struct kct_disk_stream s;
+			uint64_t r[7];
+		} f;
+
+		memset(&f, 0, sizeof(f));
+		memcpy(f.h.magic, KCT_TRACE_MAGIC, 8);
+		f.h.version = KCT_TRACE_VERSION;
+		f.h.fixed_size = f.h.header_size = sizeof(f.h);
+		f.h.mode = 3;
+		f.h.nr_streams = 1;
+		f.h.records = 7;
+		f.h.file_size = sizeof(f);
+		f.s.size = sizeof(f.s);
+		f.s.records = 7;
+		f.s.mode = 3;
+		f.s.syscall = -1;
+		f.r[0] = 0x30ffffff81000020ULL;
+		f.r[1] = 0x1000;
+		f.r[2] = 4;
+		f.r[3] = 1;
+		f.r[4] = 0;
+		f.r[5] = 0x5000000000000002ULL;	/* wake bit 2 */
+		f.r[6] = 0x5000000000000004ULL;	/* wake bit 4 */
+		write_file(p, &f, sizeof(f));
+		n = 0;
+		if (!kct_trace_open(p, &t)) {
+			si.sz = sizeof(si);
+			kct_trace_stream(t, 0, &si);
+			if (!kct_trace_decoder(t, 0, &dec)) {
+				n = kct_decoder_next_batch(dec, ev, sizeof(ev[0]), 8);
+				kct_decoder_free(dec);
+			}
+			kct_trace_close(t);
+		}
+		CHECK(si.memory_record_words == KCT_MEMORY_RECORD_WORDS && n == 3 &&
+		      ev[0].type == KCT_EVENT_ACCESS && ev[1].type == KCT_EVENT_WAKE &&
+		      ev[1].bit == 2 && ev[1].index == 5 && ev[2].bit == 4,
+		      "memory mode: a stream header that does not say the record size: 5 words");
+		f.s.memory_record_words = 4;
+		write_file(p, &f, sizeof(f));
+		CHECK(kct_trace_open(p, &t) == -KCT_ERR_CORRUPT,
+		      "memory mode: a stream header saying 4 words: KCT_ERR_CORRUPT");
+		f.s.memory_record_words = 0;
+		f.h.mode = 4;
+		write_file(p, &f, sizeof(f));
+		CHECK(kct_trace_open(p, &t) == -KCT_ERR_MODE,
+		      "a trace of a mode this library does not know (4): KCT_ERR_MODE, not corrupt");
+		f.h.mode = 2;
+		f.s.mode = 9;
+		write_file(p, &f, sizeof(f));
+		CHECK(kct_trace_open(p, &t) == -KCT_ERR_MODE,
+		      "a stream of a mode this library does not know (9): KCT_ERR_MODE");
+		CHECK(strstr(kct_strerror(-KCT_ERR_MODE), "mode") != NULL,
+		      "KCT_ERR_MODE's message names the mode");
+	}
+	unlink(p);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1420,6 +1559,7 @@ int main(void)
 	test_session_opts();
 	test_stream_order();
 	test_arg_strings();
+	test_memory_mode();
 	unlink(path);
 	rmdir(dir);
 	printf("1..%d\n", tests);

@@ -38,7 +38,9 @@ static const char dump_usage[] =
 "Write the trace in FILE to standard output as:\n"
 "  raw     one record per line: stream, index, type, PC, symbol; for an\n"
 "          EESUM record, delta=D mindelta=M (and saturated or malformed\n"
-"          where the call tree restarts)\n"
+"          where the call tree restarts); KCOV_TRACE_MEMORY_ACCESS's\n"
+"          fields too: ENTER call_site=, ACCESS addr= size= flags= time=\n"
+"          (value= with the VALUE flag), WAIT bit= timed_out=, WAKE bit=\n"
 "  folded  stacks with record counts, for flamegraph.pl and similar; a\n"
 "          stack deeper than 128 frames as its outermost 64 and innermost 63\n"
 "          around a frame [N frames elided], with a warning\n"
@@ -139,6 +141,8 @@ static bool raw_event(struct dump *d, const struct kct_event *ev)
 	static const char *const type_name[] = {
 		[KCT_EVENT_ENTER] = "ENTER", [KCT_EVENT_BLOCK] = "BB",
 		[KCT_EVENT_EXIT] = "EXIT", [KCT_EVENT_EESUM] = "EESUM",
+		[KCT_EVENT_ACCESS] = "ACCESS", [KCT_EVENT_WAIT] = "WAIT",
+		[KCT_EVENT_WAKE] = "WAKE",
 	};
 	struct out *o = d->o;
 
@@ -156,6 +160,12 @@ static bool raw_event(struct dump *d, const struct kct_event *ev)
 			out_char(o, ' ');
 			out_str(o, eesum_problem(ev));
 		}
+	} else if (ev->type == KCT_EVENT_WAIT || ev->type == KCT_EVENT_WAKE) {
+		/* No PC: the sync bit, and whether the wait timed out. */
+		out_str(o, " bit=");
+		out_dec(o, ev->bit);
+		if (ev->type == KCT_EVENT_WAIT)
+			out_str(o, ev->timed_out ? " timed_out=1" : " timed_out=0");
 	} else {
 		pc_name(d->sym, ev->pc, &d->n);
 		out_char(o, ' ');
@@ -163,6 +173,24 @@ static bool raw_event(struct dump *d, const struct kct_event *ev)
 		if (d->n.name) {
 			out_char(o, ' ');
 			out_pc(o, &d->n, ev->pc);
+		}
+	}
+	/* KCOV_TRACE_MEMORY_ACCESS: every field of the record. */
+	if (ev->type == KCT_EVENT_ENTER && ev->call_site) {
+		out_str(o, " call_site=");
+		out_hex(o, ev->call_site);
+	} else if (ev->type == KCT_EVENT_ACCESS) {
+		out_str(o, " addr=");
+		out_hex(o, ev->addr);
+		out_str(o, " size=");
+		out_dec(o, ev->size);
+		out_str(o, " flags=");
+		out_hex(o, ev->access);
+		out_str(o, " time=");
+		out_dec(o, ev->time);
+		if (ev->access & KCT_ACCESS_F_VALUE) {
+			out_str(o, " value=");
+			out_hex(o, ev->value);
 		}
 	}
 	out_char(o, '\n');
@@ -484,7 +512,9 @@ static bool chrome_event(struct dump *d, const struct kct_event *ev)
 {
 	struct out *o = d->o;
 
-	if (ev->type == KCT_EVENT_BLOCK)
+	/* Calls only: no blocks, no memory accesses, waits or wakes. */
+	if (ev->type != KCT_EVENT_ENTER && ev->type != KCT_EVENT_EXIT &&
+	    ev->type != KCT_EVENT_EESUM)
 		return false;
 	if (!d->begun)
 		chrome_begin(d);

@@ -54,6 +54,10 @@ static const char record_usage[] =
 "                       of 512 (default 1048576, halved for each new task\n"
 "                       while the buffers would take more than an eighth\n"
 "                       of the memory, down to 32768)\n"
+"  --mode MODE          the kcov mode: ext (default: KCOV_TRACE_PC_EXT, or\n"
+"                       KCOV_TRACE_PC where the kernel lacks it), or memory\n"
+"                       (KCOV_TRACE_MEMORY_ACCESS: calls, blocks, memory\n"
+"                       accesses, waits and wakes; no fallback)\n"
 "  --no-follow          trace COMMAND's main task only\n"
 "  --syscalls LIST      trace only these syscalls (names or numbers, comma-\n"
 "                       separated, or \"all\"), each call as a stream of its\n"
@@ -391,6 +395,7 @@ static void add_stream(void *ctx, const struct stream_meta *m, const uint64_t *r
 		.syscall = m->syscall,
 		.remote_handle = m->remote_handle,
 		.comm = m->comm,
+		.memory_record_words = m->memory_words,
 	};
 	int err;
 
@@ -647,6 +652,11 @@ static void check_filter(struct recorder *r, const struct follow_task *t)
 		     kct_strerror(err));
 	if (!err)
 		return;
+	/* Records of several words: kcovtrace's filter takes a word a record. */
+	if (t->mode == KCT_MODE_TRACE_MEMORY_ACCESS)
+		fail(r, "this kernel cannot filter (KCOV_FILTER), and kcovtrace cannot filter "
+		     "KCOV_TRACE_MEMORY_ACCESS records in userspace: no --max-depth or --suppress "
+		     "with --mode memory");
 	if (t->mode == KCT_MODE_TRACE_PC)
 		fail(r, "this kernel can neither filter (KCOV_FILTER) nor record entries and "
 		     "exits (KCOV_TRACE_PC_EXT) for kcovtrace to filter by: no --max-depth or "
@@ -658,12 +668,38 @@ static void check_filter(struct recorder *r, const struct follow_task *t)
 	}
 }
 
+/*
+ * record --mode memory: the words of the kernel's memory access records,
+ * asked on a kcov descriptor of kcovtrace's own before anything runs.  A
+ * kernel without the mode does not know the ioctl (ENOTTY; EINVAL or
+ * ENOTSUPP from a kcov that refuses it): one line, exit 1.  No kcov at all
+ * is left to follow_start()'s message, as without --mode.
+ */
+static uint32_t memory_record_words(const char *verb)
+{
+	KCT_OPTS(kct_session_opts, so, .buffer_words = sysconf(_SC_PAGESIZE) / sizeof(uint64_t));
+	struct kct_session *s;
+	int words;
+
+	if (kct_session_open(&so, &s))
+		return KCT_MEMORY_RECORD_WORDS;
+	words = kct_session_memory_record_words(s);
+	kct_session_close(s);
+	if (words == -ENOTTY || words == -EINVAL || words == -ENOTSUPP)
+		die("%s: --mode memory: this kernel has no KCOV_TRACE_MEMORY_ACCESS "
+		    "(KCOV_GET_MEMORY_RECORD_SIZE: %s)", verb, kct_strerror(words));
+	if (words < 0)
+		die("%s: --mode memory: KCOV_GET_MEMORY_RECORD_SIZE: %s", verb,
+		    kct_strerror(words));
+	return (uint32_t)words;
+}
+
 int record_run(const struct record_call *call, int argc, char **argv)
 {
 	/* After the symbol options' numbers. */
 	enum {
 		OPT_BUFFER = 0x300, OPT_SYSCALLS, OPT_NO_FOLLOW, OPT_REMOTE, OPT_REMOTE_HANDLE,
-		OPT_MAX_DEPTH, OPT_SUPPRESS,
+		OPT_MAX_DEPTH, OPT_SUPPRESS, OPT_MODE,
 	};
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -673,6 +709,7 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		{ "buffer", required_argument, NULL, OPT_BUFFER },
 		{ "syscalls", required_argument, NULL, OPT_SYSCALLS },
 		{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
+		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "remote", no_argument, NULL, OPT_REMOTE },
 		{ "remote-handle", required_argument, NULL, OPT_REMOTE_HANDLE },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -718,6 +755,14 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		case OPT_NO_FOLLOW:
 			fo.children = false;
 			break;
+		case OPT_MODE:
+			if (!strcmp(optarg, "memory"))
+				fo.mode = KCT_MODE_TRACE_MEMORY_ACCESS;
+			else if (!strcmp(optarg, "ext"))
+				fo.mode = 0;
+			else
+				usage_die("%s: --mode: ext or memory, not '%s'", call->verb, optarg);
+			break;
 		case OPT_REMOTE:
 			r.remote = true;
 			break;
@@ -751,6 +796,9 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (optind >= argc)
 		usage_die("%s: no command (kcovtrace %s [options] -- COMMAND)", call->verb,
 			  call->verb);
+	if (fo.mode == KCT_MODE_TRACE_MEMORY_ACCESS && r.remote)
+		usage_die("%s: --mode memory cannot be used with --remote (remote coverage is "
+			  "recorded in KCOV_TRACE_PC_EXT)", call->verb);
 	/* The kernel refuses a filtered instance remote coverage. */
 	if (r.filtering && r.remote)
 		usage_die("%s: --remote cannot be filtered (--max-depth, --suppress): the kernel "
@@ -788,6 +836,8 @@ int record_run(const struct record_call *call, int argc, char **argv)
 		st.string_args = syscall_string_args;
 	}
 	check_output(&r);
+	if (fo.mode == KCT_MODE_TRACE_MEMORY_ACCESS)
+		fo.memory_words = memory_record_words(call->verb);
 	/* The kernel's identity, for replay to compare with its symbols;
 	 * before the command runs, which it would only slow down. */
 	r.kernel_id_len = kct_kernel_id_symbols("/proc/kallsyms", r.kernel_id, sizeof(r.kernel_id));

@@ -2,7 +2,9 @@
 /*
  * kcovtrace replay: the call tree of a trace, one record per line, in the
  * format of the KCOV_TRACE_PC_EXT example: ENTER, BB and EXIT indented by
- * call depth, an EESUM line where kcov summed up an untraced stretch.
+ * call depth, an EESUM line where kcov summed up an untraced stretch; in a
+ * KCOV_TRACE_MEMORY_ACCESS trace, a line per memory access, wait and wake
+ * too, as leaves of the frame they happened in.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -33,11 +35,20 @@ static const char replay_usage[] =
 "task, unless --stream picks one; a stream with no line to show has none.\n"
 "Nothing to show at all is said on stderr, and the exit status is 1.\n"
 "\n"
+"A KCOV_TRACE_MEMORY_ACCESS trace shows each memory access as a line in\n"
+"its function's frame: R (read), W (write) or M (read-modify-write), A\n"
+"after it for an atomic access, F for a slab free; the data address, the\n"
+"size in bytes, \"= VALUE\" where the kernel recorded the value, and the\n"
+"variable the address is in where the symbols have it.  A wait on a sync\n"
+"bit is \"wait bit N\" (\"timed out\" if it did), a wake \"wake bit N\".\n"
+"\n"
 "  --depth N          show N levels of calls (N >= 1), 1 the outermost, and\n"
 "                     the blocks of level N: what record --max-depth N\n"
 "                     records\n"
 "  --no-blocks        hide BB records, show calls only\n"
 "  --no-lines         no file:line even where DWARF has it\n"
+"  --call-sites       KCOV_TRACE_MEMORY_ACCESS: each ENTER says where it was\n"
+"                     called from (from FUNCTION+OFFSET)\n"
 SELECT_HELP
 SYMBOL_HELP
 TERMINAL_HELP
@@ -63,7 +74,7 @@ struct replay {
 	struct out out;
 	struct selection sel;
 	unsigned long max_depth;
-	bool blocks, lines;
+	bool blocks, lines, call_sites;
 	const char *heading;	/* the stream's, until its first line */
 	uint64_t shown;		/* lines of records */
 };
@@ -150,6 +161,43 @@ static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
 	}
 }
 
+/*
+ * A memory access, as a leaf: "R  0xffff888003a1c010 8  = 0x2a  var+0x10",
+ * its kind R, W or M (read-modify-write), A after it if atomic, F for a
+ * slab free; the value where the record has it; the variable the address
+ * is in, where the symbols have one (data addresses are as accessed:
+ * kct_symbolize_data() looks them up as they are).
+ */
+static void print_access(struct replay *r, const struct kct_event *ev)
+{
+	KCT_OPTS(kct_symbol, s);
+	char kind[3] = "R ";
+
+	if (ev->access & KCT_ACCESS_F_FREE)
+		kind[0] = 'F';
+	else if (ev->access & KCT_ACCESS_F_RMW)
+		kind[0] = 'M';
+	else if (ev->access & KCT_ACCESS_F_WRITE)
+		kind[0] = 'W';
+	if (ev->access & KCT_ACCESS_F_ATOMIC)
+		kind[1] = 'A';
+	out_str(&r->out, kind);
+	out_char(&r->out, ' ');
+	out_hex(&r->out, ev->addr);
+	out_char(&r->out, ' ');
+	out_dec(&r->out, ev->size);
+	if (ev->access & KCT_ACCESS_F_VALUE) {
+		out_str(&r->out, "  = ");
+		out_hex(&r->out, ev->value);
+	}
+	if (r->sym && !kct_symbolize_data(r->sym, ev->addr, &s)) {
+		out_str(&r->out, "  ");
+		out_mem(&r->out, s.name, s.name_len);
+		out_char(&r->out, '+');
+		out_hex(&r->out, ev->addr - s.addr);
+	}
+}
+
 static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t stream,
 			  uint64_t records, struct unbalanced *unbalanced)
 {
@@ -186,7 +234,10 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 				continue;
 			depth = ev.depth;
 		} else if (depth > r->max_depth ||
-			   (depth == r->max_depth && ev.type != KCT_EVENT_BLOCK)) {
+			   (depth == r->max_depth && (ev.type == KCT_EVENT_ENTER ||
+						      ev.type == KCT_EVENT_EXIT))) {
+			/* The leaves of the last level shown (blocks,
+			 * accesses, waits, wakes) are shown, as its blocks. */
 			continue;
 		}
 
@@ -227,6 +278,30 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			}
 			out_char(&r->out, '\n');
 			continue;
+		case KCT_EVENT_ACCESS:
+			replay_line(r);
+			out_spaces(&r->out, 2 * depth);
+			print_access(r, &ev);
+			/* Where in the function, where DWARF says. */
+			if (r->lines) {
+				if (evp->depth)
+					name_in_frame(r, evp, evp->depth - 1, &n);
+				else
+					pc_name(r->sym, ev.pc, &n);
+				print_source(r, ev.pc, &n);
+			}
+			out_char(&r->out, '\n');
+			continue;
+		case KCT_EVENT_WAIT:
+		case KCT_EVENT_WAKE:
+			replay_line(r);
+			out_spaces(&r->out, 2 * depth);
+			out_str(&r->out, ev.type == KCT_EVENT_WAIT ? "wait bit " : "wake bit ");
+			out_dec(&r->out, ev.bit);
+			if (ev.timed_out)
+				out_str(&r->out, " timed out");
+			out_char(&r->out, '\n');
+			continue;
 		default:
 			continue;
 		}
@@ -253,6 +328,16 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 			continue;
 		}
 		out_pc(&r->out, &n, ev.pc);
+		/* KCOV_TRACE_MEMORY_ACCESS: the caller's return address. */
+		if (r->call_sites && ev.type == KCT_EVENT_ENTER && ev.call_site) {
+			struct pc_name from;
+
+			pc_name(r->sym, ev.call_site, &from);
+			out_str(&r->out, "  from ");
+			out_pc(&r->out, &from, ev.call_site);
+			/* The frame's function again, for its exit's look-up. */
+			frame_name(r->sym, ev.pc, &n);
+		}
 		if (ev.flags & KCT_EVENT_F_UNFINISHED)
 			mark(r, ev.index < records ? "[still running where the call tree restarts]" :
 				"[still running when the trace ended]", "");
@@ -268,6 +353,7 @@ int cmd_replay(int argc, char **argv)
 		{ "depth", required_argument, NULL, 'd' },
 		{ "no-blocks", no_argument, NULL, 'B' },
 		{ "no-lines", no_argument, NULL, 'L' },
+		{ "call-sites", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		SELECT_LONGOPTS,
 		SYMBOL_LONGOPTS,
@@ -303,6 +389,9 @@ int cmd_replay(int argc, char **argv)
 		case 'L':
 			r.lines = false;
 			symopts.no_lines = true;
+			break;
+		case 'C':
+			r.call_sites = true;
 			break;
 		case 'h':
 			fputs(replay_usage, stdout);

@@ -544,7 +544,15 @@ static int enable_kcov(struct follow *f, struct ftask *t)
 			ret = fd;
 		}
 	}
-	if (!err && !step) {
+	if (!err && !step && f->opts.mode == KCT_MODE_TRACE_MEMORY_ACCESS) {
+		/* What was asked for, or the task stays untraced. */
+		t->pub.mode = KCT_MODE_TRACE_MEMORY_ACCESS;
+		t->pub.memory_words = f->opts.memory_words;
+		err = inject(f, t, &saved, saved.rip - 2, SYS_ioctl, fd, KCOV_ENABLE,
+			     KCOV_TRACE_MEMORY_ACCESS, &ret);
+		if (!err && ret < 0)
+			step = "ioctl(KCOV_ENABLE, KCOV_TRACE_MEMORY_ACCESS)";
+	} else if (!err && !step) {
 		t->pub.mode = KCT_MODE_TRACE_PC_EXT;
 		err = inject(f, t, &saved, saved.rip - 2, SYS_ioctl, fd, KCOV_ENABLE,
 			     KCT_MODE_TRACE_PC_EXT, &ret);

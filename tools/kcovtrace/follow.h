@@ -26,6 +26,11 @@ struct follow_opts {
 	uint64_t buffer_words;	/* each task's kcov buffer (0: the default) */
 	const struct kct_filter_opts *filter; /* KCOV_FILTER for each task,
 						 or NULL */
+	uint32_t mode;		/* 0: KCOV_TRACE_PC_EXT, or KCOV_TRACE_PC where
+				   the kernel lacks it; or
+				   KCT_MODE_TRACE_MEMORY_ACCESS, no fallback */
+	uint32_t memory_words;	/* with it: words of a MEMORY record, which
+				   the caller asked the kernel for */
 };
 
 struct follow_task {
@@ -34,6 +39,9 @@ struct follow_task {
 	pid_t ppid;		/* the parent process, as getppid() says */
 	char comm[16];		/* at its first stop, then as of each exec */
 	uint32_t mode;		/* KCT_MODE_*: what its KCOV_ENABLE got */
+	uint32_t memory_words;	/* KCT_MODE_TRACE_MEMORY_ACCESS: words of a
+				   MEMORY record (KCOV_GET_MEMORY_RECORD_SIZE);
+				   else 0 */
 	int filter_err;		/* with opts.filter: 0 if the kernel filters
 				   its records, else KCOV_FILTER's error */
 	struct kct_session *kcov; /* its buffer, mapped by the tracer */

@@ -82,39 +82,68 @@ static bool is_frame_record(uint64_t rec)
 	       KCT_RECORD_KIND(rec) == KCT_RECORD_KIND_EXIT;
 }
 
-/* start and open as cut_scan(); false if the records cannot be cut. */
-static bool scan(const uint64_t *rec, uint64_t count, struct cut *c)
+const struct framing framing_words = { KCT_MODE_TRACE_PC_EXT, 0 };
+
+/*
+ * Words of the record at rec[i], of fr's framing (kct_record_words()): 0
+ * for a type the mode does not have, or a record the end of the buffer
+ * cuts off.  Every cut is between records: the loops below step by this.
+ */
+static inline uint64_t rec_len(const uint64_t *rec, uint64_t i, uint64_t count,
+			       const struct framing *fr)
+{
+	uint32_t len = kct_record_words(rec[i], fr->mode, fr->memory_words);
+
+	return len <= count - i ? len : 0;
+}
+
+/*
+ * start and open as cut_scan(); false if the records cannot be cut.  Of a
+ * buffer whose records cannot all be framed (a record of a type its mode
+ * does not have), nothing is cut; a record the end cuts off is left where
+ * it is, after the last whole one.
+ */
+static bool scan(const uint64_t *rec, uint64_t count, const struct framing *fr, struct cut *c)
 {
 	int64_t d = 0, low, lowest = 0, top = -1;
 	bool frames = false;
-	uint64_t i;
+	uint64_t i, len, end;
 
 	c->start = 0;
 	c->open = count;
-	for (i = 0; i < count; i++) {
+	for (i = 0; i < count; i += len) {
+		len = rec_len(rec, i, count, fr);
+		if (!len) {
+			if (kct_record_words(rec[i], fr->mode, fr->memory_words))
+				break;	/* cut off at the end */
+			return false;
+		}
 		if (!step(rec[i], &d, &low))
 			return false;
 		if (low < lowest)
 			lowest = low;
 		frames |= is_frame_record(rec[i]);
 	}
+	end = i;	/* the end of the last whole record */
 	if (!frames)
 		return false;
 	if (lowest < 0) {
-		for (d = 0, i = 0; i < count; i++) {
+		for (d = 0, i = 0; i < end; i += len) {
+			len = rec_len(rec, i, count, fr);
 			step(rec[i], &d, &low);
 			if (d == lowest)
 				break;
 		}
 		/* Never back at its lowest after a record: where the stop
 		 * ends is not known. */
-		if (i == count)
+		if (i == end)
 			return false;
-		c->start = i + 1;
+		c->start = i + len;
 	}
-	for (d = 0, i = c->start; i < count; i++) {
+	for (d = 0, i = c->start; i < end; i += len) {
 		int64_t before = d;
 
+		len = rec_len(rec, i, count, fr);
 		step(rec[i], &d, &low);
 		if (before == 0 && d > 0)
 			top = (int64_t)i;
@@ -124,9 +153,14 @@ static bool scan(const uint64_t *rec, uint64_t count, struct cut *c)
 	return true;
 }
 
+bool cut_scan_framed(const uint64_t *rec, uint64_t count, const struct framing *fr, struct cut *c)
+{
+	return scan(rec, count, fr, c);
+}
+
 bool cut_scan(const uint64_t *rec, uint64_t count, struct cut *c)
 {
-	return scan(rec, count, c);
+	return scan(rec, count, &framing_words, c);
 }
 
 /*
@@ -153,18 +187,22 @@ bool cut_scan(const uint64_t *rec, uint64_t count, struct cut *c)
  * interrupt's exit work before it, and decodes balanced, but for exit()
  * and exit_group().
  */
-bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,
-		 bool returned, uint64_t *from, uint64_t *to)
+bool cut_syscall_framed(const uint64_t *rec, uint64_t count, const struct framing *fr,
+			syscall_pc_fn is_syscall, void *ctx, bool returned, uint64_t *from,
+			uint64_t *to)
 {
-	uint64_t first = count, last_end = 0;
+	uint64_t first = count, last_end = 0, len;
 	int64_t d = 0, low;
 	struct cut c;
 
-	if (!scan(rec, count, &c))
+	if (!scan(rec, count, fr, &c))
 		return false;
-	for (uint64_t i = c.start; i < count; i++) {
+	for (uint64_t i = c.start; i < count; i += len) {
 		int64_t before = d;
 
+		len = rec_len(rec, i, count, fr);
+		if (!len)
+			break;	/* scan() framed them all: one cut off */
 		step(rec[i], &d, &low);
 		/* (Not at a frame pushed by an EESUM record.) */
 		if (before == 0 && d > 0 && KCT_RECORD_KIND(rec[i]) == KCT_RECORD_KIND_ENTRY) {
@@ -174,14 +212,20 @@ bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, 
 			    is_syscall(ctx, (rec[i] & KCT_RECORD_IP_MASK) | KCT_PC_FILL_KERNEL) > 0) {
 				/* Named: the syscall, returned or not. */
 				*from = i;
-				for (d = 1, i++; i < count && d > 0; i++)
+				for (d = 1, i += len; i < count && d > 0; i += len) {
+					len = rec_len(rec, i, count, fr);
+					if (!len) {
+						i = count;
+						break;
+					}
 					step(rec[i], &d, &low);
+				}
 				*to = i;
 				return true;
 			}
 		}
 		if (before > 0 && d == 0 && first < count)
-			last_end = i + 1;
+			last_end = i + len;
 	}
 	if (first == count)
 		return false;
@@ -193,27 +237,40 @@ bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, 
 	return true;
 }
 
-uint64_t cut_sections(const uint64_t *rec, uint64_t count,
-		      void (*fn)(void *ctx, uint64_t from, uint64_t to), void *ctx)
+bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,
+		 bool returned, uint64_t *from, uint64_t *to)
 {
-	uint64_t begin = 0, n = 0;
+	return cut_syscall_framed(rec, count, &framing_words, is_syscall, ctx, returned, from, to);
+}
+
+uint64_t cut_sections_framed(const uint64_t *rec, uint64_t count, const struct framing *fr,
+			     void (*fn)(void *ctx, uint64_t from, uint64_t to), void *ctx)
+{
+	uint64_t begin = 0, n = 0, len;
 	int64_t d = 0, low;
 	struct cut c;
 
 	/* Each section starts at depth 0: nothing to cut at the start. */
-	if (!scan(rec, count, &c) || c.start) {
+	if (!scan(rec, count, fr, &c) || c.start) {
 		if (count)
 			fn(ctx, 0, count);
 		return count ? 1 : 0;
 	}
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count; i += len) {
 		int64_t before = d;
 
+		len = rec_len(rec, i, count, fr);
+		if (!len) {
+			/* The last record, cut off: its section's, if open. */
+			if (d > 0)
+				break;
+			return n;
+		}
 		step(rec[i], &d, &low);
 		if (before == 0 && d > 0)
 			begin = i;
 		if (before > 0 && d == 0) {
-			fn(ctx, begin, i + 1);
+			fn(ctx, begin, i + len);
 			n++;
 		}
 	}
@@ -222,6 +279,12 @@ uint64_t cut_sections(const uint64_t *rec, uint64_t count,
 		n++;
 	}
 	return n;
+}
+
+uint64_t cut_sections(const uint64_t *rec, uint64_t count,
+		      void (*fn)(void *ctx, uint64_t from, uint64_t to), void *ctx)
+{
+	return cut_sections_framed(rec, count, &framing_words, fn, ctx);
 }
 
 /* ---- the streams of a followed task ---- */
@@ -305,6 +368,7 @@ static void task_meta(struct stream_meta *m, const struct follow_task *t, uint32
 	m->comm[sizeof(m->comm) - 1] = '\0';
 	m->syscall = -1;
 	m->mode = t->mode;
+	m->memory_words = t->memory_words;
 }
 
 static bool buffer_full(const struct follow_task *t)
@@ -338,6 +402,7 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 	struct task_state *st = t->data;
 	uint64_t count, end;
 	const uint64_t *rec = task_records(st, t, &count);
+	const struct framing fr = { t->mode, t->memory_words };
 	bool full = buffer_full(t);
 	struct stream_meta m;
 	struct cut c;
@@ -345,7 +410,7 @@ static int take(struct streams *s, const struct follow_event *ev, int exec_nr)
 
 	if (!rec)
 		return -1;
-	frames = cut_scan(rec, count, &c);
+	frames = cut_scan_framed(rec, count, &fr, &c);
 
 	if (st->exec_nr >= 0) {
 		task_meta(&m, t, KCT_STREAM_KIND_EXEC, t->comm, st->exec_since);
@@ -460,6 +525,7 @@ static int emit_syscall(struct streams *s, const struct follow_task *t, struct t
 {
 	uint64_t count, from = 0, to;
 	const uint64_t *rec = task_records(st, t, &count);
+	const struct framing fr = { t->mode, t->memory_words };
 	struct stream_meta m;
 
 	if (!rec)
@@ -467,8 +533,8 @@ static int emit_syscall(struct streams *s, const struct follow_task *t, struct t
 	to = count;
 	/* At the exit stop, the call returned, unless the buffer filled up
 	 * before it did; at the task's exit, it never will. */
-	cut_syscall(rec, count, s->is_syscall, s->is_syscall_ctx, returned && !buffer_full(t),
-		    &from, &to);
+	cut_syscall_framed(rec, count, &fr, s->is_syscall, s->is_syscall_ctx,
+			   returned && !buffer_full(t), &from, &to);
 	task_meta(&m, t, KCT_STREAM_KIND_SYSCALL, t->comm, st->since);
 	m.syscall = st->syscall;
 	memcpy(m.args, st->args, sizeof(m.args));

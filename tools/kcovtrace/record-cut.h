@@ -24,6 +24,8 @@ struct stream_meta {
 	const char *strings[6];	/* SYSCALL: the strings they point to, as
 				   read at its entry, or NULL */
 	uint32_t mode;		/* KCT_MODE_* the buffer was in */
+	uint32_t memory_words;	/* KCT_MODE_TRACE_MEMORY_ACCESS: words of a
+				   MEMORY record; else 0 */
 	bool overflow;		/* the buffer filled up: records were lost,
 				   how many the kernel does not say */
 	bool resumed;		/* records were lost before its first: it
@@ -51,6 +53,22 @@ struct cut {
 
 bool cut_scan(const uint64_t *rec, uint64_t count, struct cut *c);
 
+/*
+ * How a buffer's records are framed, as kct_record_words() takes it: a
+ * record a word but in KCT_MODE_TRACE_MEMORY_ACCESS.  The _framed cuts
+ * cut between records only; the others take a record a word
+ * (framing_words).  A buffer with a record of a type its mode does not
+ * have is not cut; a record its end cuts off stays at its end.
+ */
+struct framing {
+	uint32_t mode;
+	uint32_t memory_words;
+};
+extern const struct framing framing_words;
+
+bool cut_scan_framed(const uint64_t *rec, uint64_t count, const struct framing *fr,
+		     struct cut *c);
+
 /* Whether the function at the (link-time) PC is a syscall's entry point;
  * see cut_syscall(). */
 typedef int (*syscall_pc_fn)(void *ctx, uint64_t pc);
@@ -64,11 +82,16 @@ typedef int (*syscall_pc_fn)(void *ctx, uint64_t pc);
  */
 bool cut_syscall(const uint64_t *rec, uint64_t count, syscall_pc_fn is_syscall, void *ctx,
 		 bool returned, uint64_t *from, uint64_t *to);
+bool cut_syscall_framed(const uint64_t *rec, uint64_t count, const struct framing *fr,
+			syscall_pc_fn is_syscall, void *ctx, bool returned, uint64_t *from,
+			uint64_t *to);
 
 /* The top-level frames of a remote buffer, one per section: calls fn for
  * each [from, to).  Returns how many. */
 uint64_t cut_sections(const uint64_t *rec, uint64_t count,
 		      void (*fn)(void *ctx, uint64_t from, uint64_t to), void *ctx);
+uint64_t cut_sections_framed(const uint64_t *rec, uint64_t count, const struct framing *fr,
+			     void (*fn)(void *ctx, uint64_t from, uint64_t to), void *ctx);
 
 /* ---- the streams of a followed task ---- */
 

@@ -248,6 +248,8 @@ void reading_done(struct reading *r, struct kct_decoder *dec)
 	if (st.unknown && !r->unknown++)
 		r->unknown_stream = r->decoding;
 	r->unknown_records += st.unknown;
+	if (st.partial && !r->partial++)
+		r->partial_stream = r->decoding;
 	/* A task that exited never returns from its way out: not a repair. */
 	if (r->unbalanced.exit_path <= st.unfinished)
 		st.unfinished -= r->unbalanced.exit_path;
@@ -302,6 +304,10 @@ void reading_close(struct reading *r)
 		     (unsigned long long)r->unknown_records,
 		     plural(r->unknown_records, "record", "records"), r->unknown,
 		     plural(r->unknown, "stream", "streams"), r->unknown_stream);
+	if (r->partial)
+		warn("%s: a memory access record cut off where the kcov buffer ended was dropped, "
+		     "in %u %s (the first: stream %u)", r->path, r->partial,
+		     plural(r->partial, "stream", "streams"), r->partial_stream);
 	if (r->repaired_streams) {
 		char before[64] = "", open[96] = "";
 

@@ -192,6 +192,9 @@ struct reading {
 	 * streams). */
 	uint64_t unknown_records;
 	uint32_t unknown, unknown_stream;
+	/* KCOV_TRACE_MEMORY_ACCESS records cut off where a buffer ended,
+	 * dropped (in how many streams, the first). */
+	uint32_t partial, partial_stream;
 	uint64_t orphan_exits, unfinished;
 	uint32_t repaired_streams;
 };

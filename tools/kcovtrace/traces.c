@@ -59,6 +59,8 @@ const char *kcov_mode_name(uint32_t mode)
 		return "KCOV_TRACE_PC";
 	case KCT_MODE_TRACE_CMP:
 		return "KCOV_TRACE_CMP";
+	case KCT_MODE_TRACE_MEMORY_ACCESS:
+		return "KCOV_TRACE_MEMORY_ACCESS";
 	default:
 		return "?";
 	}
