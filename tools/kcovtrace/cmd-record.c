@@ -685,7 +685,7 @@ static uint32_t memory_record_words(const char *verb)
 		return KCT_MEMORY_RECORD_WORDS;
 	words = kct_session_memory_record_words(s);
 	kct_session_close(s);
-	if (words == -ENOTTY || words == -EINVAL || words == -ENOTSUPP)
+	if (words == -ENOTTY || words == -EINVAL || words == -ENOTSUPP || words == -EOPNOTSUPP)
 		die("%s: --mode memory: this kernel has no KCOV_TRACE_MEMORY_ACCESS "
 		    "(KCOV_GET_MEMORY_RECORD_SIZE: %s)", verb, kct_strerror(words));
 	if (words < 0)
