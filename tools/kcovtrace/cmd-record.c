@@ -652,11 +652,6 @@ static void check_filter(struct recorder *r, const struct follow_task *t)
 		     kct_strerror(err));
 	if (!err)
 		return;
-	/* Records of several words: kcovtrace's filter takes a word a record. */
-	if (t->mode == KCT_MODE_TRACE_MEMORY_ACCESS)
-		fail(r, "this kernel cannot filter (KCOV_FILTER), and kcovtrace cannot filter "
-		     "KCOV_TRACE_MEMORY_ACCESS records in userspace: no --max-depth or --suppress "
-		     "with --mode memory");
 	if (t->mode == KCT_MODE_TRACE_PC)
 		fail(r, "this kernel can neither filter (KCOV_FILTER) nor record entries and "
 		     "exits (KCOV_TRACE_PC_EXT) for kcovtrace to filter by: no --max-depth or "
@@ -799,6 +794,13 @@ int record_run(const struct record_call *call, int argc, char **argv)
 	if (fo.mode == KCT_MODE_TRACE_MEMORY_ACCESS && r.remote)
 		usage_die("%s: --mode memory cannot be used with --remote (remote coverage is "
 			  "recorded in KCOV_TRACE_PC_EXT)", call->verb);
+	/*
+	 * The kernel's filter refuses the mode, and kcovtrace's own filter
+	 * takes a word a record.
+	 */
+	if (fo.mode == KCT_MODE_TRACE_MEMORY_ACCESS && r.filtering)
+		usage_die("%s: --mode memory cannot be used with --max-depth or --suppress (no "
+			  "filter takes KCOV_TRACE_MEMORY_ACCESS records)", call->verb);
 	/* The kernel refuses a filtered instance remote coverage. */
 	if (r.filtering && r.remote)
 		usage_die("%s: --remote cannot be filtered (--max-depth, --suppress): the kernel "
