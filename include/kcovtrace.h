@@ -157,7 +157,8 @@ static inline bool kct_eesum_unbalanceable(uint64_t rec)
 
 /*
  * KCT_MODE_TRACE_MEMORY_ACCESS (the kernel's KCOV_TRACE_MEMORY_ACCESS, of
- * the series author's tree): the records of KCT_MODE_TRACE_PC_EXT, but
+ * the series' patch 9, as in its author's later tree): the records of
+ * KCT_MODE_TRACE_PC_EXT, but
  *   - ENTRY is two words: the entry record, then the call site, the
  *     caller's return address, all 64 bits (canonical as other PCs);
  *   - MEMORY is a memory access of memory_record_words words (the kernel's

@@ -38,7 +38,7 @@ struct kcov_filter {
 #define ENOTSUPP		524	/* the kernel's, not in errno.h */
 
 /*
- * KCOV_TRACE_MEMORY_ACCESS (issue 20, the series author's tree): the
+ * KCOV_TRACE_MEMORY_ACCESS (the series' patch 9, as in its author's tree): the
  * records of KCOV_TRACE_PC_EXT, but an ENTRY record is two words (the
  * entry PC, then the call site: the caller's full return address), and
  * three more types.  KCOV_GET_MEMORY_RECORD_SIZE returns the size of
