@@ -225,6 +225,24 @@ static int note_lower(struct kct_decoder *dec, int64_t depth, uint64_t pc)
 }
 
 /*
+ * The first pass's part of an EESUM record that can be balanced: the frames
+ * it pops below the lowest depth so far are of unknown function.
+ */
+static int first_pass_eesum(struct kct_decoder *dec, uint64_t rec, int64_t *depth, int64_t *low)
+{
+	int err;
+
+	*depth += KCT_EESUM_MINDELTA(rec);
+	if (*depth < *low && -*depth > dec->max_depth)
+		return -KCT_ERR_DEPTH;
+	for (; *low > *depth; (*low)--)
+		if ((err = note_lower(dec, *low - 1, 0)))
+			return err;
+	*depth += KCT_EESUM_DELTA(rec) - KCT_EESUM_MINDELTA(rec);
+	return 0;
+}
+
+/*
  * Makes words [pos, pos + len) readable at once, within the stream: a
  * record of several words may straddle two chunks of a file.
  */
@@ -270,13 +288,8 @@ static int find_unknown_callers_framed(struct kct_decoder *dec, uint64_t pos, in
 		} else if (t == KCT_RECORD_KIND_EESUM) {
 			if (kct_eesum_unbalanceable(rec))
 				break;
-			depth += KCT_EESUM_MINDELTA(rec);
-			if (depth < low && -depth > dec->max_depth)
-				return -KCT_ERR_DEPTH;
-			for (; low > depth; low--)
-				if ((err = note_lower(dec, low - 1, 0)))
-					return err;
-			depth += KCT_EESUM_DELTA(rec) - KCT_EESUM_MINDELTA(rec);
+			if ((err = first_pass_eesum(dec, rec, &depth, &low)))
+				return err;
 		}
 		if (low <= stop_low)
 			break;
@@ -322,15 +335,8 @@ static int find_unknown_callers(struct kct_decoder *dec, uint64_t start, int64_t
 				 * the next one. */
 				if (kct_eesum_unbalanceable(rec))
 					goto done;
-				/* Frames it pops below the start are of
-				 * unknown function. */
-				depth += KCT_EESUM_MINDELTA(rec);
-				if (depth < low && -depth > dec->max_depth)
-					return -KCT_ERR_DEPTH;
-				for (; low > depth; low--)
-					if ((err = note_lower(dec, low - 1, 0)))
-						return err;
-				depth += KCT_EESUM_DELTA(rec) - KCT_EESUM_MINDELTA(rec);
+				if ((err = first_pass_eesum(dec, rec, &depth, &low)))
+					return err;
 				if (low <= stop_low)
 					goto done;
 				continue;

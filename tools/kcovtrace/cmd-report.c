@@ -185,18 +185,11 @@ static void report_stream(struct kct_decoder *dec, uint32_t stream, struct kct_s
 			fn->active++;
 			stack[ev.depth].start = *records - real;
 			break;
+		/* KCOV_TRACE_MEMORY_ACCESS: records of their frame's
+		 * function, as its blocks (never classic). */
 		case KCT_EVENT_ACCESS:
 		case KCT_EVENT_WAIT:
 		case KCT_EVENT_WAKE:
-			/* KCOV_TRACE_MEMORY_ACCESS: records of their frame's
-			 * function, as its blocks. */
-			if (!ev.depth)
-				break;
-			if (stack[ev.depth - 1].fn != NO_FN)
-				t->v[stack[ev.depth - 1].fn].excl++;
-			else
-				stack[ev.depth - 1].pending++;
-			break;
 		case KCT_EVENT_BLOCK:
 			/* Classic coverage: blocks outside any frame, counted
 			 * for their function, with no calls. */
