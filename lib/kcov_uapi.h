@@ -38,37 +38,12 @@ struct kcov_filter {
 #define ENOTSUPP		524	/* the kernel's, not in errno.h */
 
 /*
- * KCOV_TRACE_MEMORY_ACCESS (the series' patch 9, as in its author's tree): the
- * records of KCOV_TRACE_PC_EXT, but an ENTRY record is two words (the
- * entry PC, then the call site: the caller's full return address), and
- * three more types.  KCOV_GET_MEMORY_RECORD_SIZE returns the size of
- * struct memory_access_record in bytes (40 today; a larger one has more
- * words at its end, which readers skip).
+ * KCOV_TRACE_MEMORY_ACCESS (the series' patch 9, as in its author's tree):
+ * KCOV_GET_MEMORY_RECORD_SIZE returns the size of its memory records in
+ * bytes (40 today).  The records themselves are include/kcovtrace.h's
+ * (KCT_MODE_TRACE_MEMORY_ACCESS), the one place the format is named.
  */
 #define KCOV_TRACE_MEMORY_ACCESS	3
 #define KCOV_GET_MEMORY_RECORD_SIZE	_IO('c', 103)
-
-#define KCOV_RECORDFLAG_TYPE_MEMORY	0x3000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_WAIT	0x4000000000000000ULL
-#define KCOV_RECORDFLAG_TYPE_WAKE	0x5000000000000000ULL
-/* WAIT: the wait timed out; WAIT and WAKE: the sync bit in bits 0-15. */
-#define KCOV_WAIT_TIMEOUT		0x0010000000000000ULL
-#define KCOV_WAIT_BIT_MASK		0xffffULL
-
-struct memory_access_record {
-	uint64_t ip;		/* (access ip & IP_MASK) | TYPE_MEMORY */
-	uint64_t addr;		/* the data address, raw */
-	uint32_t size;
-	uint32_t flags;		/* MEMORY_ACCESS_RECORD_* */
-	uint64_t time;		/* rdtsc_ordered() */
-	uint64_t value;		/* with MEMORY_ACCESS_RECORD_VALUE */
-};
-
-#define MEMORY_ACCESS_RECORD_TYPE_MASK	0xf	/* type 0: an access */
-#define MEMORY_ACCESS_RECORD_WRITE	0x10
-#define MEMORY_ACCESS_RECORD_RMW	0x20
-#define MEMORY_ACCESS_RECORD_ATOMIC	0x40
-#define MEMORY_ACCESS_RECORD_FREE	0x80	/* a slab free: WRITE|FREE */
-#define MEMORY_ACCESS_RECORD_VALUE	0x100
 
 #endif

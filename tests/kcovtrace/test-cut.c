@@ -20,6 +20,9 @@
 #include "../lib/testlib.h"
 #include "kcov_uapi.h"
 
+/* A record of kind (KCT_RECORD_KIND_*) at pc. */
+#define R(kind, pc)	KCT_RECORD(KCT_RECORD_KIND_##kind, pc)
+
 static void check(bool cond, const char *name, const char *records, const char *got)
 {
 	printf("%s %d - %s: %s\n", cond ? "ok" : "not ok", ++tests, name, records);
@@ -228,26 +231,26 @@ static void test_memory_mode(void)
 	size_t n = 0;
 	bool ok;
 
-	w[n++] = 0x10ffffff81000001ULL;		/* 0: X, the stop's */
-	w[n++] = 0x10ffffff81000002ULL;		/* 1: X, the stop's: lowest */
-	w[n++] = 0x30ffffff81000003ULL;		/* 2: MEMORY */
-	w[n++] = 0x1000000000000000ULL;		/*    addr: an exit's nibble */
-	w[n++] = 0x0000000000000008ULL;		/*    size 8 */
-	w[n++] = 0x1000000000000001ULL;		/*    time: an exit's nibble */
-	w[n++] = 0x00ffffff81000099ULL;		/*    value: an entry's nibble */
-	w[n++] = 0x00ffffff81000004ULL;		/* 7: ENTRY */
+	w[n++] = R(EXIT, 0xffffff81000001);		/* 0: X, the stop's */
+	w[n++] = R(EXIT, 0xffffff81000002);		/* 1: X, the stop's: lowest */
+	w[n++] = R(MEMORY, 0xffffff81000003);		/* 2: MEMORY */
+	w[n++] = R(EXIT, 0);		/*    addr: an exit's nibble */
+	w[n++] = KCT_ACCESS_WORD2(8, 0);		/*    size 8 */
+	w[n++] = R(EXIT, 0x1);		/*    time: an exit's nibble */
+	w[n++] = R(ENTRY, 0xffffff81000099);		/*    value: an entry's nibble */
+	w[n++] = R(ENTRY, 0xffffff81000004);		/* 7: ENTRY */
 	w[n++] = 0xffffffff81234567ULL;		/*    call site: a block's nibble */
-	w[n++] = 0xf0ffffff81000005ULL;		/* 9: BLOCK */
-	w[n++] = 0x10ffffff81000006ULL;		/* 10: EXIT */
-	w[n++] = 0x00ffffff81000007ULL;		/* 11: ENTRY, open at the end */
-	w[n++] = 0x10ffffff81000008ULL;		/*    call site: an exit's nibble */
-	w[n++] = 0x4000000000000003ULL;		/* 13: WAIT */
+	w[n++] = R(NORMAL, 0xffffff81000005);		/* 9: BLOCK */
+	w[n++] = R(EXIT, 0xffffff81000006);		/* 10: EXIT */
+	w[n++] = R(ENTRY, 0xffffff81000007);		/* 11: ENTRY, open at the end */
+	w[n++] = R(EXIT, 0xffffff81000008);		/*    call site: an exit's nibble */
+	w[n++] = R(WAIT, 0x3);		/* 13: WAIT */
 	ok = cut_scan_framed(w, n, &m5, &c);
 	check(ok && c.start == 2 && c.open == 11, "memory mode: the scan frames the records",
 	      "X X M(5) E(2) B X E(2) W", ok ? "framed otherwise" : "false");
 
 	/* A MEMORY record cut off by the end: after the last whole record. */
-	w[14] = 0x30ffffff81000009ULL;
+	w[14] = R(MEMORY, 0xffffff81000009);
 	w[15] = 0xffff888000000000ULL;
 	ok = cut_scan_framed(w, 16, &m5, &c);
 	check(ok && c.start == 2 && c.open == 11,
@@ -255,22 +258,22 @@ static void test_memory_mode(void)
 	      ok ? "framed otherwise" : "false");
 
 	/* A type the mode does not have: nothing cut. */
-	w[13] = 0x6000000000000000ULL;
+	w[13] = KCT_RECORD(0x6, 0);
 	ok = cut_scan_framed(w, 14, &m5, &c);
 	check(!ok && c.start == 0 && c.open == 14, "memory mode: a record of type 6: nothing cut",
 	      "... 6", ok ? "cut" : "false");
-	w[13] = 0x4000000000000003ULL;
+	w[13] = R(WAIT, 0x3);
 
 	/* N = 6: the sixth word of each MEMORY record is skipped. */
 	n = 0;
-	w[n++] = 0x10ffffff81000001ULL;		/* 0: X */
-	w[n++] = 0x30ffffff81000003ULL;		/* 1: MEMORY of 6 */
+	w[n++] = R(EXIT, 0xffffff81000001);		/* 0: X */
+	w[n++] = R(MEMORY, 0xffffff81000003);		/* 1: MEMORY of 6 */
 	w[n++] = 0x1000;
-	w[n++] = 0x0000001000000004ULL;
+	w[n++] = KCT_ACCESS_WORD2(4, KCT_ACCESS_F_WRITE);
 	w[n++] = 7;
 	w[n++] = 0;
-	w[n++] = 0x10ffffff810000ffULL;		/*    word 6: an exit's nibble */
-	w[n++] = 0x00ffffff81000004ULL;		/* 7: ENTRY, open */
+	w[n++] = R(EXIT, 0xffffff810000ff);		/*    word 6: an exit's nibble */
+	w[n++] = R(ENTRY, 0xffffff81000004);		/* 7: ENTRY, open */
 	w[n++] = 0xffffffff81000010ULL;
 	ok = cut_scan_framed(w, n, &m6, &c);
 	check(ok && c.start == 1 && c.open == 7, "memory mode: MEMORY records of 6 words",
@@ -278,16 +281,16 @@ static void test_memory_mode(void)
 
 	/* --syscalls: the named syscall's frame, an access in it. */
 	n = 0;
-	w[n++] = 0x10ffffff81000001ULL;		/* 0: X, the stop's */
-	w[n++] = 0x00ffffff81000501ULL;		/* 1: ENTRY of the syscall */
-	w[n++] = 0x10ffffff81000002ULL;		/*    call site, an exit's nibble */
-	w[n++] = 0x30ffffff81000502ULL;		/* 3: MEMORY */
-	w[n++] = 0x1000000000000000ULL;
+	w[n++] = R(EXIT, 0xffffff81000001);		/* 0: X, the stop's */
+	w[n++] = R(ENTRY, 0xffffff81000501);		/* 1: ENTRY of the syscall */
+	w[n++] = R(EXIT, 0xffffff81000002);		/*    call site, an exit's nibble */
+	w[n++] = R(MEMORY, 0xffffff81000502);		/* 3: MEMORY */
+	w[n++] = R(EXIT, 0);
 	w[n++] = 4;
-	w[n++] = 0x1000000000000000ULL;
+	w[n++] = R(EXIT, 0);
 	w[n++] = 0;
-	w[n++] = 0x10ffffff81000503ULL;		/* 8: EXIT of the syscall */
-	w[n++] = 0x00ffffff81000006ULL;		/* 9: ENTRY of the exit stop */
+	w[n++] = R(EXIT, 0xffffff81000503);		/* 8: EXIT of the syscall */
+	w[n++] = R(ENTRY, 0xffffff81000006);		/* 9: ENTRY of the exit stop */
 	w[n++] = 0xffffffff81000007ULL;
 	ok = cut_syscall_framed(w, n, &m5, named, NULL, true, &f, &t);
 	check(ok && f == 1 && t == 9, "memory mode: the syscall's frame, whole records",
