@@ -60,9 +60,10 @@ $(LAB_O)/guest/kcov-u: lab/seed/kcov-u.c | lab-kernel
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -static -isystem $(LAB_UAPI) -o $@ $<
 
-# The series' selftests (KCOV_FILTER, KCOV_TRACE_MEMORY_ACCESS), from the
-# lab's tree (they are there once lab-kernel has applied the series).
-LAB_SELFTESTS := kcov_filter_test kcov_memory_test
+# The series' selftests (KCOV_FILTER, KCOV_TRACE_MEMORY_ACCESS, its delay
+# injection), from the lab's tree (they are there once lab-kernel has
+# applied the series).
+LAB_SELFTESTS := kcov_filter_test kcov_memory_test kcov_di_test
 LAB_SELFTEST_DIR := $(O)/kernel/src/tools/testing/selftests/kcov
 $(LAB_SELFTESTS:%=$(LAB_O)/guest/%): $(LAB_O)/guest/%: $(wildcard $(LAB_SELFTEST_DIR)/*.c) | lab-kernel
 	@mkdir -p $(@D)

@@ -17,25 +17,11 @@ objtool_clean() {
 	fi
 }
 
-# kunit_suite NAME [--suite SUITE] [--module KO] LAB-RUN-ARGS...: the KUnit
-# results of SUITE (kcov_ext_records by default), a TAP line per case; with
-# --module, the suite is the module KO, loaded first, and the cases that
-# filter its own functions must skip (KCOV_FILTER takes the kernel's text,
-# not a module's); any other skip fails.
-kunit_suite() {
-	local name=$1 out rc n=0 line load= case may_skip= suite=kcov_ext_records
-	shift
-	if [ "${1-}" = --suite ]; then
-		suite=$2
-		shift 2
-	fi
-	if [ "${1-}" = --module ]; then
-		load="insmod /lab/${2##*/} &&"
-		may_skip=" test_filter_suppress test_filter_classic test_filter_window test_filter_ranges "
-		set -- --add "$2" "${@:3}"
-	fi
-	out=$(krun "$@" -- sh -c "$load cat /sys/kernel/debug/kunit/$suite/results" 2>&1)
-	rc=$?
+# kunit_results NAME SUITE RC OUT [MAY_SKIP]: the TAP lines of SUITE's
+# KUnit results OUT, which a guest that exited with RC printed; the cases
+# in MAY_SKIP (" a b ") may skip, any other skip fails.
+kunit_results() {
+	local name=$1 suite=$2 rc=$3 out=$4 may_skip=${5-} line case n=0
 	while IFS= read -r line; do
 		case "$line" in
 		"    ok "*"# SKIP"*)
@@ -51,11 +37,49 @@ kunit_suite() {
 		"    not ok "*) tap_not_ok "$name: ${line#    not ok [0-9]* }" "$out"; n=$((n + 1)) ;;
 		esac
 	done <<<"$out"
-	if [ $rc -eq 0 ] && [ $n -gt 0 ] && grep -q "^ok [0-9]* $suite\$" <<<"$out"; then
+	if [ "$rc" -eq 0 ] && [ $n -gt 0 ] && grep -q "^ok [0-9]* $suite\$" <<<"$out"; then
 		tap_ok "$name: the suite passed ($n cases)"
 	else
 		tap_not_ok "$name: the suite ran and passed" "exit $rc" "$out"
 	fi
+}
+
+# kunit_suite NAME [--suite SUITE] [--module KO] LAB-RUN-ARGS...: the KUnit
+# results of SUITE (kcov_ext_records by default), a TAP line per case; with
+# --module, the suite is the module KO, loaded first, and the cases that
+# filter its own functions must skip (KCOV_FILTER takes the kernel's text,
+# not a module's); any other skip fails.
+kunit_suite() {
+	local name=$1 out rc load= may_skip= suite=kcov_ext_records
+	shift
+	if [ "${1-}" = --suite ]; then
+		suite=$2
+		shift 2
+	fi
+	if [ "${1-}" = --module ]; then
+		load="insmod /lab/${2##*/} &&"
+		may_skip=" test_filter_suppress test_filter_classic test_filter_window test_filter_ranges "
+		set -- --add "$2" "${@:3}"
+	fi
+	out=$(krun "$@" -- sh -c "$load cat /sys/kernel/debug/kunit/$suite/results" 2>&1)
+	rc=$?
+	kunit_results "$name" "$suite" "$rc" "$out" "$may_skip"
+}
+
+# kunit_suites VARIANT SUITE...: the KUnit results of each SUITE, as
+# kunit_suite gives them ("KUnit SUITE (VARIANT)"), from one boot.
+kunit_suites() {
+	local variant=$1 out rc suite cmd=
+	shift
+	for suite in "$@"; do
+		cmd="$cmd echo '#### $suite'; cat /sys/kernel/debug/kunit/$suite/results || exit 1;"
+	done
+	out=$(krun -- sh -c "$cmd" 2>&1)
+	rc=$?
+	for suite in "$@"; do
+		kunit_results "KUnit $suite ($variant)" "$suite" "$rc" \
+			"$(awk -v s="#### $suite" '$0 == s { on = 1; next } /^#### / { on = 0 } on' <<<"$out")"
+	done
 }
 
 # selftest NAME PROGRAM RUNS SKIPS LAB-RUN-ARGS...: one of the series'
