@@ -12,8 +12,15 @@
  *                                       write "softirq DEPTH COUNT": COUNT
  *                                       sections in a softirq on the writer,
  *                                       with the handle of USB instance 0x1ab
+ *   /sys/kernel/debug/kcov_lab/obj      write "new": an object of value 42;
+ *                                       write "free": the object freed;
+ *                                       read: the object's value, or ENOENT
  *
- * Each section runs a chain of DEPTH frames.  Built with KCOV_INSTRUMENT
+ * Each section runs a chain of DEPTH frames.  obj has a race on purpose, for
+ * docs/races.md: a read checks that there is an object and then reads its
+ * value, holding neither a lock nor a reference, so a "free" between the
+ * two makes the read a use-after-free.  The window is a few instructions
+ * wide, which two threads almost never hit by chance.  Built with KCOV_INSTRUMENT
  * (see Kbuild), like any module of a kernel with CONFIG_KCOV_INSTRUMENT_ALL.
  */
 #include <linux/completion.h>
@@ -25,6 +32,8 @@
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 /*
@@ -137,6 +146,75 @@ static ssize_t kcov_lab_write_chain(struct file *file, const char __user *ubuf,
 	return len;
 }
 
+struct kcov_lab_obj {
+	unsigned long value;
+};
+
+static struct kcov_lab_obj *kcov_lab_obj;
+/* Serializes "new" and "free", not the reads: that is the bug. */
+static DEFINE_MUTEX(kcov_lab_obj_lock);
+
+static noinline ssize_t kcov_lab_read_obj(struct file *file, char __user *ubuf,
+					  size_t len, loff_t *ppos)
+{
+	struct kcov_lab_obj *obj = READ_ONCE(kcov_lab_obj);
+	unsigned long value;
+	char buf[32];
+	int n;
+
+	if (!obj)
+		return -ENOENT;
+	/* Nothing keeps obj alive since the check: a "free" may have run. */
+	value = obj->value;
+	n = scnprintf(buf, sizeof(buf), "%lu\n", value);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static noinline ssize_t kcov_lab_write_obj(struct file *file, const char __user *ubuf,
+					   size_t len, loff_t *ppos)
+{
+	struct kcov_lab_obj *obj;
+	char buf[8];
+	int err = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	mutex_lock(&kcov_lab_obj_lock);
+	obj = kcov_lab_obj;
+	if (sysfs_streq(buf, "new")) {
+		if (obj) {
+			err = -EEXIST;
+		} else {
+			obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+			if (obj) {
+				obj->value = 42;
+				WRITE_ONCE(kcov_lab_obj, obj);
+			} else {
+				err = -ENOMEM;
+			}
+		}
+	} else if (sysfs_streq(buf, "free")) {
+		if (obj) {
+			WRITE_ONCE(kcov_lab_obj, NULL);
+			kfree(obj);
+		} else {
+			err = -ENOENT;
+		}
+	} else {
+		err = -EINVAL;
+	}
+	mutex_unlock(&kcov_lab_obj_lock);
+	return err ? err : len;
+}
+
+static const struct file_operations kcov_lab_obj_fops = {
+	.read = kcov_lab_read_obj,
+	.write = kcov_lab_write_obj,
+};
+
 static const struct file_operations kcov_lab_remote_fops = {
 	.write = kcov_lab_write_remote,
 };
@@ -150,6 +228,7 @@ static int __init kcov_lab_init(void)
 	kcov_lab_dir = debugfs_create_dir("kcov_lab", NULL);
 	debugfs_create_file("remote", 0200, kcov_lab_dir, NULL, &kcov_lab_remote_fops);
 	debugfs_create_file("chain", 0200, kcov_lab_dir, NULL, &kcov_lab_chain_fops);
+	debugfs_create_file("obj", 0600, kcov_lab_dir, NULL, &kcov_lab_obj_fops);
 	return 0;
 }
 
@@ -157,9 +236,10 @@ static void __exit kcov_lab_exit(void)
 {
 	debugfs_remove(kcov_lab_dir);
 	tasklet_kill(&kcov_lab_tasklet);
+	kfree(kcov_lab_obj);
 }
 
 module_init(kcov_lab_init);
 module_exit(kcov_lab_exit);
-MODULE_DESCRIPTION("kcov-ext lab: remote coverage sections and module code to trace");
+MODULE_DESCRIPTION("kcov-ext lab: remote coverage sections, module code to trace, a race");
 MODULE_LICENSE("GPL");
