@@ -17,7 +17,12 @@ bench-kernel-full: lab lab-kernel-full lab-kernel-full-noext
 bench-kernel-gcc: lab lab-kernel-gcc lab-kernel-gcc-noext
 	@O=$(O) VARIANT=gcc bench/kernel/run
 bench: bench-kernel-gcc
-.PHONY: bench-kernel bench-kernel-full bench-kernel-gcc
+# KASAN alone against KASAN with KCOV_TRACE_MEMORY_ACCESS, on the race
+# variant (docs/races.md).
+bench-race: lab lab-kernel-race
+	@O=$(O) VARIANT=race bench/kernel/run
+bench: bench-race
+.PHONY: bench-kernel bench-kernel-full bench-kernel-gcc bench-race
 
 # The same syscalls' trees on the clang and the GCC kernel, side by side.
 bench-compilers: lab lab-kernel-gcc lab-kernel-clang23

@@ -2,7 +2,10 @@
 /*
  * kcov_bench: the cost of kcov per syscall, in one run: getppid(), a 1-byte
  * read() from a pipe and openat()+close() of a fixed file, with kcov off, in
- * KCOV_TRACE_PC and in KCOV_TRACE_PC_EXT.  Prints ns per call (best of
+ * KCOV_TRACE_PC and in KCOV_TRACE_PC_EXT, and in KCOV_TRACE_MEMORY_ACCESS
+ * where the kernel has it (the race variant, whose "off" is KASAN alone;
+ * its records per call are words, of records of several words).  Prints
+ * ns per call (best of
  * ROUNDS), guest instructions per call (from a run of its own under the
  * instruction counter, bench.h), records per call, and the ratios.  Under
  * TCG the absolute times are inflated; the ratios are what to compare.
@@ -30,10 +33,14 @@
 
 #define WORDS (1 << 20)
 
-enum { OFF, PC, EXT, MODES };
-static const char *const mode_name[] = { "off", "KCOV_TRACE_PC", "KCOV_TRACE_PC_EXT" };
-static const char *const mode_key[] = { "off", "PC", "EXT" };
-static const unsigned long mode_arg[] = { 0, KCOV_TRACE_PC, KCOV_TRACE_PC_EXT };
+enum { OFF, PC, EXT, MEM, MODES };
+static const char *const mode_name[] = {
+	"off", "KCOV_TRACE_PC", "KCOV_TRACE_PC_EXT", "KCOV_TRACE_MEMORY_ACCESS",
+};
+static const char *const mode_key[] = { "off", "PC", "EXT", "MEM" };
+static const unsigned long mode_arg[] = {
+	0, KCOV_TRACE_PC, KCOV_TRACE_PC_EXT, KCOV_TRACE_MEMORY_ACCESS,
+};
 
 static const struct workload workloads[] = { BENCH_SYSCALLS };
 #define NR_WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
@@ -46,8 +53,13 @@ struct result {
 	double insns;
 };
 
-/* The batches' calls are timed, not their preparation or the resets. */
-static struct result measure(const struct workload *w, long calls, int rounds, bool traced)
+/*
+ * The batches' calls are timed, not their preparation or the resets.  A
+ * batch's records must fit in the area: the memory mode's are a batch of
+ * a 64th of the others'.
+ */
+static struct result measure(const struct workload *w, long calls, int rounds, bool traced,
+			     int batch)
 {
 	struct result r = { 1e18, 0, NAN };
 
@@ -56,15 +68,15 @@ static struct result measure(const struct workload *w, long calls, int rounds, b
 	for (int round = 0; round < rounds; round++) {
 		uint64_t total = 0, records = 0;
 
-		for (long done = 0; done < calls; done += w->batch) {
+		for (long done = 0; done < calls; done += batch) {
 			uint64_t t;
 
 			if (w->prepare)
-				w->prepare(w->batch);
+				w->prepare(batch);
 			if (traced)
 				__atomic_store_n(&cover[0], 0, __ATOMIC_RELAXED);
 			t = now_ns();
-			for (int i = 0; i < w->batch; i++)
+			for (int i = 0; i < batch; i++)
 				w->call();
 			total += now_ns() - t;
 			if (traced)
@@ -84,7 +96,7 @@ int main(int argc, char **argv)
 	int rounds = arg + 1 < argc ? atoi(argv[arg + 1]) : 3;
 	static struct result res[MODES][NR_WORKLOADS];
 	char label[64], a[32], b[32], c[32];
-	int fd;
+	int fd, modes = MEM;
 
 	calls = (calls + BENCH_BATCH - 1) / BENCH_BATCH * BENCH_BATCH;
 	if (pipe(pipefd))
@@ -96,8 +108,10 @@ int main(int argc, char **argv)
 	cover = mmap(NULL, WORDS * sizeof(unsigned long), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (cover == MAP_FAILED)
 		return perror("mmap"), 1;
+	if (ioctl(fd, KCOV_GET_MEMORY_RECORD_SIZE, 0) > 0)
+		modes = MODES;
 
-	for (int m = OFF; m < MODES; m++) {
+	for (int m = OFF; m < modes; m++) {
 		if (m != OFF && ioctl(fd, KCOV_ENABLE, mode_arg[m])) {
 			fprintf(stderr, "kcov_bench: KCOV_ENABLE(%s): %s\n", mode_name[m], strerror(errno));
 			return 1;
@@ -108,8 +122,15 @@ int main(int argc, char **argv)
 				bench_count(label, &workloads[w], m != OFF ? cover : NULL);
 				continue;
 			}
-			res[m][w] = measure(&workloads[w], calls, rounds, m != OFF);
+			res[m][w] = measure(&workloads[w], calls, rounds, m != OFF,
+					    m == MEM && workloads[w].batch >= 64 ?
+					    workloads[w].batch / 64 : workloads[w].batch);
 			res[m][w].insns = bench_insns_of(label);
+			/* A batch's records must fit, or they are too few. */
+			if (res[m][w].records * (m == MEM ? BENCH_BATCH / 64 : BENCH_BATCH) >=
+			    WORDS / 2)
+				fprintf(stderr, "kcov_bench: %s: %.0f words per call fill the area\n",
+					label, res[m][w].records);
 		}
 		if (m != OFF)
 			ioctl(fd, KCOV_DISABLE, 0);
@@ -123,17 +144,20 @@ int main(int argc, char **argv)
 	printf("%-14s %-20s %12s %12s %14s\n", "call", "mode", "ns/call", "insns/call",
 	       "records/call");
 	for (size_t w = 0; w < NR_WORKLOADS; w++)
-		for (int m = OFF; m < MODES; m++)
+		for (int m = OFF; m < modes; m++)
 			printf("%-14s %-20s %12.0f %12s %14.1f\n", m == OFF ? workloads[w].name : "",
 			       mode_name[m], res[m][w].ns, bench_fmt(a, sizeof(a), res[m][w].insns, 0),
 			       res[m][w].records);
 
 	static const struct { const char *name; int num, den; } ratios[] = {
 		{ "PC/off", PC, OFF }, { "EXT/off", EXT, OFF }, { "EXT/PC", EXT, PC },
+		{ "MEM/off", MEM, OFF }, { "MEM/EXT", MEM, EXT },
 	};
 	printf("\n%-14s %-20s %12s %12s %14s\n", "call", "ratio", "time", "insns", "records");
 	for (size_t w = 0; w < NR_WORKLOADS; w++)
 		for (size_t i = 0; i < sizeof(ratios) / sizeof(ratios[0]); i++) {
+			if (ratios[i].num >= modes)
+				continue;
 			const struct result *n = &res[ratios[i].num][w], *d = &res[ratios[i].den][w];
 
 			printf("%-14s %-20s %12s %12s %14s\n", i == 0 ? workloads[w].name : "",
