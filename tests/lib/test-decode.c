@@ -612,6 +612,65 @@ static void check_model(void)
 	}
 }
 
+/*
+ * Deep nesting, across the frame stack's growth, with a block at every
+ * depth (at the stack's capacity too, before the entry that grows it), and
+ * every kind of event, decoded in one batch of this library's events into
+ * an array of garbage and one of zeros: the same bytes, the decoder writes
+ * every one of them, the fields of other event types (the 1.4 ones too) and
+ * the padding 0.
+ */
+static void check_deep_dirty_batch(void)
+{
+	enum { DEPTH = 300, MAX_EVENTS = 4 * DEPTH + 16 };
+	static uint64_t recs[3 * DEPTH + 8];
+	static struct kct_event dirty[MAX_EVENTS], clean[MAX_EVENTS];
+	static char want[1 << 17], got[1 << 17];
+	struct model m = { want, 0, sizeof(want) };
+	struct kct_decoder *dec;
+	size_t n = 0;
+	int k = -1, kc = -1;
+	bool agrees = false, zero = true;
+
+	recs[n++] = KCT_RECORD_TYPE_EXIT | 0x7;		/* an unknown caller */
+	for (int d = 0; d < DEPTH; d++) {
+		recs[n++] = KCT_RECORD_TYPE_NORMAL | (0x1000 + d);
+		recs[n++] = KCT_RECORD_TYPE_ENTRY | (0x2000 + d);
+	}
+	recs[n++] = KCT_EESUM_RECORD(1, -2);
+	recs[n++] = KCT_RECORD(0x5, 0x42);		/* skipped */
+	for (int d = DEPTH - 1; d > 0; d--)
+		recs[n++] = KCT_RECORD_TYPE_EXIT | (0x3000 + d);
+	recs[n++] = KCT_RECORD_TYPE_NORMAL | 0x4000;	/* open at the end */
+
+	model_decode(recs, n, &m);
+	if (!kct_decoder_new_mem(recs, n, NULL, &dec)) {
+		agrees = decoder_agrees(dec, want, got, sizeof(got));
+		kct_decoder_free(dec);
+	}
+	CHECK(agrees, "%d levels deep, across the frame stack's growth: the decoder agrees "
+	      "with the reference", DEPTH);
+
+	memset(dirty, 0xa5, sizeof(dirty));
+	memset(clean, 0, sizeof(clean));
+	if (!kct_decoder_new_mem(recs, n, NULL, &dec)) {
+		k = kct_decoder_next_batch(dec, dirty, sizeof(dirty[0]), MAX_EVENTS);
+		kct_decoder_free(dec);
+	}
+	if (!kct_decoder_new_mem(recs, n, NULL, &dec)) {
+		kc = kct_decoder_next_batch(dec, clean, sizeof(clean[0]), MAX_EVENTS);
+		kct_decoder_free(dec);
+	}
+	for (int i = 0; i < k && i < MAX_EVENTS; i++)
+		zero &= !dirty[i].call_site && !dirty[i].time && !dirty[i].value &&
+			!dirty[i].size && !dirty[i].access &&
+			(dirty[i].type == KCT_EVENT_EESUM || (!dirty[i].delta && !dirty[i].mindelta));
+	CHECK(k > 3 * DEPTH && k < MAX_EVENTS && k == kc && zero &&
+	      !memcmp(dirty, clean, (size_t)k * sizeof(dirty[0])),
+	      "a batch into an array of garbage: every byte of every event written, the "
+	      "fields of other event types and the padding 0 (%d events)", k);
+}
+
 /* Leaves the stack below the caller's frame full of 0xff bytes. */
 static void __attribute__((noinline)) dirty_stack(void)
 {
@@ -1030,6 +1089,7 @@ int main(void)
 	check_chunking(0, 4);
 	check_chunking(4, 4);
 	check_model();
+	check_deep_dirty_batch();
 	check_memory_mode();
 	check_memory_opts();
 	check_memory_old_caller();
