@@ -77,6 +77,34 @@ static const uint64_t depth_step[16] = {
 	[KCT_RECORD_KIND_NORMAL] = 0,
 };
 #pragma GCC diagnostic pop
+/*
+ * All ones for an entry, else 0: the fast loop's select of an event's
+ * entry_pc, by a mask loaded rather than computed from the record type,
+ * which clang 22 does not turn into a branch on the type, as it does a ?:.
+ */
+static const uint64_t enter_mask[16] = { [KCT_RECORD_KIND_ENTRY] = ~0ull };
+
+/*
+ * The fast loop writes the first 16 bytes of an event as two 64-bit words,
+ * each a 32-bit field and the 32 bits after it, zero: flags after type, the
+ * padding after depth (zero, so that two events of the same record compare
+ * equal with memcmp(), as gcc's compound literal left it).
+ */
+_Static_assert(offsetof(struct kct_event, flags) == offsetof(struct kct_event, type) + 4 &&
+	       offsetof(struct kct_event, index) == offsetof(struct kct_event, depth) + 8,
+	       "a 32-bit field and 32 zero bits in each of an event's first two words");
+
+/* v in the 32 bits at p and zero in the 32 after them, in one store. */
+static inline void store32_zero32(void *p, uint32_t v)
+{
+	uint64_t word = v;
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	word <<= 32;
+#endif
+	memcpy(p, &word, sizeof(word));
+}
+
 /* An event's type from the step of its record: +1, 0 or -1. */
 _Static_assert(KCT_EVENT_ENTER == KCT_EVENT_BLOCK - 1 && KCT_EVENT_EXIT == KCT_EVENT_BLOCK + 1,
 	       "event types in the order of their depth steps");
@@ -105,8 +133,10 @@ struct kct_decoder {
 	/*
 	 * Entry PC of each open frame, outermost first.  stack[-1] exists and
 	 * is 0, so that a block at depth 0 finds "its frame" without a
-	 * branch; stack[cap] exists too, and takes the fast loop's writes of
-	 * records that push nothing.
+	 * branch; stack[cap] exists too: the fast loop writes every record's
+	 * PC one above the top frame, where an entry pushes it, and a record
+	 * at depth cap (a block or an exit: the stack is full) writes it
+	 * there.
 	 */
 	uint64_t *stack;
 	uint32_t depth, stack_cap;
@@ -786,7 +816,7 @@ static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned
 			unsigned int t = KCT_RECORD_KIND(rec);
 			uint64_t next = state + depth_step[t];
 			uint32_t depth = (uint32_t)state, next_depth = (uint32_t)next;
-			uint64_t is_enter = t == KCT_RECORD_KIND_ENTRY;
+			uint64_t enter = enter_mask[t];
 			/* The frame a block or an exit belongs to (stack[-1]
 			 * is 0: no frame). */
 			uint64_t frame = stack[(int64_t)depth - 1];
@@ -796,23 +826,35 @@ static int decode_batch(struct kct_decoder *dec, struct kct_event *evs, unsigned
 			 * depth 0 (which wraps around) all go above cap. */
 			if (unlikely(next_depth > cap))
 				break;
-			/* Whole, the fields of other event types 0. */
-			*ev = (struct kct_event){
-				.type = KCT_EVENT_BLOCK - (int32_t)(next_depth - depth),
-				.depth = depth < next_depth ? depth : next_depth,
-				.index = pos,
-				.pc = pc,
-				/* A select, not a branch on the record type. */
-				.entry_pc = frame ^ ((frame ^ pc) & -is_enter),
-			};
 			/*
-			 * An entry pushes its PC; the other records write to
-			 * stack[cap], which no frame uses, rather than
-			 * rewrite a frame: a read-modify-write of the top
-			 * frame at each record would chain the iterations
-			 * through memory.
+			 * Whole, the fields of other event types 0, every
+			 * byte (the caller's array may be uninitialized), in
+			 * as few stores as the fields allow: nine with the
+			 * stack's.  gcc made ten of a compound literal of the
+			 * 80-byte event: 16-byte zero stores under the 32-bit
+			 * fields and entry_pc too, then the fields over them.
 			 */
-			stack[is_enter ? depth : cap] = pc;
+			store32_zero32(&ev->type, KCT_EVENT_BLOCK - (int32_t)(next_depth - depth));
+			/* An exit's event is at the depth after the record,
+			 * the others' at the one before: after, less one for
+			 * an entry. */
+			store32_zero32(&ev->depth, next_depth + (uint32_t)enter);
+			ev->index = pos;
+			ev->pc = pc;
+			/* A select, not a branch on the record type. */
+			ev->entry_pc = frame ^ ((frame ^ pc) & enter);
+			/* delta, mindelta and the 1.4 fields: a memset() gcc
+			 * makes two 16-byte stores and an 8-byte one of. */
+			memset(&ev->delta, 0, sizeof(*ev) - offsetof(struct kct_event, delta));
+			/*
+			 * An entry pushes its PC.  The other records write
+			 * theirs to the same place, one above the top frame,
+			 * where no frame is (at depth cap, the spare
+			 * stack[cap]): no select of the address, and no
+			 * read-modify-write of the top frame, which would
+			 * chain the iterations through memory.
+			 */
+			stack[depth] = pc;
 			state = next;
 			max_depth = next_depth > max_depth ? next_depth : max_depth;
 		}
