@@ -204,71 +204,72 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 	struct frame_filter filter;
 	struct pc_name n;
 	static struct event_reader events;
-	const struct kct_event *evp;
+	struct kct_event *ev;
 
 	frame_filter_init(&filter, &r->sel);
 	event_reader_init(&events, dec, stream, unbalanced);
-	while ((evp = next_event(&events))) {
-		struct kct_event ev = *evp;
+	/* The events in place: only an EESUM event is rewritten, to the
+	 * frames shown, and then read no more at its decoder's depth. */
+	while ((ev = next_event(&events))) {
 		const char *what;
 		uint32_t depth;
 
 		/* An ENTER's record is at the function's start; a frame
 		 * entered before the trace is named after its function, which
 		 * its first record may be in a .cold part of. */
-		if (ev.type == KCT_EVENT_ENTER) {
-			frame_name(r->sym, ev.pc, &n);
-			if (ev.pc && n.name)
-				frame_entered(r, ev.depth, ev.pc);
+		if (ev->type == KCT_EVENT_ENTER) {
+			frame_name(r->sym, ev->pc, &n);
+			if (ev->pc && n.name)
+				frame_entered(r, ev->depth, ev->pc);
 		}
-		if (!frame_filter_pass(&filter, &ev, &n, &depth))
+		if (!frame_filter_pass(&filter, ev, &n, &depth))
 			continue;
 		/*
 		 * Calls at depths 0 to max_depth - 1: max_depth levels, with
 		 * the blocks of the last (at max_depth), as the kernel's
 		 * depth limit keeps them; an EESUM line for the levels shown.
 		 */
-		if (ev.type == KCT_EVENT_EESUM && r->max_depth != ~0UL &&
-		    !(ev.flags & KCT_EVENT_F_SATURATED)) {
-			if (!eesum_visible(&ev, depth, (long)r->max_depth, false))
+		if (ev->type == KCT_EVENT_EESUM && r->max_depth != ~0UL &&
+		    !(ev->flags & KCT_EVENT_F_SATURATED)) {
+			if (!eesum_visible(ev, depth, (long)r->max_depth, false))
 				continue;
-			depth = ev.depth;
+			depth = ev->depth;
 		} else if (depth > r->max_depth ||
-			   (depth == r->max_depth && (ev.type == KCT_EVENT_ENTER ||
-						      ev.type == KCT_EVENT_EXIT))) {
+			   (depth == r->max_depth && (ev->type == KCT_EVENT_ENTER ||
+						      ev->type == KCT_EVENT_EXIT))) {
 			/* The leaves of the last level shown (blocks,
 			 * accesses, waits, wakes) are shown, as its blocks. */
 			continue;
 		}
 
-		switch (ev.type) {
+		switch (ev->type) {
 		case KCT_EVENT_ENTER:
 			what = "ENTER ";
 			break;
 		case KCT_EVENT_EXIT:
 			what = "EXIT  ";
 			/* The decoder's depth of its frame. */
-			name_in_frame(r, evp, evp->depth, &n);
+			name_in_frame(r, ev, ev->depth, &n);
 			break;
 		case KCT_EVENT_BLOCK:
 			if (!r->blocks)
 				continue;
 			what = "BB    ";
 			/* A block at depth 0 is in no frame. */
-			if (evp->depth)
-				name_in_frame(r, evp, evp->depth - 1, &n);
+			if (ev->depth)
+				name_in_frame(r, ev, ev->depth - 1, &n);
 			else
-				pc_name(r->sym, ev.pc, &n);
+				pc_name(r->sym, ev->pc, &n);
 			break;
 		case KCT_EVENT_EESUM:
 			replay_line(r);
 			out_spaces(&r->out, 2 * depth);
 			out_str(&r->out, "EESUM ");
-			out_eesum(&r->out, &ev);
-			if (ev.flags & KCT_EVENT_F_SATURATED) {
+			out_eesum(&r->out, ev);
+			if (ev->flags & KCT_EVENT_F_SATURATED) {
 				char problem[64];
 
-				snprintf(problem, sizeof(problem), "[%s", eesum_problem(&ev));
+				snprintf(problem, sizeof(problem), "[%s", eesum_problem(ev));
 				mark(r, problem, ": the call tree restarts]");
 			} else {
 				/* kcov writes one only where the task was
@@ -281,14 +282,14 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 		case KCT_EVENT_ACCESS:
 			replay_line(r);
 			out_spaces(&r->out, 2 * depth);
-			print_access(r, &ev);
+			print_access(r, ev);
 			/* Where in the function, where DWARF says. */
 			if (r->lines) {
-				if (evp->depth)
-					name_in_frame(r, evp, evp->depth - 1, &n);
+				if (ev->depth)
+					name_in_frame(r, ev, ev->depth - 1, &n);
 				else
-					pc_name(r->sym, ev.pc, &n);
-				print_source(r, ev.pc, &n);
+					pc_name(r->sym, ev->pc, &n);
+				print_source(r, ev->pc, &n);
 			}
 			out_char(&r->out, '\n');
 			continue;
@@ -296,9 +297,9 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 		case KCT_EVENT_WAKE:
 			replay_line(r);
 			out_spaces(&r->out, 2 * depth);
-			out_str(&r->out, ev.type == KCT_EVENT_WAIT ? "wait bit " : "wake bit ");
-			out_dec(&r->out, ev.bit);
-			if (ev.timed_out)
+			out_str(&r->out, ev->type == KCT_EVENT_WAIT ? "wait bit " : "wake bit ");
+			out_dec(&r->out, ev->bit);
+			if (ev->timed_out)
 				out_str(&r->out, " timed out");
 			out_char(&r->out, '\n');
 			continue;
@@ -307,42 +308,42 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 		}
 		/* The EESUM line stands for the frames its record pops and
 		 * pushes. */
-		if (ev.flags & KCT_EVENT_F_SUPPRESSED)
+		if (ev->flags & KCT_EVENT_F_SUPPRESSED)
 			continue;
 		replay_line(r);
 		out_spaces(&r->out, 2 * depth);
 		out_str(&r->out, what);
 		/* A frame entered before the trace began or the call tree
 		 * restarted: its function, if a record names it, and the mark. */
-		if (ev.flags & KCT_EVENT_F_UNKNOWN_CALLER) {
-			if (n.name && ev.pc)
+		if (ev->flags & KCT_EVENT_F_UNKNOWN_CALLER) {
+			if (n.name && ev->pc)
 				out_mem(&r->out, n.name, n.len);
-			else if (ev.pc)
-				out_hex(&r->out, ev.pc);
+			else if (ev->pc)
+				out_hex(&r->out, ev->pc);
 			/* No function to set it apart from: no spaces. */
-			if (ev.pc)
+			if (ev->pc)
 				mark(r, UNKNOWN_FRAME, "");
 			else
 				out_str(&r->out, UNKNOWN_FRAME);
 			out_char(&r->out, '\n');
 			continue;
 		}
-		out_pc(&r->out, &n, ev.pc);
+		out_pc(&r->out, &n, ev->pc);
 		/* KCOV_TRACE_MEMORY_ACCESS: the caller's return address. */
-		if (r->call_sites && ev.type == KCT_EVENT_ENTER && ev.call_site) {
+		if (r->call_sites && ev->type == KCT_EVENT_ENTER && ev->call_site) {
 			struct pc_name from;
 
-			pc_name(r->sym, ev.call_site, &from);
+			pc_name(r->sym, ev->call_site, &from);
 			out_str(&r->out, "  from ");
-			out_pc(&r->out, &from, ev.call_site);
+			out_pc(&r->out, &from, ev->call_site);
 			/* The frame's function again, for its exit's look-up. */
-			frame_name(r->sym, ev.pc, &n);
+			frame_name(r->sym, ev->pc, &n);
 		}
-		if (ev.flags & KCT_EVENT_F_UNFINISHED)
-			mark(r, ev.index < records ? "[still running where the call tree restarts]" :
+		if (ev->flags & KCT_EVENT_F_UNFINISHED)
+			mark(r, ev->index < records ? "[still running where the call tree restarts]" :
 				"[still running when the trace ended]", "");
 		else
-			print_source(r, ev.pc, &n);
+			print_source(r, ev->pc, &n);
 		out_char(&r->out, '\n');
 	}
 }

@@ -71,7 +71,9 @@ static inline void event_reader_init(struct event_reader *r, struct kct_decoder 
 /* The next batch; false at the end of the stream. */
 bool event_reader_fill(struct event_reader *r);
 
-static inline const struct kct_event *next_event(struct event_reader *r)
+/* The next event, NULL at the end; the caller may rewrite it (an EESUM
+ * event to the frames it shows). */
+static inline struct kct_event *next_event(struct event_reader *r)
 {
 	if (r->at == r->nr && !event_reader_fill(r))
 		return NULL;
