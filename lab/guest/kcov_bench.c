@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	int rounds = arg + 1 < argc ? atoi(argv[arg + 1]) : 3;
 	static struct result res[MODES][NR_WORKLOADS];
 	char label[64], a[32], b[32], c[32];
-	int fd, modes = MEM;
+	int fd, modes = MEM, batch;
 
 	calls = (calls + BENCH_BATCH - 1) / BENCH_BATCH * BENCH_BATCH;
 	if (pipe(pipefd))
@@ -122,13 +122,13 @@ int main(int argc, char **argv)
 				bench_count(label, &workloads[w], m != OFF ? cover : NULL);
 				continue;
 			}
-			res[m][w] = measure(&workloads[w], calls, rounds, m != OFF,
-					    m == MEM && workloads[w].batch >= 64 ?
-					    workloads[w].batch / 64 : workloads[w].batch);
+			batch = workloads[w].batch;
+			if (m == MEM && batch >= 64)
+				batch /= 64;
+			res[m][w] = measure(&workloads[w], calls, rounds, m != OFF, batch);
 			res[m][w].insns = bench_insns_of(label);
 			/* A batch's records must fit, or they are too few. */
-			if (res[m][w].records * (m == MEM ? BENCH_BATCH / 64 : BENCH_BATCH) >=
-			    WORDS / 2)
+			if (res[m][w].records * batch >= WORDS / 2)
 				fprintf(stderr, "kcov_bench: %s: %.0f words per call fill the area\n",
 					label, res[m][w].records);
 		}
