@@ -161,43 +161,6 @@ static void print_source(struct replay *r, uint64_t pc, const struct pc_name *n)
 	}
 }
 
-/*
- * A memory access, as a leaf: "R  0xffff888003a1c010 8  = 0x2a  var+0x10",
- * its kind R, W or M (read-modify-write), A after it if atomic, F for a
- * slab free; the value where the record has it; the variable the address
- * is in, where the symbols have one (data addresses are as accessed:
- * kct_symbolize_data() looks them up as they are).
- */
-static void print_access(struct replay *r, const struct kct_event *ev)
-{
-	KCT_OPTS(kct_symbol, s);
-	char kind[3] = "R ";
-
-	if (ev->access & KCT_ACCESS_F_FREE)
-		kind[0] = 'F';
-	else if (ev->access & KCT_ACCESS_F_RMW)
-		kind[0] = 'M';
-	else if (ev->access & KCT_ACCESS_F_WRITE)
-		kind[0] = 'W';
-	if (ev->access & KCT_ACCESS_F_ATOMIC)
-		kind[1] = 'A';
-	out_str(&r->out, kind);
-	out_char(&r->out, ' ');
-	out_hex(&r->out, ev->addr);
-	out_char(&r->out, ' ');
-	out_dec(&r->out, ev->size);
-	if (ev->access & KCT_ACCESS_F_VALUE) {
-		out_str(&r->out, "  = ");
-		out_hex(&r->out, ev->value);
-	}
-	if (r->sym && !kct_symbolize_data(r->sym, ev->addr, &s)) {
-		out_str(&r->out, "  ");
-		out_mem(&r->out, s.name, s.name_len);
-		out_char(&r->out, '+');
-		out_hex(&r->out, ev->addr - s.addr);
-	}
-}
-
 static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t stream,
 			  uint64_t records, struct unbalanced *unbalanced)
 {
@@ -282,7 +245,7 @@ static void replay_stream(struct replay *r, struct kct_decoder *dec, uint32_t st
 		case KCT_EVENT_ACCESS:
 			replay_line(r);
 			out_spaces(&r->out, 2 * depth);
-			print_access(r, ev);
+			out_access(&r->out, r->sym, ev);
 			/* Where in the function, where DWARF says. */
 			if (r->lines) {
 				if (ev->depth)

@@ -57,3 +57,33 @@ void out_eesum(struct out *o, const struct kct_event *ev)
 	out_str(o, " mindelta=");
 	out_int(o, ev->mindelta);
 }
+
+void out_access(struct out *o, struct kct_symbolizer *sym, const struct kct_event *ev)
+{
+	KCT_OPTS(kct_symbol, s);
+	char kind[3] = "R ";
+
+	if (ev->access & KCT_ACCESS_F_FREE)
+		kind[0] = 'F';
+	else if (ev->access & KCT_ACCESS_F_RMW)
+		kind[0] = 'M';
+	else if (ev->access & KCT_ACCESS_F_WRITE)
+		kind[0] = 'W';
+	if (ev->access & KCT_ACCESS_F_ATOMIC)
+		kind[1] = 'A';
+	out_str(o, kind);
+	out_char(o, ' ');
+	out_hex(o, ev->addr);
+	out_char(o, ' ');
+	out_dec(o, ev->size);
+	if (ev->access & KCT_ACCESS_F_VALUE) {
+		out_str(o, "  = ");
+		out_hex(o, ev->value);
+	}
+	if (sym && !kct_symbolize_data(sym, ev->addr, &s)) {
+		out_str(o, "  ");
+		out_mem(o, s.name, s.name_len);
+		out_char(o, '+');
+		out_hex(o, ev->addr - s.addr);
+	}
+}

@@ -99,6 +99,16 @@ static inline void out_pc(struct out *o, const struct pc_name *n, uint64_t pc)
 	}
 }
 
+/*
+ * A memory access (KCT_EVENT_ACCESS), as replay shows it as a leaf:
+ * "R  0xffff888003a1c010 8  = 0x2a  var+0x10", its kind R, W or M
+ * (read-modify-write), A after it if atomic, F for a slab free; the value
+ * where the record has it; the variable the address is in, where sym has
+ * one (data addresses are as accessed: kct_symbolize_data() looks them up
+ * as they are).
+ */
+void out_access(struct out *o, struct kct_symbolizer *sym, const struct kct_event *ev);
+
 /* An EESUM event's fields, "delta=D mindelta=M", as every format shows them. */
 void out_eesum(struct out *o, const struct kct_event *ev);
 
