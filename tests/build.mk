@@ -142,6 +142,15 @@ $(TESTS_O)/tools/test-cut: tests/kcovtrace/test-cut.c tests/lib/testlib.h tools/
 SUITES += $(TESTS_O)/tools/test-cut
 check-deps: $(TESTS_O)/tools/test-cut
 
+# race's analysis: stacks and interference sets of hand-built mode-3 streams.
+RACE_TEST_SRCS := tools/kcovtrace/race-interfere.c tools/kcovtrace/hashmap.c tools/kcovtrace/messages.c
+$(TESTS_O)/tools/test-race: tests/kcovtrace/test-race.c tests/lib/testlib.h $(RACE_TEST_SRCS) \
+		$(wildcard tools/kcovtrace/*.h) $(LIBKCOVTRACE_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -Itools/kcovtrace -o $@ $< $(RACE_TEST_SRCS) $(LIBKCOVTRACE_A) $(LIB_LDLIBS)
+SUITES += $(TESTS_O)/tools/test-race
+check-deps: $(TESTS_O)/tools/test-race
+
 # Built as the lab builds the kernel: clang, the source by its absolute path,
 # and the directories mapped to "." in its DWARF.
 $(TESTS_O)/lib/test-symbolize: tests/lib/test-symbolize.c tests/lib/testlib.h $(LIBKCOVTRACE_A) | deps-compiler
@@ -156,7 +165,8 @@ check-deps: $(TESTS_O)/lib/test-symbolize
 # sanitizers in $(O)/asan; tests/asan/run runs them, leaks included.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_TARGETS := bin/kcovtrace lib tests/lib/test-decode tests/lib/test-filter \
-	tests/lib/test-session tests/lib/test-trace tests/lib/test-symbolize tests/tools/test-cut
+	tests/lib/test-session tests/lib/test-trace tests/lib/test-symbolize tests/tools/test-cut \
+	tests/tools/test-race
 check-asan-deps: | deps-lib deps-test
 	@$(MAKE) -s O=$(O)/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" \
 		$(addprefix $(O)/asan/,$(filter-out lib,$(ASAN_TARGETS))) lib
