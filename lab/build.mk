@@ -70,18 +70,31 @@ $(LAB_SELFTESTS:%=$(LAB_O)/guest/%): $(LAB_O)/guest/%: $(wildcard $(LAB_SELFTEST
 	$(CC) -static -O2 -Wall -isystem $(LAB_UAPI) -o $@ $(LAB_SELFTEST_DIR)/$(@F).c
 LAB_GUEST_BINS += $(LAB_SELFTESTS:%=$(LAB_O)/guest/%)
 
-# kcovtrace itself, static, with ELF and DWARF support.
-$(LAB_O)/guest/kcovtrace: $(KCOVTRACE_STATIC)
+# kcovtrace itself, with ELF and DWARF support: libdw and its libraries
+# linked statically, the C library dynamically (the initramfs's
+# LAB_DYN_LIBS), for race's dlopen() of a test case.
+$(LAB_O)/guest/kcovtrace: $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) | lab-kernel
 	@mkdir -p $(@D)
-	cp $< $@
+	$(CC) -o $@ $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) \
+		-Wl,-Bstatic -ldw -lelf -lz -llzma -lbz2 -Wl,-Bdynamic -static-libgcc
+	LC_ALL=C readelf -d $@ | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | \
+		{ ! grep -vx 'libc.so.6'; } || { echo "$@ needs more than libc.so.6" >&2; rm -f $@; exit 1; }
 LAB_GUEST_BINS += $(LAB_O)/guest/kcovtrace
 
-$(LAB_O)/initramfs.cpio: lab/guest/init $(LAB_GUEST_BINS) | deps-lab
+# Race test cases (docs/races.md), for kcovtrace race: in the guest's
+# /usr/lib/kcovtrace-race/.
+LAB_RACE_CASES := $(patsubst lab/race/%.c,$(LAB_O)/race/%.so,$(wildcard lab/race/*.c))
+$(LAB_O)/race/%.so: lab/race/%.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(LAB_O)/initramfs.cpio: lab/guest/init $(LAB_GUEST_BINS) $(LAB_RACE_CASES) | deps-lab
 	rm -rf $(LAB_O)/root && mkdir -p $(LAB_O)/root/bin $(LAB_O)/root/usr/bin \
 		$(LAB_O)/root/proc $(LAB_O)/root/sys $(LAB_O)/root/dev $(LAB_O)/root/tmp $(LAB_O)/root/lab
 	cp /bin/busybox $(LAB_O)/root/bin/busybox
 	cp lab/guest/init $(LAB_O)/root/init
 	cp $(LAB_GUEST_BINS) $(LAB_O)/root/usr/bin/
+	mkdir -p $(LAB_O)/root/usr/lib/kcovtrace-race && cp $(LAB_RACE_CASES) $(LAB_O)/root/usr/lib/kcovtrace-race/
 	for lib in $(LAB_DYN_LIBS); do \
 		mkdir -p $(LAB_O)/root$$(dirname $$lib) && cp -L $$lib $(LAB_O)/root$$lib || exit 1; \
 	done

@@ -34,5 +34,6 @@ int cmd_dump(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_live(int argc, char **argv);
+int cmd_race(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct command {
 	{ "report", cmd_report, "calls and records per function" },
 	{ "graph", cmd_graph, "the call graph under a function, all its calls merged" },
 	{ "info", cmd_info, "what a trace holds: kernel, mode, flags, notes, streams" },
+	{ "race", cmd_race, "run a race test case, find and force orders of its accesses" },
 	{ "dump", cmd_dump, "write a trace as raw records, folded stacks, Chrome JSON or PCs" },
 };
 
