@@ -149,7 +149,8 @@ static void print_interference(const struct race_trace t[2], const struct race_i
 	out_str(&out, plural(in->all.nr, " range", " ranges"));
 	out_str(&out, "; candidates: ");
 	out_dec(&out, cand[0]);
-	out_str(&out, " accesses of thread 1, ");
+	out_str(&out, plural(cand[0], " access", " accesses"));
+	out_str(&out, " of thread 1, ");
 	out_dec(&out, cand[1]);
 	out_str(&out, " of thread 2\n");
 	for (size_t r = 0; r < in->all.nr; r++) {
