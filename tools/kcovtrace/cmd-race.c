@@ -652,11 +652,11 @@ int cmd_race(int argc, char **argv)
 	}
 	if (strcmp(sub, "run") && strcmp(sub, "explore") && strcmp(sub, "force") && strcmp(sub, "show"))
 		usage_die("race: unknown sub-command '%s' (run, explore, force or show)", sub);
-	/* getopt() past the sub-command. */
+	/* getopt() past the sub-command; options may come after the test case. */
 	argv[1] = argv[0];
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		if (symbol_option(&o.sym, c, optarg))
 			continue;
 		switch (c) {
