@@ -244,7 +244,8 @@ struct race_runner *race_runner_open(const struct race_runner_opts *opts)
 		     "only", strerror(errno));
 	r->kernel_id_len = kct_kernel_id_symbols("/proc/kallsyms", r->kernel_id, sizeof(r->kernel_id));
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		warn("race: one CPU: a thread stopped in the kernel keeps the other from running");
+		warn("race: one CPU: the two threads take turns on it (a stopped thread spins until "
+		     "the scheduler preempts it)");
 	return r;
 }
 
