@@ -427,11 +427,10 @@ static int race_cmd_explore(const struct race_opts *o)
 	struct race_result seq;
 	struct race_interference in;
 	char seq_outcome[RACE_OUTCOME_MAX * 2 + 64];
+	static struct race_elem e[RACE_MAX_ELEMS];
 	struct tally tally;
 
 	memset(&tally, 0, sizeof(tally));
-	static struct race_elem e[RACE_MAX_ELEMS];
-
 	race_case_load(&c, o->testcase);
 	r = open_runner(o, true);
 	sequential(r, &c, o, &seq, seq_outcome, sizeof(seq_outcome), true);
@@ -483,10 +482,9 @@ static int race_cmd_force(const struct race_opts *o)
 	struct race_result seq;
 	char seq_outcome[RACE_OUTCOME_MAX * 2 + 64];
 	struct tally tally;
-
-	memset(&tally, 0, sizeof(tally));
 	int n = race_stack_parse(o->force_stack, e, RACE_MAX_ELEMS);
 
+	memset(&tally, 0, sizeof(tally));
 	if (n < 0)
 		usage_die("race: force: %s: not a stack (IP:ORD,IP:ORD,..., as explore prints it)%s",
 			  o->force_stack, n == -E2BIG ? ": more than 128 elements" : "");
