@@ -438,7 +438,7 @@ static int race_cmd_explore(const struct race_opts *o)
 	print_interference(seq.trace, &in);
 	for (int i = 0; i < 2; i++) {
 		enum race_order ord = i ? RACE_BAB : RACE_ABA;
-		size_t nr = 0, k = 0, unnamed = 0;
+		size_t nr = 0, k = 0, unnamed = 0, deep = 0;
 
 		if (!(i ? o->bab : o->aba))
 			continue;
@@ -454,8 +454,10 @@ static int race_cmd_explore(const struct race_opts *o)
 			n = race_di_stack(&seq.trace[i], a, e, RACE_MAX_ELEMS);
 			if (n <= 0) {
 				/* A frame the stream does not name (an
-				 * EESUM record's): no stack reaches it. */
-				unnamed++;
+				 * EESUM record's): no stack reaches it; or
+				 * deeper than a stack the kernel takes. */
+				unnamed += n == 0;
+				deep += n < 0;
 				continue;
 			}
 			snprintf(label, sizeof(label), "%s %zu/%zu", race_order_name(ord), k, nr);
@@ -465,6 +467,10 @@ static int race_cmd_explore(const struct race_opts *o)
 			printf("%s: %zu %s in frames no stack can name (opened by EESUM records): "
 			       "not forced\n", race_order_name(ord), unnamed,
 			       plural(unnamed, "candidate", "candidates"));
+		if (deep)
+			printf("%s: %zu %s deeper than a stack can be (%d elements): not forced\n",
+			       race_order_name(ord), deep, plural(deep, "candidate", "candidates"),
+			       RACE_MAX_ELEMS);
 	}
 	print_tally("explore", &tally);
 	race_interference_free(&in);
