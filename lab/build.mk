@@ -73,7 +73,7 @@ LAB_GUEST_BINS += $(LAB_SELFTESTS:%=$(LAB_O)/guest/%)
 # kcovtrace itself, with ELF and DWARF support: libdw and its libraries
 # linked statically, the C library dynamically (the initramfs's
 # LAB_DYN_LIBS), for race's dlopen() of a test case.
-$(LAB_O)/guest/kcovtrace: $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) | lab-kernel
+$(LAB_O)/guest/kcovtrace: $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $(KCOVTRACE_OBJS) $(LIBKCOVTRACE_A) \
 		-Wl,-Bstatic -ldw -lelf -lz -llzma -lbz2 -Wl,-Bdynamic -static-libgcc
