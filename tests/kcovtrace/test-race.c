@@ -271,7 +271,8 @@ static void test_text(void)
 	      len == (int)strlen(buf), "format: IP:ORD, comma-separated (%s)", buf);
 	CHECK(race_stack_format(e, 3, buf, 10) == len && strlen(buf) == 9,
 	      "format: cut to the buffer, the length it wanted returned");
-	CHECK(race_stack_parse("ffffffff81000100:0,ffffffff81000200:12,ffffffff81000224:3", back, 4) == 3 &&
+	CHECK(race_stack_parse("ffffffff81000100:0,ffffffff81000200:12,ffffffff81000224:3",
+			       back, 4) == 3 &&
 	      !memcmp(back, e, 3 * sizeof(*e)), "parse: what format wrote");
 	CHECK(race_stack_parse("0xffffff81000100:0,ffffff81000224:3", back, 4) == 2 &&
 	      back[0].ip == PC(0x100) && back[1].ip == PC(0x224),

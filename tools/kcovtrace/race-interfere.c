@@ -6,6 +6,7 @@
  * threads interfere.  The records are read by the library's decoder, as
  * every command reads them.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,7 +32,8 @@
  * kernel counts the two in different places). */
 #define KEY_ACCESS (1ULL << 63)
 
-static uint32_t new_frame(struct race_trace *t, uint64_t ip, uint32_t parent, struct hashmap *counts)
+static uint32_t new_frame(struct race_trace *t, uint64_t ip, uint32_t parent,
+			  struct hashmap *counts)
 {
 	struct race_frame *f;
 	uint64_t ord = 0;
@@ -76,7 +78,8 @@ int race_trace_decode(struct race_trace *t, struct kct_decoder *dec)
 				/* A frame the stream names by its entry
 				 * record only: not one an EESUM record
 				 * opened, nor one open before it began. */
-				ip = ev->flags & (KCT_EVENT_F_SUPPRESSED | KCT_EVENT_F_UNKNOWN_CALLER |
+				ip = ev->flags & (KCT_EVENT_F_SUPPRESSED |
+						  KCT_EVENT_F_UNKNOWN_CALLER |
 						  KCT_EVENT_F_SYNTHETIC) ? 0 : ev->pc;
 				parent = open[d];
 				open[d + 1] = new_frame(t, ip, parent, &counts);
@@ -101,7 +104,8 @@ int race_trace_decode(struct race_trace *t, struct kct_decoder *dec)
 					.index = ev->index, .size = ev->size, .access = ev->access,
 					.frame = f,
 				};
-				a->ord = hashmap_get(&counts, f, ev->pc | KEY_ACCESS, NULL)->value++;
+				a->ord = hashmap_get(&counts, f, ev->pc | KEY_ACCESS,
+						     NULL)->value++;
 				break;
 			}
 			case KCT_EVENT_WAIT:
@@ -283,9 +287,11 @@ void race_interference_build(struct race_interference *in, const struct race_tra
 		race_ranges_intersect(&in->writes[!i], &in->any[i], &in->on_any[i]);
 		race_ranges_intersect(&in->any[!i], &in->writes[i], &in->on_write[i]);
 		for (size_t k = 0; k < in->on_any[i].nr; k++)
-			race_ranges_add(&in->all, in->on_any[i].r[k].start, in->on_any[i].r[k].end);
+			race_ranges_add(&in->all, in->on_any[i].r[k].start,
+					in->on_any[i].r[k].end);
 		for (size_t k = 0; k < in->on_write[i].nr; k++)
-			race_ranges_add(&in->all, in->on_write[i].r[k].start, in->on_write[i].r[k].end);
+			race_ranges_add(&in->all, in->on_write[i].r[k].start,
+					in->on_write[i].r[k].end);
 	}
 	race_ranges_merge(&in->all);
 }
@@ -348,7 +354,7 @@ int race_stack_parse(const char *s, struct race_elem *out, size_t max)
 			return -E2BIG;
 		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 			s += 2;
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
+		if (!isxdigit((unsigned char)*s))
 			return -EINVAL;
 		errno = 0;
 		ip = strtoull(s, &end, 16);

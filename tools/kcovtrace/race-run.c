@@ -72,14 +72,17 @@ static void *need_sym(const struct race_case *c, const char *name)
 static void compile_case(const char *path, const char *so)
 {
 	const char *cc = getenv("CC") && *getenv("CC") ? getenv("CC") : "cc";
-	char *argv[] = { (char *)cc, "-shared", "-fPIC", "-O2", "-o", (char *)so, (char *)path, NULL };
+	char *argv[] = {
+		(char *)cc, "-shared", "-fPIC", "-O2", "-o", (char *)so, (char *)path, NULL,
+	};
 	int status, err;
 	pid_t pid;
 
 	fflush(NULL);
 	err = posix_spawnp(&pid, cc, NULL, NULL, argv, environ);
 	if (err == ENOENT)
-		die("race: cannot compile %s: no C compiler (%s); give the test case as a .so", path, cc);
+		die("race: cannot compile %s: no C compiler (%s); give the test case as a .so",
+		    path, cc);
 	if (err)
 		die("race: cannot compile %s: %s: %s", path, cc, strerror(err));
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
@@ -203,7 +206,8 @@ static int set_di(struct race_runner *r, int i, const struct race_elem *stack, s
 
 struct race_runner *race_runner_open(const struct race_runner_opts *opts)
 {
-	KCT_OPTS(kct_session_opts, so, .buffer_words = opts->buffer_words ? opts->buffer_words : 1 << 20);
+	KCT_OPTS(kct_session_opts, so,
+		 .buffer_words = opts->buffer_words ? opts->buffer_words : 1 << 20);
 	struct race_runner *r = calloc(1, sizeof(*r));
 	int err, words;
 
@@ -214,12 +218,13 @@ struct race_runner *race_runner_open(const struct race_runner_opts *opts)
 	for (int i = 0; i < 2; i++) {
 		err = kct_session_open(&so, &r->kcov[i]);
 		if (err)
-			die("race: cannot open kcov (/sys/kernel/debug/kcov): %s", kct_strerror(err));
+			die("race: cannot open kcov (/sys/kernel/debug/kcov): %s",
+			    kct_strerror(err));
 	}
 	words = kct_session_memory_record_words(r->kcov[0]);
 	if (words == -ENOTTY || words == -EINVAL || words == -ENOTSUPP || words == -EOPNOTSUPP)
-		die("race: this kernel has no KCOV_TRACE_MEMORY_ACCESS (KCOV_GET_MEMORY_RECORD_SIZE: %s)",
-		    kct_strerror(words));
+		die("race: this kernel has no KCOV_TRACE_MEMORY_ACCESS "
+		    "(KCOV_GET_MEMORY_RECORD_SIZE: %s)", kct_strerror(words));
 	if (words < 0)
 		die("race: KCOV_GET_MEMORY_RECORD_SIZE: %s", kct_strerror(words));
 	r->memory_words = (uint32_t)words;
