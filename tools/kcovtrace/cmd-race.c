@@ -166,7 +166,7 @@ static void print_interference(const struct race_trace t[2], const struct race_i
 		out_hex(&out, rg->end);
 		out_str(&out, " (");
 		out_dec(&out, rg->end - rg->start + 1);
-		out_str(&out, " bytes");
+		out_str(&out, plural(rg->end - rg->start + 1, " byte", " bytes"));
 		if (sym && !kct_symbolize_data(sym, rg->start, &s)) {
 			out_str(&out, ", ");
 			out_mem(&out, s.name, s.name_len);
