@@ -61,7 +61,8 @@ check-deps: lab lab-kernel-noext lab-kernel-sched lab-kernel-clang23
 SUITES += tests/lab/each-patch
 # The lab's clock and instruction counter, on the ext kernel (about 30 s).
 SUITES += tests/lab/measure
-# KCOV_TRACE_MEMORY_ACCESS on the race kernel (KASAN): KUnit and the selftest.
+# KCOV_TRACE_MEMORY_ACCESS and delay injection on the race kernel (KASAN):
+# KUnit, the selftests, and kcovtrace race on the lab module's race.
 SUITES += tests/lab/race
 check-deps: lab-kernel-race
 
@@ -94,7 +95,12 @@ check-stress: all lab lab-kernel-sched | deps-test
 # each, about 1 minute; the first builds the mutant's tree).
 check-mutations: all lab lab-kernel-race | deps-test
 	@O=$(O) tests/run tests/lab/mutations
-.PHONY: check-full check-full-gcc check-lts check-gcc check-stress check-mutations
+# The race proofs with their full counts: tests/lab/race with the lab
+# module's two threads side by side 200 times, nothing forced (make check:
+# 50), for the hit rate without ordering control.
+check-race: all lab lab-kernel-race | deps-test
+	@O=$(O) RACE_RUNS=200 tests/run tests/lab/race
+.PHONY: check-full check-full-gcc check-lts check-gcc check-stress check-mutations check-race
 
 # ---- docs/using.md, followed on a fresh linux-source-7.3 ----
 # The document's make install and kernel build run inside the suite; the
