@@ -875,7 +875,7 @@ static void check_memory_mode(void)
 	w[n++] = 0x0000009000000040ULL;		/* size 64, WRITE|FREE */
 	w[n++] = 6;
 	w[n++] = 0;
-	w[n++] = 0x5000000000000000ULL;		/* extra word: looks like a wake */
+	w[n++] = KCT_RECORD(KCT_RECORD_KIND_WAKE, 0);	/* extra word: looks like a wake */
 	w[n++] = 0x10ffffff81000030ULL;		/* the exit of a frame of an unknown caller */
 	check_m3("memory mode: MEMORY of 6 words, the sixth skipped; RMW, ATOMIC, FREE flags",
 		 w, n, 6,
@@ -917,7 +917,7 @@ static void check_memory_mode(void)
 	w[n++] = 0xf0ffffff81000018ULL;
 	check_m3("memory mode: a record of type 6 is an error, not a word to skip", w, n, 0,
 		 "0:B:ffffffff81000010@0", -KCT_ERR_RECORD, NULL);
-	w[1] = 0xe000000000000000ULL;
+	w[1] = KCT_RECORD(0xe, 0);
 	check_m3("memory mode: a record of type 0xe is an error", w, n, 0,
 		 "0:B:ffffffff81000010@0", -KCT_ERR_RECORD, NULL);
 
@@ -926,7 +926,7 @@ static void check_memory_mode(void)
 	 * type nibble is no exit). */
 	n = 0;
 	w[n++] = 0x30ffffff81000020ULL;
-	w[n++] = 0x1000000000000000ULL;		/* addr with type 1's nibble */
+	w[n++] = KCT_RECORD(KCT_RECORD_KIND_EXIT, 0);	/* addr with type 1's nibble */
 	w[n++] = 0x0000000000000001ULL;
 	w[n++] = 0x1000000000000001ULL;		/* time with it too */
 	w[n++] = 0x1000000000000002ULL;		/* value with it too */
